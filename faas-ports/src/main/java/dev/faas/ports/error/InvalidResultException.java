@@ -1,0 +1,9 @@
+package dev.faas.ports.error;
+
+/** The handler returned a value that is not strict JSON (a set, an object, NaN...). */
+public class InvalidResultException extends FunctionCodeException {
+
+    public InvalidResultException(String errorType, String errorMessage, String logs) {
+        super("the function's result is not JSON: " + errorMessage, errorType, errorMessage, "", logs);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.faas.ports.out;
+
+import dev.faas.ports.model.FunctionDefinition;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Starts, specialises, calls and stops sandboxed instances of the Python runner. Thread-safe: different instances
+ * may be used from different threads at once, but each instance is used by one thread at a time.
+ */
+public interface FunctionRuntime extends AutoCloseable {
+
+    /** A short name for logs and metrics, such as {@code process} or {@code docker}. */
+    String name();
+
+    /**
+     * Starts an instance with the runner loaded and no code.
+     *
+     * @throws dev.faas.ports.error.UnableToStartInstanceException with the reason and the instance's last output
+     */
+    Instance start(InstanceSpec spec);
+
+    /**
+     * Loads {@code definition}'s code into a started instance and checks its handler exists; at most
+     * {@code definition.limits().timeout()} is allowed for it.
+     *
+     * @throws dev.faas.ports.error.FunctionInitException if the code does not load
+     * @throws dev.faas.ports.error.PlatformException if the instance failed
+     */
+    void init(Instance instance, FunctionDefinition definition);
+
+    /**
+     * Calls the loaded handler with {@code paramsJson} as keyword arguments. Past {@code timeout} the instance is
+     * killed and {@link dev.faas.ports.error.InstanceTimeoutException} thrown; it must not be used again.
+     *
+     * @throws dev.faas.ports.error.FunctionCodeException if the handler raised or returned something not JSON
+     * @throws dev.faas.ports.error.PlatformException if the instance died, timed out or broke the protocol
+     */
+    RunOutput run(Instance instance, String paramsJson, Duration timeout);
+
+    /** Stops and removes the instance. Idempotent; never throws. */
+    void stop(Instance instance);
+
+    /** Ids of the instances this runtime started and has not stopped. */
+    List<String> running();
+
+    /** Stops every instance this runtime started. */
+    @Override
+    void close();
+}
