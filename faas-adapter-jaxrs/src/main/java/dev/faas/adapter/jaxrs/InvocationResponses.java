@@ -1,0 +1,36 @@
+package dev.faas.adapter.jaxrs;
+
+import dev.faas.ports.model.InvocationResult;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Turns an invocation result into the seed's {@code {"result": ...}} body plus headers telling how the call was
+ * served. The result JSON from the runner is spliced in as-is, never parsed again.
+ */
+final class InvocationResponses {
+
+    static final String START_HEADER = "X-Faas-Start";
+    static final String FUNCTION_HEADER = "X-Faas-Function";
+    static final String DURATION_HEADER = "X-Faas-Duration-Ms";
+    static final String INIT_HEADER = "X-Faas-Init-Ms";
+    static final String WAIT_HEADER = "X-Faas-Wait-Ms";
+
+    private InvocationResponses() {
+    }
+
+    static Response ok(InvocationResult result) {
+        String body = "{\"result\":" + result.resultJson() + "}";
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+                .header(FUNCTION_HEADER, result.functionId().toString())
+                .header(START_HEADER, result.startKind().label())
+                .header(DURATION_HEADER, millis(result.totalTime()))
+                .header(INIT_HEADER, millis(result.initTime()))
+                .header(WAIT_HEADER, millis(result.waitTime()))
+                .build();
+    }
+
+    private static String millis(java.time.Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.3f", duration.toNanos() / 1_000_000.0);
+    }
+}

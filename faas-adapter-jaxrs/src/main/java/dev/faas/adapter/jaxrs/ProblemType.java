@@ -1,0 +1,51 @@
+package dev.faas.adapter.jaxrs;
+
+/**
+ * The stable kinds of error the HTTP API reports, each with its RFC 9457 {@code type} URI, title and status.
+ * Clients may switch on {@link #uri()}; it never changes for a condition.
+ */
+public enum ProblemType {
+    INVALID_JSON("invalid-json", "Malformed JSON body", 400),
+    INVALID_REQUEST("invalid-request", "Invalid request", 400),
+    FUNCTION_NOT_FOUND("function-not-found", "Function not found", 404),
+    PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
+    FUNCTION_ERROR("function-error", "The function raised an exception", 422),
+    FUNCTION_INIT_ERROR("function-init-error", "The function's code could not be loaded", 422),
+    INVALID_RESULT("invalid-result", "The function's result is not JSON", 422),
+    CAPACITY_EXCEEDED("capacity-exceeded", "Too many concurrent calls", 429),
+    INSTANCE_CRASHED("instance-crashed", "The function's sandbox died during the call", 502),
+    OUT_OF_MEMORY("out-of-memory", "The function ran out of memory", 502),
+    UNABLE_TO_START("unable-to-start", "No sandbox could be started", 503),
+    STORE_UNAVAILABLE("store-unavailable", "The function store is unavailable", 503),
+    FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
+    NOT_FOUND("not-found", "No such resource", 404),
+    METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+    HTTP_ERROR("http-error", "HTTP error", 400),
+    INTERNAL_ERROR("internal-error", "Internal server error", 500);
+
+    private static final String PREFIX = "urn:faas:problem:";
+
+    private final String slug;
+    private final String title;
+    private final int status;
+
+    ProblemType(String slug, String title, int status) {
+        this.slug = slug;
+        this.title = title;
+        this.status = status;
+    }
+
+    public String uri() {
+        return PREFIX + slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public int status() {
+        return status;
+    }
+}

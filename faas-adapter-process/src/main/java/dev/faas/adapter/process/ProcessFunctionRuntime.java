@@ -1,0 +1,281 @@
+package dev.faas.adapter.process;
+
+import dev.faas.ports.error.InstanceCrashedException;
+import dev.faas.ports.error.InstanceTimeoutException;
+import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.out.FunctionRuntime;
+import dev.faas.ports.out.Instance;
+import dev.faas.ports.out.InstanceSpec;
+import dev.faas.ports.out.RunOutput;
+import dev.faas.python.RunnerConnection;
+import dev.faas.python.RunnerConnectionLostException;
+import dev.faas.python.RunnerScript;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each instance as a local python3 process serving the runner protocol on a Unix socket in a private
+ * temporary directory. For development, tests and trusted code only: <strong>this is not a sandbox</strong>; the
+ * function runs with the platform's user, file system and network. Deadlines are enforced by killing the process.
+ * Thread-safe.
+ */
+public final class ProcessFunctionRuntime implements FunctionRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessFunctionRuntime.class);
+    private static final int LOG_TAIL_BYTES = 4096;
+
+    private final ProcessRuntimeSettings settings;
+    private final String pythonExecutable;
+    private final Path runnerScript;
+    private final Map<String, ProcessInstance> running = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger();
+    private final ScheduledThreadPoolExecutor deadlines;
+
+    public ProcessFunctionRuntime(ProcessRuntimeSettings settings) {
+        this.settings = settings;
+        try {
+            Files.createDirectories(settings.workDirectory());
+            this.runnerScript = RunnerScript.writeTo(Files.createTempDirectory(settings.workDirectory(), "runner-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the work directory " + settings.workDirectory(), e);
+        }
+        this.pythonExecutable = resolvePython(settings.pythonCommand());
+        this.deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "faas-process-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public Instance start(InstanceSpec spec) {
+        String id = "proc-" + nextId.incrementAndGet();
+        Path directory;
+        try {
+            directory = Files.createTempDirectory(settings.workDirectory(), id + "-");
+        } catch (IOException e) {
+            throw new UnableToStartInstanceException("cannot create the instance directory: " + e.getMessage(), e);
+        }
+        Path socket = directory.resolve("runner.sock");
+        Path log = directory.resolve("runner.log");
+        ProcessBuilder builder = new ProcessBuilder(pythonExecutable, "-I", "-B", "-u", runnerScript.toString(),
+                "--socket", socket.toString(), "--log-limit", Integer.toString(settings.logLimitBytes()))
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // Functions see none of the platform's environment (no secrets), only what Python needs.
+        Map<String, String> environment = builder.environment();
+        String path = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        environment.clear();
+        environment.put("PATH", path);
+        environment.put("HOME", directory.toString());
+        environment.put("TMPDIR", directory.toString());
+        environment.put("LANG", "C.UTF-8");
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            deleteRecursively(directory);
+            throw new UnableToStartInstanceException("cannot start " + pythonExecutable + ": " + e.getMessage(), e);
+        }
+        try {
+            RunnerConnection connection = RunnerConnection.connect(socket, settings.startTimeout(), process::isAlive);
+            ProcessInstance instance = new ProcessInstance(id, process, connection, directory, log);
+            running.put(id, instance);
+            return instance;
+        } catch (RuntimeException e) {
+            process.destroyForcibly();
+            String tail = tail(log);
+            deleteRecursively(directory);
+            String reason = process.isAlive() ? "the runner did not open its socket within " + settings.startTimeout()
+                    : "the runner exited with status " + exitStatus(process) + " before it was ready";
+            throw new UnableToStartInstanceException(reason, tail);
+        }
+    }
+
+    @Override
+    public void init(Instance instance, FunctionDefinition definition) {
+        ProcessInstance process = (ProcessInstance) instance;
+        withDeadline(process, definition.limits().timeout(), () -> {
+            process.connection.init(definition.code(), definition.handler());
+            return null;
+        });
+    }
+
+    @Override
+    public RunOutput run(Instance instance, String paramsJson, Duration timeout) {
+        ProcessInstance process = (ProcessInstance) instance;
+        return withDeadline(process, timeout, () -> process.connection.run(paramsJson));
+    }
+
+    private <T> T withDeadline(ProcessInstance instance, Duration timeout, Supplier<T> call) {
+        if (instance.stopped) {
+            throw new InstanceCrashedException("instance " + instance.id + " is not running", false, "");
+        }
+        ScheduledFuture<?> deadline = deadlines.schedule(instance::killForDeadline, timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+        try {
+            T result = call.get();
+            if (!deadline.cancel(false)) {
+                // The deadline fired as the reply arrived: the process is being killed, so the call counts as late.
+                stop(instance);
+                throw new InstanceTimeoutException(timeout, "");
+            }
+            return result;
+        } catch (RunnerConnectionLostException e) {
+            if (instance.killedForDeadline) {
+                stop(instance);
+                throw new InstanceTimeoutException(timeout, "");
+            }
+            String reason = crashReason(instance);
+            String tail = tail(instance.log);
+            stop(instance);
+            throw new InstanceCrashedException(reason, false, tail);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private String crashReason(ProcessInstance instance) {
+        try {
+            // The connection broke first; give the process a moment to be reaped so its status is known.
+            if (instance.process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                return "the instance died during the call (exit status " + exitStatus(instance.process) + ")";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "the instance closed its connection during the call";
+    }
+
+    @Override
+    public void stop(Instance instance) {
+        ProcessInstance process = (ProcessInstance) instance;
+        if (running.remove(process.id) == null && process.stopped) {
+            return;
+        }
+        process.stopped = true;
+        process.connection.close();
+        process.process.destroyForcibly();
+        try {
+            process.process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteRecursively(process.directory);
+    }
+
+    @Override
+    public List<String> running() {
+        return new ArrayList<>(running.keySet());
+    }
+
+    @Override
+    public void close() {
+        for (ProcessInstance instance : List.copyOf(running.values())) {
+            stop(instance);
+        }
+        deadlines.shutdownNow();
+        deleteRecursively(runnerScript.getParent());
+    }
+
+    /** The interpreter's real path, so each start skips wrappers such as pyenv shims. */
+    private static String resolvePython(String command) {
+        try {
+            Process probe = new ProcessBuilder(command, "-c", "import sys; print(sys.executable)")
+                    .redirectErrorStream(true).start();
+            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0 && !output.isEmpty()) {
+                return output;
+            }
+            throw new IllegalStateException("'" + command + "' did not run: " + output);
+        } catch (IOException e) {
+            throw new IllegalStateException("the process runtime needs Python 3: '" + command
+                    + "' was not found (install python3 or set FAAS_PYTHON)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking for python3", e);
+        }
+    }
+
+    private static String exitStatus(Process process) {
+        int status = process.exitValue();
+        return status > 128 ? status + ", signal " + (status - 128) : Integer.toString(status);
+    }
+
+    private static String tail(Path log) {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.max(0, file.length() - LOG_TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete {}: {}", directory, e.getMessage());
+        }
+    }
+
+    private static final class ProcessInstance implements Instance {
+        private final String id;
+        private final Process process;
+        private final RunnerConnection connection;
+        private final Path directory;
+        private final Path log;
+        private volatile boolean killedForDeadline;
+        private volatile boolean stopped;
+
+        private ProcessInstance(String id, Process process, RunnerConnection connection, Path directory, Path log) {
+            this.id = id;
+            this.process = process;
+            this.connection = connection;
+            this.directory = directory;
+            this.log = log;
+        }
+
+        private void killForDeadline() {
+            killedForDeadline = true;
+            process.destroyForcibly();
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.faas.domain.invocation;
+
+import dev.faas.domain.pool.InstancePool;
+import dev.faas.ports.error.FunctionCodeException;
+import dev.faas.ports.error.FunctionInitException;
+import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.error.InvalidRequestException;
+import dev.faas.ports.in.InvokeFunctionCommand;
+import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.InvocationResult;
+import dev.faas.ports.model.StartKind;
+import dev.faas.ports.out.FunctionRepository;
+import dev.faas.ports.out.FunctionRuntime;
+import dev.faas.ports.out.Instance;
+import dev.faas.ports.out.InstanceSpec;
+import dev.faas.ports.out.RunOutput;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs function calls on pooled instances: a warm instance of the version if one is idle, else a new one started
+ * and specialised for the call. Definitions are cached by id (versions are immutable), so a warm call touches no
+ * repository. Thread-safe; there is no lock shared by calls of different functions.
+ */
+public final class Invoker implements InvokeFunctionUseCase {
+
+    private final FunctionRepository repository;
+    private final FunctionRuntime runtime;
+    private final InstancePool pool;
+    private final ConcurrentHashMap<FunctionId, FunctionDefinition> definitions = new ConcurrentHashMap<>();
+
+    public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool) {
+        this.repository = repository;
+        this.runtime = runtime;
+        this.pool = pool;
+    }
+
+    @Override
+    public InvocationResult invoke(InvokeFunctionCommand command) {
+        long startNanos = System.nanoTime();
+        FunctionDefinition definition = definition(command.functionId());
+        InstancePool.Lease lease = pool.acquire(definition);
+        long acquiredNanos = System.nanoTime();
+        boolean healthy = false;
+        try {
+            if (lease.startKind() == StartKind.COLD) {
+                lease.started(runtime.start(new InstanceSpec(definition.id(), definition.limits().memoryMb())));
+                runtime.init(lease.instance(), definition);
+            }
+            long readyNanos = System.nanoTime();
+            RunOutput output = call(lease.instance(), command.paramsJson(), definition);
+            healthy = true;
+            long doneNanos = System.nanoTime();
+            return new InvocationResult(definition.id(), output.resultJson(), lease.startKind(),
+                    Duration.ofNanos(acquiredNanos - startNanos), Duration.ofNanos(readyNanos - acquiredNanos),
+                    Duration.ofNanos(doneNanos - readyNanos), Duration.ofNanos(doneNanos - startNanos),
+                    output.logs(), output.logsTruncated());
+        } catch (FunctionCodeException | InvalidRequestException e) {
+            // The user's code or params failed, not the instance: it stays warm, unless it never loaded the code.
+            healthy = lease.instance() != null && !(e instanceof FunctionInitException);
+            throw e;
+        } finally {
+            if (healthy) {
+                lease.release();
+            } else {
+                lease.discard();
+            }
+        }
+    }
+
+    private RunOutput call(Instance instance, String paramsJson, FunctionDefinition definition) {
+        return runtime.run(instance, paramsJson, definition.limits().timeout());
+    }
+
+    /** The stored definition of {@code id}, from the cache when it was seen before. */
+    public FunctionDefinition definition(FunctionId id) {
+        FunctionDefinition cached = definitions.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        FunctionDefinition loaded = repository.find(id).orElseThrow(() -> new FunctionNotFoundException(id));
+        definitions.putIfAbsent(id, loaded);
+        return loaded;
+    }
+
+    /** Forgets a deleted version and stops its instances. */
+    public void forget(FunctionId id) {
+        definitions.remove(id);
+        pool.retire(id);
+    }
+}

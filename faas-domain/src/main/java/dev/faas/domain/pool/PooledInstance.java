@@ -1,0 +1,24 @@
+package dev.faas.domain.pool;
+
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.out.Instance;
+import java.time.Instant;
+
+/** One runtime instance as the pool tracks it. Guarded by the lock of the pool of its function version. */
+final class PooledInstance {
+
+    final Instance instance;
+    final FunctionId functionId;
+    InstanceState state;
+    Instant idleSince;
+
+    PooledInstance(Instance instance, FunctionId functionId) {
+        this.instance = instance;
+        this.functionId = functionId;
+        this.state = InstanceState.BUSY;
+    }
+
+    InstanceSnapshot snapshot() {
+        return new InstanceSnapshot(instance.id(), functionId, state, idleSince);
+    }
+}

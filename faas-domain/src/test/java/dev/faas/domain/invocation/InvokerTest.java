@@ -1,0 +1,293 @@
+package dev.faas.domain.invocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.faas.adapter.memory.InMemoryFunctionRepository;
+import dev.faas.domain.pool.InstancePool;
+import dev.faas.domain.pool.PoolSettings;
+import dev.faas.domain.registry.FunctionRegistry;
+import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.ports.error.CapacityExceededException;
+import dev.faas.ports.error.FunctionInitException;
+import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.error.FunctionRaisedException;
+import dev.faas.ports.error.InstanceCrashedException;
+import dev.faas.ports.error.InstanceTimeoutException;
+import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.ports.in.InvokeFunctionCommand;
+import dev.faas.ports.in.RegisterFunctionCommand;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionName;
+import dev.faas.ports.model.InvocationResult;
+import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.StartKind;
+import dev.faas.ports.out.FunctionRepository;
+import dev.faas.testkit.FakeFunctionRuntime;
+import dev.faas.testkit.MutableClock;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InvokerTest {
+
+    private final MutableClock clock = MutableClock.atEpoch();
+    private final InMemoryFunctionRepository store = new InMemoryFunctionRepository();
+    private final AtomicInteger repositoryCalls = new AtomicInteger();
+    private final FunctionRepository repository = counting(store, repositoryCalls);
+    private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
+    private final FunctionRegistry registry = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock);
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock);
+    private Invoker invoker = new Invoker(repository, runtime, pool);
+
+    @AfterEach
+    void tearDown() {
+        callers.shutdownNow();
+        pool.close();
+        runtime.close();
+    }
+
+    @Test
+    void givenNewFunction_invoke_coldStartsThenReusesTheWarmInstance() {
+        FunctionId id = register("hello", "echo", null);
+
+        InvocationResult first = invoke(id, "{\"name\":\"World\"}");
+        InvocationResult second = invoke(id, "{\"name\":\"again\"}");
+
+        assertThat(first.startKind()).isEqualTo(StartKind.COLD);
+        assertThat(first.resultJson()).isEqualTo("{\"name\":\"World\"}");
+        assertThat(second.startKind()).isEqualTo(StartKind.WARM);
+        assertThat(runtime.starts()).isEqualTo(1);
+        assertThat(runtime.inits()).isEqualTo(1);
+        assertThat(runtime.runs()).isEqualTo(2);
+    }
+
+    @Test
+    void givenCachedDefinition_warmInvoke_makesNoRepositoryQuery() {
+        FunctionId id = register("hello", "echo", null);
+        invoke(id, "{}");
+        int callsAfterFirstInvoke = repositoryCalls.get();
+
+        for (int i = 0; i < 10; i++) {
+            invoke(id, "{}");
+        }
+
+        assertThat(repositoryCalls.get()).isEqualTo(callsAfterFirstInvoke);
+    }
+
+    @Test
+    void givenUnknownVersion_invoke_throwsNotFoundAndStartsNothing() {
+        register("hello", "echo", null);
+
+        assertThatThrownBy(() -> invoke(FunctionId.parse("hello-2"), "{}"))
+                .isInstanceOf(FunctionNotFoundException.class)
+                .hasMessageContaining("hello-2");
+        assertThat(runtime.starts()).isZero();
+    }
+
+    @Test
+    void givenSlowFunction_eightParallelCalls_runOnEightInstancesAtOnce() throws Exception {
+        runtime.whenCode("slow", params -> {
+            Thread.sleep(300);
+            return "1";
+        });
+        FunctionId id = register("slow", "slow", null);
+
+        long start = System.nanoTime();
+        List<InvocationResult> results = parallel(8, () -> invoke(id, "{}"));
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(results).hasSize(8).allSatisfy(result -> assertThat(result.resultJson()).isEqualTo("1"));
+        assertThat(elapsedMillis).isLessThan(8 * 300 / 2);
+        assertThat(runtime.starts()).isEqualTo(8);
+    }
+
+    @Test
+    void givenFunctionAtItsMaximum_extraCall_waitsForAFreeInstance() throws Exception {
+        runtime.whenCode("slow", params -> {
+            Thread.sleep(200);
+            return "1";
+        });
+        FunctionId id = register("slow", "slow", new RequestedLimits(null, null, 1));
+
+        List<InvocationResult> results = parallel(3, () -> invoke(id, "{}"));
+
+        assertThat(results).hasSize(3);
+        assertThat(runtime.starts()).isEqualTo(1);
+        assertThat(results).filteredOn(result -> result.waitTime().toMillis() >= 150).isNotEmpty();
+    }
+
+    @Test
+    void givenFunctionAtItsMaximumPastTheQueueTimeout_extraCall_isRejectedWithRetryAfter() throws Exception {
+        replacePool(new PoolSettings(16, Duration.ofMillis(100)));
+        runtime.whenCode("slow", params -> {
+            Thread.sleep(1000);
+            return "1";
+        });
+        FunctionId id = register("slow", "slow", new RequestedLimits(null, null, 1));
+        Future<InvocationResult> holder = callers.submit(() -> invoke(id, "{}"));
+        Thread.sleep(200);
+
+        assertThatThrownBy(() -> invoke(id, "{}"))
+                .isInstanceOfSatisfying(CapacityExceededException.class,
+                        e -> assertThat(e.retryAfter()).isPositive());
+        assertThat(holder.get().resultJson()).isEqualTo("1");
+    }
+
+    @Test
+    void givenNodeLimit_manyFunctionsInParallel_neverRunMoreInstancesThanTheLimit() throws Exception {
+        replacePool(new PoolSettings(3, Duration.ofSeconds(10)));
+        runtime.whenCode("slow", params -> {
+            Thread.sleep(50);
+            return "1";
+        });
+        List<FunctionId> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(register("f" + i, "slow", new RequestedLimits(null, null, 1)));
+        }
+        AtomicInteger next = new AtomicInteger();
+
+        List<InvocationResult> results = parallel(12, () -> invoke(ids.get(next.getAndIncrement() % 3), "{}"));
+
+        assertThat(results).hasSize(12);
+        assertThat(runtime.maxRunningSeen()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void givenCallPastItsTimeout_invoke_throwsTimeoutAndNextCallStartsAFreshInstance() {
+        runtime.whenCode("loop", params -> {
+            Thread.sleep(10_000);
+            return "1";
+        });
+        FunctionId id = register("loop", "loop", new RequestedLimits(100L, null, null));
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(InstanceTimeoutException.class);
+        runtime.whenCode("loop", params -> "2");
+        InvocationResult next = invoke(id, "{}");
+
+        assertThat(next.startKind()).isEqualTo(StartKind.COLD);
+        assertThat(runtime.starts()).isEqualTo(2);
+        awaitStops(1);
+    }
+
+    @Test
+    void givenHandlerRaises_invoke_throwsAndKeepsTheInstanceWarm() {
+        runtime.whenCode("raise", params -> {
+            throw new FunctionRaisedException("ZeroDivisionError", "division by zero", "", "");
+        });
+        FunctionId id = register("raise", "raise", null);
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(FunctionRaisedException.class);
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(FunctionRaisedException.class);
+
+        assertThat(runtime.starts()).isEqualTo(1);
+        assertThat(runtime.stops()).isZero();
+    }
+
+    @Test
+    void givenInstanceKilledFromOutside_invoke_failsPromptlyAndTheNextCallStartsANewOne() {
+        FunctionId id = register("hello", "echo", null);
+        invoke(id, "{}");
+        runtime.kill(runtime.running().get(0));
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(InstanceCrashedException.class);
+        InvocationResult next = invoke(id, "{}");
+
+        assertThat(next.startKind()).isEqualTo(StartKind.COLD);
+        assertThat(pool.instanceCount()).isEqualTo(1);
+    }
+
+    @Test
+    void givenStartFailure_invoke_reportsItAndFreesTheRoom() {
+        FunctionId id = register("hello", "echo", new RequestedLimits(null, null, 1));
+        runtime.failNextStart(new UnableToStartInstanceException("no engine", "last words"));
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(UnableToStartInstanceException.class);
+
+        assertThat(pool.instanceCount()).isZero();
+        assertThat(invoke(id, "{}").startKind()).isEqualTo(StartKind.COLD);
+    }
+
+    @Test
+    void givenCodeThatDoesNotLoad_invoke_reportsItAndStopsTheInstance() {
+        runtime.failInitWhenCode("broken",
+                new FunctionInitException("SyntaxError", "invalid syntax", "", 3, ""));
+        FunctionId id = register("broken", "broken", null);
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(FunctionInitException.class);
+
+        awaitStops(1);
+        assertThat(pool.instanceCount()).isZero();
+        assertThat(runtime.running()).isEmpty();
+    }
+
+    @Test
+    void givenForgottenVersion_idleInstancesAreStopped() {
+        FunctionId id = register("hello", "echo", null);
+        invoke(id, "{}");
+
+        invoker.forget(id);
+
+        awaitStops(1);
+        assertThat(runtime.running()).isEmpty();
+    }
+
+    private FunctionId register(String name, String code, RequestedLimits limits) {
+        FunctionDefinition stored = registry.register(
+                new RegisterFunctionCommand(FunctionName.of(name), code, null, limits));
+        return stored.id();
+    }
+
+    private InvocationResult invoke(FunctionId id, String params) {
+        return invoker.invoke(new InvokeFunctionCommand(id, params));
+    }
+
+    private void replacePool(PoolSettings settings) {
+        pool.close();
+        pool = new InstancePool(runtime, settings, clock);
+        invoker = new Invoker(repository, runtime, pool);
+    }
+
+    private <T> List<T> parallel(int count, Callable<T> call) throws Exception {
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(callers.submit(call));
+        }
+        List<T> results = new ArrayList<>();
+        for (Future<T> future : futures) {
+            results.add(future.get(30, TimeUnit.SECONDS));
+        }
+        return results;
+    }
+
+    private void awaitStops(int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (runtime.stops() < expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(runtime.stops()).isGreaterThanOrEqualTo(expected);
+    }
+
+    private static FunctionRepository counting(FunctionRepository target, AtomicInteger calls) {
+        return (FunctionRepository) Proxy.newProxyInstance(FunctionRepository.class.getClassLoader(),
+                new Class<?>[] {FunctionRepository.class}, (proxy, method, args) -> {
+                    calls.incrementAndGet();
+                    try {
+                        return method.invoke(target, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}

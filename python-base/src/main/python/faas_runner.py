@@ -1,0 +1,383 @@
+"""Runs one Python function for the FaaS platform, serving requests on a Unix domain socket.
+
+Usage: python3 faas_runner.py --socket PATH [--accept-timeout SECONDS] [--log-limit BYTES]
+                              [--max-message-bytes BYTES] [--max-result-bytes BYTES]
+
+The runner binds PATH, accepts exactly one connection and unlinks PATH, serves one request at a
+time until the peer closes the connection, then exits 0. Exit status 3: nobody connected within
+--accept-timeout (default 60 s). Exit status 4: the peer broke the framing. Exit status 1: the
+connection failed. Standard library only.
+
+Framing, both directions: an 8-byte prefix holding two big-endian unsigned 32-bit integers,
+header_len and body_len; then header_len bytes of UTF-8 JSON, an object (the header); then
+body_len raw bytes (the body). A message larger than --max-message-bytes (default 16 MiB) or a
+header that is not a JSON object gets a "protocol" error reply, then the runner exits.
+
+Requests, by the header's "op":
+  {"op": "ping"}
+      -> {"ok": true, "pid": 1234, "python": "3.11.7"}
+  {"op": "init", "handler": "user_function"}, body = the function's source code, UTF-8.
+      Runs the code as module "function" (file "function.py") and checks that the handler is a
+      callable. Allowed once per process.  -> {"ok": true, "logs": "", "logs_truncated": false}
+  {"op": "run"}, body = the keyword arguments, a JSON object in UTF-8. Calls handler(**params).
+      -> {"ok": true, "logs": "", "logs_truncated": false}, body = the result as strict JSON
+         (UTF-8, compact, no NaN); None is null.
+
+A failure replies {"ok": false, "error": {"kind": K, "type": T, "message": M, "traceback": TB,
+"line": 0}, "logs": "", "logs_truncated": false} with an empty body. Kinds:
+  init      the code did not compile (line: the offending line) or raised while loaded, or it
+            defines no callable of the handler's name (type "HandlerNotFound")
+  raised    the handler raised; SystemExit and KeyboardInterrupt count as ordinary exceptions
+  result    the result is not JSON ("ResultNotSerializable") or is larger than
+            --max-result-bytes, default 6 MiB ("ResultTooLarge")
+  params    the params are not a JSON object or are nested too deeply ("InvalidParams")
+  protocol  unknown op, run before a successful init, a second init, a malformed message
+Tracebacks hold the user's frames only, never the runner's.
+
+Logs: while the code loads and while the handler runs, sys.stdout and sys.stderr are one shared
+capture that keeps, in order, the first --log-limit bytes (default 64 KiB) of UTF-8 output and
+only counts the rest; the logs then end with the line "[output truncated: N more bytes not
+shown]" and logs_truncated is true. Output written between calls (by a thread the code started)
+lands in the next reply's logs.
+"""
+
+import argparse
+import fcntl
+import io
+import json
+import linecache
+import os
+import socket
+import struct
+import sys
+import threading
+import traceback
+import types
+
+PREFIX = struct.Struct(">II")
+PROTOCOL_FD_MIN = 100  # the socket lives above the descriptors user code is likely to touch
+EXIT_CONNECTION_FAILED, EXIT_NO_CONNECTION, EXIT_PROTOCOL_ERROR = 1, 3, 4
+PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
+RUNNER_FILE = (lambda: None).__code__.co_filename
+RUNNER_PID = os.getpid()
+USER_FILE = "function.py"
+JSON_TYPE_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number",
+                   bool: "a boolean", type(None): "null"}
+
+
+class Failure(Exception):
+    """A request that failed, carrying the error object of the reply."""
+
+    def __init__(self, kind, error_type, message, traceback_text="", line=0):
+        super().__init__(message)
+        self.error = {"kind": kind, "type": error_type, "message": message,
+                      "traceback": traceback_text, "line": line}
+
+
+def failure_from(kind, error, message=None, line=0):
+    if message is None:
+        try:
+            message = str(error)
+        except BaseException:  # a user's __str__ must not take the runner down
+            message = "<unprintable %s>" % type(error).__name__
+    return Failure(kind, type(error).__name__, message, user_traceback(error), line)
+
+
+def user_traceback(error):
+    """Formats error's traceback without the runner's leading frames, which the user cannot act on."""
+    frames = error.__traceback__
+    while frames is not None and frames.tb_frame.f_code.co_filename == RUNNER_FILE:
+        frames = frames.tb_next
+    try:
+        return "".join(traceback.format_exception(type(error), error, frames))
+    except BaseException:
+        return ""
+
+
+def utf8_size(text, chunk=65536):
+    if text.isascii():
+        return len(text)
+    # Chunks keep a huge non-ASCII print from being encoded whole just to be counted.
+    return sum(len(text[i:i + chunk].encode("utf-8", "replace")) for i in range(0, len(text), chunk))
+
+
+class OutputCapture(io.TextIOBase):
+    """Stands in for sys.stdout and sys.stderr: keeps the first `limit` bytes, counts the rest."""
+
+    encoding, errors = "utf-8", "replace"
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit, self.kept, self.dropped = limit, bytearray(), 0
+        self.lock = threading.Lock()  # threads started by user code may print concurrently
+        self.buffer = BinaryOutput(self)
+
+    def writable(self):
+        return True
+
+    def close(self):
+        pass  # one capture serves every call, so user code closing sys.stdout must not break it
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        size = utf8_size(text)
+        with self.lock:
+            room = max(self.limit - len(self.kept), 0)
+            data = text.encode("utf-8", "replace") if size <= room else text[:room].encode("utf-8", "replace")
+            self.keep(data, size)
+        return len(text)
+
+    def keep(self, data, size):
+        room = max(self.limit - len(self.kept), 0)
+        if len(data) > room:
+            cut = room
+            while cut > 0 and data[cut] & 0xC0 == 0x80:  # never split a UTF-8 character
+                cut -= 1
+            data = data[:cut]
+        self.kept += data
+        self.dropped += size - len(data)
+
+    def take(self):
+        """Returns the logs so far and whether they were truncated, and starts afresh."""
+        with self.lock:
+            logs, dropped = self.kept.decode("utf-8", "replace"), self.dropped
+            self.kept, self.dropped = bytearray(), 0
+        if dropped:
+            separator = "\n" if logs and not logs.endswith("\n") else ""
+            logs += "%s[output truncated: %d more bytes not shown]\n" % (separator, dropped)
+        return logs, dropped > 0
+
+
+class BinaryOutput:
+    """The capture's sys.stdout.buffer, for code that writes bytes."""
+
+    def __init__(self, capture):
+        self.capture = capture
+
+    def write(self, data):
+        data = memoryview(data).cast("B")
+        with self.capture.lock:
+            self.capture.keep(data, len(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+
+class Runner:
+    """Loads the user's code once and calls its handler, one request at a time."""
+
+    def __init__(self, log_limit, max_result_bytes):
+        self.capture = OutputCapture(log_limit)
+        self.max_result_bytes = max_result_bytes
+        self.init_attempted = False
+        self.handler = None
+
+    def handle(self, header, body):
+        """Serves one request; returns the reply's header and body."""
+        op = header.get("op")
+        if op == "ping":
+            return {"ok": True, "pid": os.getpid(), "python": PYTHON_VERSION}, b""
+        try:
+            if op == "init":
+                result = self.init(header.get("handler"), body)
+            elif op == "run":
+                result = self.run(body)
+            else:
+                raise Failure("protocol", "UnknownOperation", "unknown op %r" % (op,))
+            reply = {"ok": True}
+        except Failure as failure:
+            reply, result = {"ok": False, "error": failure.error}, b""
+        reply["logs"], reply["logs_truncated"] = self.capture.take()
+        return reply, result
+
+    def init(self, handler_name, body):
+        if self.init_attempted:
+            raise Failure("protocol", "AlreadyInitialized", "init may be called once per runner")
+        if not isinstance(handler_name, str):
+            raise Failure("protocol", "InvalidRequest", "init needs a handler name")
+        self.init_attempted = True
+        try:
+            source = str(body, "utf-8")
+            code = compile(source, USER_FILE, "exec")
+        except SyntaxError as error:
+            raise failure_from("init", error, error.msg, error.lineno or 0) from None
+        except ValueError as error:  # not UTF-8, or a NUL byte in the source
+            raise failure_from("init", error) from None
+        module = types.ModuleType("function")
+        module.__file__ = USER_FILE
+        sys.modules["function"] = module  # dataclasses, pickle and friends look their module up there
+        # With no mtime, linecache keeps this entry, so tracebacks show the user's source lines.
+        linecache.cache[USER_FILE] = (len(source), None, source.splitlines(True), USER_FILE)
+        try:
+            self.call_user_code(exec, code, module.__dict__)
+        except BaseException as error:
+            raise failure_from("init", error) from None
+        handler = module.__dict__.get(handler_name)
+        if not callable(handler):
+            raise Failure("init", "HandlerNotFound",
+                          "no callable %r defined in the function's code" % handler_name)
+        self.handler = handler
+        return b""
+
+    def run(self, body):
+        if self.handler is None:
+            raise Failure("protocol", "NotInitialized", "run needs a successful init first")
+        params = parse_params(body)
+        try:
+            result = self.call_user_code(self.handler, **params)
+        except BaseException as error:
+            raise failure_from("raised", error) from None
+        return self.serialize(result)
+
+    def call_user_code(self, function, *args, **kwargs):
+        sys.stdout = sys.stderr = self.capture
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if os.getpid() != RUNNER_PID:
+                os._exit(0)  # a child the user forked must not answer on the runner's socket
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+
+    def serialize(self, result):
+        try:
+            data = json.dumps(result, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+        except RecursionError:
+            raise Failure("result", "ResultNotSerializable", "the result is nested too deeply") from None
+        except UnicodeEncodeError:
+            raise Failure("result", "ResultNotSerializable",
+                          "the result holds a string that is not valid Unicode (a lone surrogate)") from None
+        except Exception as error:  # TypeError, ValueError (NaN, huge int, circular reference)
+            raise Failure("result", "ResultNotSerializable", str(error)) from None
+        if len(data) > self.max_result_bytes:
+            raise Failure("result", "ResultTooLarge", "the result is %d bytes, more than the limit of %d bytes"
+                          % (len(data), self.max_result_bytes))
+        return data
+
+
+def parse_params(body):
+    try:
+        params = json.loads(str(body, "utf-8"), parse_constant=reject_constant)
+    except RecursionError:
+        raise Failure("params", "InvalidParams", "the params are nested too deeply") from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError both are ValueErrors
+        raise Failure("params", "InvalidParams", "the params are not valid JSON: %s" % error) from None
+    if not isinstance(params, dict):
+        raise Failure("params", "InvalidParams",
+                      "the params must be a JSON object, not %s" % JSON_TYPE_NAMES.get(type(params), "that"))
+    return params
+
+
+def reject_constant(name):
+    raise ValueError("%s is not JSON" % name)
+
+
+def receive_exactly(connection, size):
+    """Returns size bytes; None if the peer closed cleanly before the first; EOFError if it closed after."""
+    buffer = bytearray(size)
+    view, received = memoryview(buffer), 0
+    while received < size:
+        count = connection.recv_into(view[received:])
+        if count == 0:
+            if received == 0:
+                return None
+            raise EOFError("the connection closed in the middle of a message")
+        received += count
+    return buffer
+
+
+def read_message(connection, max_bytes):
+    """Returns (header, body) or None at a clean end of the connection; Failure if the message is malformed."""
+    prefix = receive_exactly(connection, PREFIX.size)
+    if prefix is None:
+        return None
+    header_len, body_len = PREFIX.unpack(prefix)
+    if header_len + body_len > max_bytes:
+        raise Failure("protocol", "MessageTooLarge", "a message of %d bytes is larger than the limit of %d bytes"
+                      % (header_len + body_len, max_bytes))
+    payload = receive_exactly(connection, header_len + body_len)
+    if payload is None and header_len + body_len > 0:
+        raise EOFError("the connection closed in the middle of a message")
+    view = memoryview(payload)
+    try:
+        header = json.loads(str(view[:header_len], "utf-8"))
+    except (ValueError, RecursionError):
+        header = None
+    if not isinstance(header, dict):
+        raise Failure("protocol", "InvalidHeader", "the header is not a JSON object")
+    return header, view[header_len:]
+
+
+def send_message(connection, header, body=b""):
+    header_bytes = json.dumps(header, separators=(",", ":")).encode("ascii")
+    connection.sendall(PREFIX.pack(len(header_bytes), len(body)) + header_bytes + body)
+
+
+def accept_one(path, timeout):
+    """Returns the one connection the platform opens on path, or None if it does not come in time."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(path)
+        listener.listen(1)
+        listener.settimeout(timeout)
+        try:
+            connection, _ = listener.accept()
+        except socket.timeout:
+            return None
+        finally:
+            os.unlink(path)
+    # A duplicate at a high, close-on-exec descriptor keeps the socket away from user code and its children.
+    with connection:
+        return socket.socket(fileno=fcntl.fcntl(connection.fileno(), fcntl.F_DUPFD_CLOEXEC, PROTOCOL_FD_MIN))
+
+
+def isolate_stdin():
+    """Makes reading stdin see an immediate end of input, so that input() cannot hang a call."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdin = io.StringIO()
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description="Runs one Python function for the FaaS platform.")
+    parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
+    parser.add_argument("--accept-timeout", type=float, default=60.0, help="seconds to wait for the connection")
+    parser.add_argument("--log-limit", type=int, default=65536, help="bytes of output kept per call")
+    parser.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024, help="largest request")
+    parser.add_argument("--max-result-bytes", type=int, default=6 * 1024 * 1024, help="largest result")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = parse_arguments(argv)
+    connection = accept_one(options.socket, options.accept_timeout)
+    if connection is None:
+        print("faas_runner: nobody connected within %s s" % options.accept_timeout, file=sys.stderr)
+        return EXIT_NO_CONNECTION
+    isolate_stdin()
+    runner = Runner(options.log_limit, options.max_result_bytes)
+    with connection:
+        try:
+            while True:
+                try:
+                    message = read_message(connection, options.max_message_bytes)
+                except Failure as failure:
+                    send_message(connection, {"ok": False, "error": failure.error, "logs": "", "logs_truncated": False})
+                    return EXIT_PROTOCOL_ERROR
+                except EOFError:
+                    return EXIT_PROTOCOL_ERROR
+                if message is None:
+                    return 0
+                send_message(connection, *runner.handle(*message))
+        except OSError as error:
+            print("faas_runner: the connection failed: %s" % error, file=sys.stderr)
+            return EXIT_CONNECTION_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
