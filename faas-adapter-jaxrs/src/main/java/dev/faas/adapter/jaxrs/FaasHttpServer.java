@@ -27,6 +27,7 @@ public final class FaasHttpServer implements AutoCloseable {
         URI uri = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port + "/");
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
         for (NetworkListener listener : server.getListeners()) {
+            listener.registerAddOn(new H2cUpgradeIgnoringAddOn());
             listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                     .setPoolName("faas-http")
                     .setCorePoolSize(Math.min(8, workerThreads))

@@ -16,6 +16,7 @@ public final class FaasResourceConfig {
         RequestBodies bodies = new RequestBodies(settings);
         ResourceConfig config = new ResourceConfig();
         config.register(new SeedResource(register, invoke, bodies));
+        config.register(new HealthResource());
         config.register(new ContentLengthLimitFilter(bodies.maxBytes()));
         config.register(new ClientErrorMapper());
         config.register(new FunctionCodeErrorMapper());

@@ -41,6 +41,7 @@ public final class Invoker implements InvokeFunctionUseCase {
     public InvocationResult invoke(InvokeFunctionCommand command) {
         long startNanos = System.nanoTime();
         FunctionDefinition definition = definition(command.functionId());
+        long queuedNanos = System.nanoTime();
         InstancePool.Lease lease = pool.acquire(definition);
         long acquiredNanos = System.nanoTime();
         boolean healthy = false;
@@ -54,7 +55,7 @@ public final class Invoker implements InvokeFunctionUseCase {
             healthy = true;
             long doneNanos = System.nanoTime();
             return new InvocationResult(definition.id(), output.resultJson(), lease.startKind(),
-                    Duration.ofNanos(acquiredNanos - startNanos), Duration.ofNanos(readyNanos - acquiredNanos),
+                    Duration.ofNanos(acquiredNanos - queuedNanos), Duration.ofNanos(readyNanos - acquiredNanos),
                     Duration.ofNanos(doneNanos - readyNanos), Duration.ofNanos(doneNanos - startNanos),
                     output.logs(), output.logsTruncated());
         } catch (FunctionCodeException | InvalidRequestException e) {

@@ -1,0 +1,129 @@
+package dev.faas.adapter.memory;
+
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionName;
+import dev.faas.ports.model.FunctionSummary;
+import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.out.FunctionRepository;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A {@link FunctionRepository} held in memory, lost when the process ends; thread-safe, with lock-free reads and one
+ * lock per function name for writes.
+ */
+public final class InMemoryFunctionRepository implements FunctionRepository {
+
+    /** Sorted by name so {@link #list} pages without sorting; an entry stays after its last delete to keep its counter. */
+    private final ConcurrentNavigableMap<FunctionName, NameEntry> entries = new ConcurrentSkipListMap<>();
+
+    @Override
+    public FunctionDefinition add(NewFunctionVersion version) {
+        Objects.requireNonNull(version, "version");
+        return entries.computeIfAbsent(version.name(), name -> new NameEntry()).add(version);
+    }
+
+    @Override
+    public Optional<FunctionDefinition> find(FunctionId id) {
+        Objects.requireNonNull(id, "id");
+        return Optional.ofNullable(liveVersions(id.name()).get(id.version()));
+    }
+
+    @Override
+    public Optional<FunctionDefinition> findLatest(FunctionName name) {
+        Map.Entry<Integer, FunctionDefinition> latest = liveVersions(name).lastEntry();
+        return latest == null ? Optional.empty() : Optional.of(latest.getValue());
+    }
+
+    @Override
+    public List<FunctionDefinition> versions(FunctionName name) {
+        return List.copyOf(liveVersions(name).values());
+    }
+
+    @Override
+    public List<FunctionSummary> list(FunctionName afterName, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, got " + limit);
+        }
+        NavigableMap<FunctionName, NameEntry> candidates = afterName == null ? entries : entries.tailMap(afterName, false);
+        List<FunctionSummary> page = new ArrayList<>();
+        for (Map.Entry<FunctionName, NameEntry> candidate : candidates.entrySet()) {
+            if (page.size() >= limit) {
+                break;
+            }
+            NavigableMap<Integer, FunctionDefinition> live = candidate.getValue().live;
+            if (!live.isEmpty()) {
+                page.add(new FunctionSummary(candidate.getKey(), live.lastKey(), live.size()));
+            }
+        }
+        return List.copyOf(page);
+    }
+
+    @Override
+    public boolean delete(FunctionId id) {
+        Objects.requireNonNull(id, "id");
+        NameEntry entry = entries.get(id.name());
+        return entry != null && entry.delete(id.version());
+    }
+
+    @Override
+    public List<FunctionId> deleteAll(FunctionName name) {
+        Objects.requireNonNull(name, "name");
+        NameEntry entry = entries.get(name);
+        return entry == null ? List.of() : entry.deleteAll();
+    }
+
+    private NavigableMap<Integer, FunctionDefinition> liveVersions(FunctionName name) {
+        Objects.requireNonNull(name, "name");
+        NameEntry entry = entries.get(name);
+        return entry == null ? Collections.emptyNavigableMap() : entry.live;
+    }
+
+    /**
+     * The versions of one name. Writers hold the entry's lock and publish a new immutable map, so a reader always
+     * sees one consistent snapshot without locking.
+     */
+    private static final class NameEntry {
+
+        private int lastVersion; // guarded by this; only ever grows
+        private volatile NavigableMap<Integer, FunctionDefinition> live = Collections.emptyNavigableMap();
+
+        synchronized FunctionDefinition add(NewFunctionVersion version) {
+            lastVersion = Math.addExact(lastVersion, 1);
+            // Stored times have millisecond precision, like the database-backed repositories.
+            FunctionDefinition definition = new NewFunctionVersion(version.name(), version.code(), version.handler(),
+                    version.limits(), version.createdAt().truncatedTo(ChronoUnit.MILLIS), version.codeSha256())
+                    .withVersion(lastVersion);
+            TreeMap<Integer, FunctionDefinition> next = new TreeMap<>(live);
+            next.put(lastVersion, definition);
+            live = Collections.unmodifiableNavigableMap(next);
+            return definition;
+        }
+
+        synchronized boolean delete(int version) {
+            if (!live.containsKey(version)) {
+                return false;
+            }
+            TreeMap<Integer, FunctionDefinition> next = new TreeMap<>(live);
+            next.remove(version);
+            live = Collections.unmodifiableNavigableMap(next);
+            return true;
+        }
+
+        synchronized List<FunctionId> deleteAll() {
+            List<FunctionId> deleted = live.values().stream().map(FunctionDefinition::id).toList();
+            live = Collections.emptyNavigableMap();
+            return deleted;
+        }
+    }
+}

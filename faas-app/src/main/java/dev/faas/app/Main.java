@@ -1,0 +1,63 @@
+package dev.faas.app;
+
+import dev.faas.ports.error.RepositoryUnavailableException;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Starts the server from environment variables and stops it cleanly on SIGTERM or Ctrl-C. */
+public final class Main {
+
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_STORE_UNAVAILABLE = 3;
+    static final int EXIT_START_FAILED = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        FaasConfig config;
+        try {
+            config = FaasConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            fail(EXIT_CONFIG, "configuration error: " + e.getMessage());
+            return;
+        }
+        FaasServer server;
+        try {
+            server = FaasServer.start(config);
+        } catch (RepositoryUnavailableException e) {
+            fail(EXIT_STORE_UNAVAILABLE, "cannot open the function store: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.debug("start failed", e);
+            fail(EXIT_START_FAILED, "cannot start: " + e.getMessage());
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down: stopping every instance");
+            server.close();
+            stopped.countDown();
+        }, "faas-shutdown"));
+        LOG.info("faas listening on http://{}:{}/ (runtime {}, store {})", config.bind(), server.port(),
+                server.runtime().name(), config.dbUrl() == null ? "H2 in " + config.dataDir().toAbsolutePath()
+                        : config.dbUrl());
+        // Grizzly's threads are daemons: the main thread keeps the JVM up until a signal ends it.
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void fail(int status, String message) {
+        LOG.error(message);
+        System.exit(status);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.faas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FaasConfigTest {
+
+    @Test
+    void givenNoVariables_defaults_matchTheReadme() {
+        FaasConfig config = FaasConfig.defaults();
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.bind()).isEqualTo("127.0.0.1");
+        assertThat(config.runtime()).isEqualTo("process");
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.dbUrl()).isNull();
+        assertThat(config.cleanupInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.deleteAfter()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void givenSeedDurations_fromEnvironment_parsesEveryUnit() {
+        assertThat(DurationParser.parse("X", "30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(DurationParser.parse("X", "1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(DurationParser.parse("X", "2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(DurationParser.parse("X", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(FaasConfig.fromEnvironment(Map.of("DELETE_AFTER", "2s", "CLEANUP_INTERVAL", "1s")).deleteAfter())
+                .isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void givenMalformedValues_fromEnvironment_namesTheVariableAndTheExpectedForm() {
+        assertThatThrownBy(() -> FaasConfig.fromEnvironment(Map.of("DELETE_AFTER", "5 minutes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("DELETE_AFTER").hasMessageContaining("30s");
+        assertThatThrownBy(() -> FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "http")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FAAS_PORT");
+        assertThatThrownBy(() -> FaasConfig.fromEnvironment(Map.of("FAAS_RUNTIME", "lambda")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FAAS_RUNTIME");
+    }
+
+    @Test
+    void toString_neverShowsThePassword() {
+        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_DB_PASSWORD", "s3cret"));
+
+        assertThat(config.toString()).doesNotContain("s3cret");
+    }
+}
