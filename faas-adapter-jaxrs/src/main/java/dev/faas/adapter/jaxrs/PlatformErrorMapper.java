@@ -37,8 +37,9 @@ final class PlatformErrorMapper implements ExceptionMapper<PlatformException> {
                     .header("Retry-After", 5).build();
         }
         if (exception instanceof RepositoryUnavailableException unavailable) {
+            // The cause names the database and its driver: for the operator's log, not for API callers.
             LOG.warn("function store unavailable: {}", unavailable.getMessage());
-            return Problem.of(ProblemType.STORE_UNAVAILABLE, unavailable.getMessage())
+            return Problem.of(ProblemType.STORE_UNAVAILABLE, "the function store cannot be reached right now; retry later")
                     .header("Retry-After", 5).build();
         }
         return UnexpectedErrorMapper.internalError(exception);
