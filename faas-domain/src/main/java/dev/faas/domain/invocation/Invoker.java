@@ -48,6 +48,8 @@ public final class Invoker implements InvokeFunctionUseCase {
         try {
             if (lease.startKind() == StartKind.COLD) {
                 lease.started(runtime.start(new InstanceSpec(definition.id(), definition.limits().memoryMb())));
+            }
+            if (lease.startKind() != StartKind.WARM) {
                 runtime.init(lease.instance(), definition);
             }
             long readyNanos = System.nanoTime();

@@ -6,38 +6,53 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
+import dev.faas.ports.out.InstanceSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The instances of every function version on this node. Each version has its own pool and lock, so calls of
- * different functions never contend; a node-wide counter caps the total. Instances are stopped on a background
- * executor, never under a lock. Thread-safe.
+ * The instances on this node. Each function version has its own pool and lock, so calls of different functions
+ * never contend; a node-wide counter caps the total, pre-warmed instances included. A call takes, in order: an idle
+ * warm instance of its version, a pre-warmed instance, room to start a new one, room freed by evicting the least
+ * recently used idle instance of another function (pre-warmed ones last); else it waits in a bounded first-come
+ * first-served queue of its version, and is refused when the wait or the queue runs out. Instances are started and
+ * stopped on background threads, never under a lock. Thread-safe.
  */
 public final class InstancePool implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(InstancePool.class.getName());
     /** How often a call waiting for node capacity (held by other functions) looks again. */
     private static final long NODE_CAPACITY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final FunctionRuntime runtime;
     private final PoolSettings settings;
     private final Clock clock;
     private final NodeCapacity capacity;
     private final ConcurrentHashMap<FunctionId, VersionPool> pools = new ConcurrentHashMap<>();
-    private final ExecutorService stopper;
+    private final ConcurrentLinkedDeque<Prewarmed> prewarmed = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger prewarmsStarting = new AtomicInteger();
+    private final AtomicInteger queuedCalls = new AtomicInteger();
+    private final AtomicBoolean refillScheduled = new AtomicBoolean();
+    private final ExecutorService background;
     private volatile boolean closed;
 
     public InstancePool(FunctionRuntime runtime, PoolSettings settings, Clock clock) {
@@ -45,32 +60,35 @@ public final class InstancePool implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.capacity = new NodeCapacity(settings.maxInstances());
-        this.stopper = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "faas-instance-stopper");
+        this.background = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "faas-pool-background");
             thread.setDaemon(true);
             return thread;
         });
+        refillPrewarmed();
     }
 
     /**
-     * Takes an idle warm instance of {@code definition}'s version, or reserves room to start one, waiting at most
-     * the queue timeout.
+     * Takes an instance for one call of {@code definition}'s version, waiting at most the queue timeout.
      *
-     * @throws CapacityExceededException when nothing became available in time
+     * @throws CapacityExceededException when nothing became available in time or the queue is full
      */
     public Lease acquire(FunctionDefinition definition) {
         if (closed) {
-            throw new CapacityExceededException("the platform is shutting down", Duration.ofSeconds(1));
+            throw new CapacityExceededException("the platform is shutting down", RETRY_AFTER);
         }
         VersionPool pool = pools.computeIfAbsent(definition.id(), VersionPool::new);
-        return pool.acquire(definition.limits().maxInstances(), System.nanoTime() + settings.queueTimeout().toNanos());
+        return pool.acquire(definition, System.nanoTime() + settings.queueTimeout().toNanos());
     }
 
-    /** Snapshots of every tracked instance, for reaping and metrics. */
+    /** Snapshots of every instance, pre-warmed ones included, for reaping and metrics. */
     public List<InstanceSnapshot> snapshots() {
         List<InstanceSnapshot> snapshots = new ArrayList<>();
         for (VersionPool pool : pools.values()) {
-            pool.addSnapshots(snapshots);
+            pool.addSnapshots(snapshots, false);
+        }
+        for (Prewarmed ready : prewarmed) {
+            snapshots.add(new InstanceSnapshot(ready.instance.id(), null, InstanceState.PREWARM, ready.since));
         }
         return snapshots;
     }
@@ -82,8 +100,10 @@ public final class InstancePool implements AutoCloseable {
     public int removeIdle(Collection<InstanceSnapshot> victims) {
         int removed = 0;
         for (InstanceSnapshot victim : victims) {
-            VersionPool pool = pools.get(victim.functionId());
-            if (pool != null && pool.removeIdle(victim)) {
+            VersionPool pool = victim.functionId() == null ? null : pools.get(victim.functionId());
+            PooledInstance instance = pool == null ? null : pool.removeIdle(victim);
+            if (instance != null) {
+                stopThenFreeRoom(instance.instance);
                 removed++;
             }
         }
@@ -98,9 +118,19 @@ public final class InstancePool implements AutoCloseable {
         }
     }
 
-    /** Instances counted against the node's maximum, including those starting. */
+    /** Instances counted against the node's maximum: running, starting and pre-warmed. */
     public int instanceCount() {
         return capacity.used();
+    }
+
+    /** Pre-warmed instances ready to be taken. */
+    public int prewarmedCount() {
+        return prewarmed.size();
+    }
+
+    /** Calls waiting for an instance right now. */
+    public int queuedCalls() {
+        return queuedCalls.get();
     }
 
     public PoolSettings settings() {
@@ -115,9 +145,12 @@ public final class InstancePool implements AutoCloseable {
             pool.retire();
         }
         pools.clear();
-        stopper.shutdown();
+        for (Prewarmed ready; (ready = prewarmed.pollFirst()) != null; ) {
+            stopThenFreeRoom(ready.instance);
+        }
+        background.shutdown();
         try {
-            if (!stopper.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "some instances were still stopping after 30 s");
             }
         } catch (InterruptedException e) {
@@ -125,11 +158,99 @@ public final class InstancePool implements AutoCloseable {
         }
     }
 
-    private void stopLater(Instance instance) {
+    /** Starts pre-warmed instances in the background until the configured number is ready. */
+    private void refillPrewarmed() {
+        if (settings.prewarmCount() == 0 || closed || !refillScheduled.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            stopper.execute(() -> stopNow(instance));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            stopNow(instance);
+            background.execute(() -> {
+                try {
+                    // Real calls waiting for room come first: a pre-warmed instance must not take their slot.
+                    while (!closed && prewarmed.size() + prewarmsStarting.get() < settings.prewarmCount()
+                            && queuedCalls.get() == 0 && capacity.tryReserve()) {
+                        prewarmsStarting.incrementAndGet();
+                        try {
+                            Instance instance = runtime.start(InstanceSpec.prewarm(settings.prewarmMemoryMb()));
+                            if (closed) {
+                                stopThenFreeRoom(instance);
+                            } else {
+                                prewarmed.addLast(new Prewarmed(instance, clock.instant()));
+                            }
+                        } catch (RuntimeException e) {
+                            capacity.release();
+                            LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: "
+                                    + e.getMessage());
+                            return;
+                        } finally {
+                            prewarmsStarting.decrementAndGet();
+                        }
+                    }
+                } finally {
+                    refillScheduled.set(false);
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            refillScheduled.set(false);
+        }
+    }
+
+    /** A pre-warmed instance for {@code memoryMb}, or null; its capacity slot passes to the caller. */
+    private Instance takePrewarmed(int memoryMb) {
+        if (memoryMb != settings.prewarmMemoryMb()) {
+            return null;
+        }
+        Prewarmed ready = prewarmed.pollFirst();
+        if (ready == null) {
+            return null;
+        }
+        refillPrewarmed();
+        return ready.instance;
+    }
+
+    /**
+     * Frees one slot of node capacity held by another function's least recently used idle instance, or else by a
+     * pre-warmed instance. Must be called holding no pool lock.
+     */
+    private boolean evictForRoom(FunctionId requester) {
+        List<InstanceSnapshot> idle = new ArrayList<>();
+        for (VersionPool pool : pools.values()) {
+            if (!pool.functionId.equals(requester)) {
+                pool.addSnapshots(idle, true);
+            }
+        }
+        Optional<InstanceSnapshot> victim = EvictionPolicy.selectVictim(idle, requester);
+        Instance evicted = null;
+        if (victim.isPresent()) {
+            VersionPool owner = pools.get(victim.get().functionId());
+            PooledInstance removed = owner == null ? null : owner.removeIdle(victim.get());
+            evicted = removed == null ? null : removed.instance;
+        } else {
+            Prewarmed ready = prewarmed.pollLast();
+            evicted = ready == null ? null : ready.instance;
+        }
+        if (evicted == null) {
+            return false;
+        }
+        // Stopped before its room is freed, so the node never runs more instances than its limit.
+        stopNow(evicted);
+        capacity.release();
+        return true;
+    }
+
+    /** Stops the instance in the background, then frees its room on the node. */
+    private void stopThenFreeRoom(Instance instance) {
+        Runnable stopAndRelease = () -> {
+            try {
+                stopNow(instance);
+            } finally {
+                capacity.release();
+            }
+        };
+        try {
+            background.execute(stopAndRelease);
+        } catch (RejectedExecutionException shuttingDown) {
+            stopAndRelease.run();
         }
     }
 
@@ -141,10 +262,14 @@ public final class InstancePool implements AutoCloseable {
         }
     }
 
+    private record Prewarmed(Instance instance, Instant since) {
+    }
+
     /**
-     * The right to use one instance for one call: either an idle warm instance, or room reserved to start one
-     * ({@link #instance()} is null until {@link #started} is called). Exactly one of {@link #release} or
-     * {@link #discard} must end it.
+     * The right to use one instance for one call. A {@link StartKind#WARM} lease holds a ready instance; a
+     * {@link StartKind#PREWARMED} lease holds an instance that still needs its code; a {@link StartKind#COLD} lease
+     * holds room to start one ({@link #instance()} is null until {@link #started}). Exactly one of {@link #release}
+     * or {@link #discard} ends it.
      */
     public final class Lease {
 
@@ -176,7 +301,7 @@ public final class InstancePool implements AutoCloseable {
             pooled = pool.track(instance);
         }
 
-        /** The call is over and the instance is healthy: it becomes idle and warm for the next call. */
+        /** The call is over and the instance is healthy: the next waiting call gets it, or it becomes idle. */
         public void release() {
             end(true);
         }
@@ -195,14 +320,24 @@ public final class InstancePool implements AutoCloseable {
         }
     }
 
-    /** The instances of one function version, guarded by one lock. */
+    /** A call waiting in a version's queue; a releasing call may hand its instance straight to it. */
+    private static final class Waiter {
+        private final Condition ready;
+        private PooledInstance handedOver;
+
+        private Waiter(Condition ready) {
+            this.ready = ready;
+        }
+    }
+
+    /** The instances of one function version and its queue of waiting calls, guarded by one lock. */
     private final class VersionPool {
 
         private final FunctionId functionId;
         private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
         /** Idle instances, most recently used first, so the extra ones age and get reaped. */
         private final ArrayDeque<PooledInstance> idle = new ArrayDeque<>();
+        private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
         private final Set<PooledInstance> tracked = new HashSet<>();
         /** Instances running or starting, counted against the function's maximum. */
         private int live;
@@ -212,41 +347,114 @@ public final class InstancePool implements AutoCloseable {
             this.functionId = functionId;
         }
 
-        Lease acquire(int maxInstances, long deadlineNanos) {
+        Lease acquire(FunctionDefinition definition, long deadlineNanos) {
             lock.lock();
             try {
+                checkNotRetired();
+                if (waiters.isEmpty()) {
+                    Lease lease = tryTake(definition);
+                    if (lease != null) {
+                        return lease;
+                    }
+                }
+                return await(definition, deadlineNanos);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Waits in line; the head of the line takes what frees up, or gets an instance handed over. */
+        private Lease await(FunctionDefinition definition, long deadlineNanos) {
+            if (queuedCalls.incrementAndGet() > settings.maxQueuedCalls()) {
+                queuedCalls.decrementAndGet();
+                throw new CapacityExceededException("too many calls are already waiting for an instance", RETRY_AFTER);
+            }
+            Waiter me = new Waiter(lock.newCondition());
+            waiters.addLast(me);
+            boolean served = false;
+            try {
                 while (true) {
-                    if (retired) {
-                        // The version was deleted or the platform is closing; a fresh pool serves new calls.
-                        throw new CapacityExceededException("function " + functionId + " is being removed",
-                                Duration.ofSeconds(1));
+                    if (me.handedOver != null) {
+                        served = true;
+                        return new Lease(this, StartKind.WARM, me.handedOver);
                     }
-                    PooledInstance warm = idle.pollFirst();
-                    if (warm != null) {
-                        warm.state = InstanceState.BUSY;
-                        return new Lease(this, StartKind.WARM, warm);
-                    }
-                    boolean functionHasRoom = live < maxInstances;
-                    if (functionHasRoom && capacity.tryReserve()) {
-                        live++;
-                        return new Lease(this, StartKind.COLD, null);
+                    checkNotRetired();
+                    boolean nodeFull = false;
+                    if (waiters.peekFirst() == me) {
+                        Lease lease = tryTake(definition);
+                        if (lease != null) {
+                            served = true;
+                            return lease;
+                        }
+                        nodeFull = live < definition.limits().maxInstances();
+                        if (nodeFull) {
+                            lock.unlock();
+                            boolean evicted;
+                            try {
+                                evicted = evictForRoom(functionId);
+                            } finally {
+                                lock.lock();
+                            }
+                            if (evicted) {
+                                continue;
+                            }
+                        }
                     }
                     long remaining = deadlineNanos - System.nanoTime();
                     if (remaining <= 0) {
-                        throw new CapacityExceededException(functionHasRoom
+                        throw new CapacityExceededException(nodeFull
                                 ? "the node is at its limit of " + capacity.max() + " instances"
-                                : "function " + functionId + " is at its limit of " + maxInstances + " instances",
-                                Duration.ofSeconds(1));
+                                : "function " + functionId + " is at its limit of "
+                                        + definition.limits().maxInstances() + " instances", RETRY_AFTER);
                     }
-                    // Room freed by another function does not signal this pool, so look again soon.
-                    long wait = functionHasRoom ? Math.min(remaining, NODE_CAPACITY_POLL_NANOS) : remaining;
-                    changed.awaitNanos(wait);
+                    // Room freed by another function does not signal this pool, so the head looks again soon.
+                    me.ready.awaitNanos(nodeFull ? Math.min(remaining, NODE_CAPACITY_POLL_NANOS) : remaining);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CapacityExceededException("interrupted while waiting for an instance", Duration.ofSeconds(1));
+                throw new CapacityExceededException("interrupted while waiting for an instance", RETRY_AFTER);
             } finally {
-                lock.unlock();
+                queuedCalls.decrementAndGet();
+                waiters.remove(me);
+                if (!served && me.handedOver != null) {
+                    // Handed an instance just as this call gave up: pass it on rather than lose it.
+                    makeIdleOrHandOver(me.handedOver);
+                }
+                Waiter next = waiters.peekFirst();
+                if (next != null) {
+                    next.ready.signal();
+                }
+            }
+        }
+
+        /** Under the lock: an idle instance, a pre-warmed one, or room for a new one; null when none. */
+        private Lease tryTake(FunctionDefinition definition) {
+            PooledInstance warm = idle.pollFirst();
+            if (warm != null) {
+                warm.state = InstanceState.BUSY;
+                return new Lease(this, StartKind.WARM, warm);
+            }
+            if (live >= definition.limits().maxInstances()) {
+                return null;
+            }
+            Instance ready = takePrewarmed(definition.limits().memoryMb());
+            if (ready != null) {
+                live++;
+                PooledInstance pooled = new PooledInstance(ready, functionId);
+                tracked.add(pooled);
+                return new Lease(this, StartKind.PREWARMED, pooled);
+            }
+            if (capacity.tryReserve()) {
+                live++;
+                return new Lease(this, StartKind.COLD, null);
+            }
+            return null;
+        }
+
+        private void checkNotRetired() {
+            if (retired) {
+                // The version was deleted or the platform is closing.
+                throw new CapacityExceededException("function " + functionId + " is being removed", RETRY_AFTER);
             }
         }
 
@@ -270,27 +478,43 @@ public final class InstancePool implements AutoCloseable {
                     if (pooled != null) {
                         pooled.state = InstanceState.REMOVING;
                         tracked.remove(pooled);
+                    } else {
+                        capacity.release();
                     }
                     live--;
-                    capacity.release();
+                    Waiter head = waiters.peekFirst();
+                    if (head != null) {
+                        head.ready.signal();
+                    }
                 } else {
-                    pooled.state = InstanceState.WARM;
-                    pooled.idleSince = clock.instant();
-                    idle.addFirst(pooled);
+                    makeIdleOrHandOver(pooled);
                 }
-                changed.signal();
             } finally {
                 lock.unlock();
             }
             if (stop && pooled != null) {
-                stopLater(pooled.instance);
+                stopThenFreeRoom(pooled.instance);
             }
         }
 
-        void addSnapshots(List<InstanceSnapshot> into) {
+        /** Under the lock: gives a healthy instance to the first waiting call, or makes it idle. */
+        private void makeIdleOrHandOver(PooledInstance pooled) {
+            Waiter head = waiters.pollFirst();
+            if (head != null) {
+                pooled.state = InstanceState.BUSY;
+                head.handedOver = pooled;
+                head.ready.signal();
+                return;
+            }
+            pooled.state = InstanceState.WARM;
+            pooled.idleSince = clock.instant();
+            idle.addFirst(pooled);
+        }
+
+        void addSnapshots(List<InstanceSnapshot> into, boolean idleOnly) {
             lock.lock();
             try {
-                for (PooledInstance pooled : tracked) {
+                for (PooledInstance pooled : idleOnly ? idle : tracked) {
                     into.add(pooled.snapshot());
                 }
             } finally {
@@ -298,7 +522,8 @@ public final class InstancePool implements AutoCloseable {
             }
         }
 
-        boolean removeIdle(InstanceSnapshot victim) {
+        /** Takes the instance out of the pool if it is still idle as the snapshot saw it; the caller stops it. */
+        PooledInstance removeIdle(InstanceSnapshot victim) {
             PooledInstance removed = null;
             lock.lock();
             try {
@@ -314,17 +539,15 @@ public final class InstancePool implements AutoCloseable {
                     tracked.remove(removed);
                     removed.state = InstanceState.REMOVING;
                     live--;
-                    capacity.release();
-                    changed.signal();
+                    Waiter head = waiters.peekFirst();
+                    if (head != null) {
+                        head.ready.signal();
+                    }
                 }
             } finally {
                 lock.unlock();
             }
-            if (removed != null) {
-                stopLater(removed.instance);
-                return true;
-            }
-            return false;
+            return removed;
         }
 
         void retire() {
@@ -337,14 +560,13 @@ public final class InstancePool implements AutoCloseable {
                     pooled.state = InstanceState.REMOVING;
                     tracked.remove(pooled);
                     live--;
-                    capacity.release();
                 }
                 idle.clear();
-                changed.signalAll();
+                waiters.forEach(waiter -> waiter.ready.signal());
             } finally {
                 lock.unlock();
             }
-            toStop.forEach(pooled -> stopLater(pooled.instance));
+            toStop.forEach(pooled -> stopThenFreeRoom(pooled.instance));
         }
     }
 }

@@ -243,6 +243,127 @@ class InvokerTest {
         assertThat(runtime.running()).isEmpty();
     }
 
+    @Test
+    void givenPrewarmedInstances_firstCall_takesOneAndThePoolIsRefilled() throws Exception {
+        replacePool(new PoolSettings(16, Duration.ofSeconds(5), 100, 2, 256));
+        awaitCondition(() -> pool.prewarmedCount() == 2);
+        FunctionId id = register("hello", "echo", null);
+
+        InvocationResult first = invoke(id, "{}");
+
+        assertThat(first.startKind()).isEqualTo(StartKind.PREWARMED);
+        awaitCondition(() -> pool.prewarmedCount() == 2);
+        assertThat(runtime.starts()).isEqualTo(3);
+        assertThat(invoke(id, "{}").startKind()).isEqualTo(StartKind.WARM);
+    }
+
+    @Test
+    void givenFunctionWithOtherMemory_firstCall_startsColdAndLeavesThePrewarmedAlone() throws Exception {
+        replacePool(new PoolSettings(16, Duration.ofSeconds(5), 100, 1, 256));
+        awaitCondition(() -> pool.prewarmedCount() == 1);
+        FunctionId id = register("big", "echo", new RequestedLimits(null, 512, null));
+
+        assertThat(invoke(id, "{}").startKind()).isEqualTo(StartKind.COLD);
+        assertThat(pool.prewarmedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void givenFullNode_callOfAnotherFunction_evictsTheLeastRecentlyUsedIdleInstance() {
+        replacePool(new PoolSettings(2, Duration.ofSeconds(5)));
+        FunctionId a = register("a", "echo", null);
+        FunctionId b = register("b", "echo", null);
+        FunctionId c = register("c", "echo", null);
+        invoke(a, "{}");
+        clock.advance(Duration.ofSeconds(1));
+        invoke(b, "{}");
+
+        InvocationResult third = invoke(c, "{}");
+
+        assertThat(third.startKind()).isEqualTo(StartKind.COLD);
+        assertThat(pool.instanceCount()).isEqualTo(2);
+        assertThat(invoke(b, "{}").startKind()).isEqualTo(StartKind.WARM);
+        assertThat(invoke(a, "{}").startKind()).isEqualTo(StartKind.COLD);
+    }
+
+    @Test
+    void givenNodeLimitOfFour_eightFunctionsCalledInTurn_neverExceedFourInstancesAndAllAnswer() throws Exception {
+        replacePool(new PoolSettings(4, Duration.ofSeconds(10)));
+        List<FunctionId> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(register("f" + i, "echo", null));
+        }
+
+        List<InvocationResult> results = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (FunctionId id : ids) {
+                results.add(invoke(id, "{}"));
+                clock.advance(Duration.ofMillis(10));
+            }
+        }
+
+        assertThat(results).hasSize(24);
+        assertThat(runtime.maxRunningSeen()).isLessThanOrEqualTo(4);
+        assertThat(pool.instanceCount()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void givenCallsWaitingForOneInstance_theyAreServedInArrivalOrder() throws Exception {
+        runtime.whenCode("ordered", params -> {
+            Thread.sleep(50);
+            return params;
+        });
+        FunctionId id = register("ordered", "ordered", new RequestedLimits(null, null, 1));
+        invoke(id, "{\"n\":-1}");
+        List<String> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int n = i;
+            calls.add(callers.submit(() -> finished.add(invoke(id, "{\"n\":" + n + "}").resultJson())));
+            awaitCondition(() -> pool.queuedCalls() >= n || finished.size() > n);
+        }
+        for (Future<?> call : calls) {
+            call.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(finished).containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}",
+                "{\"n\":5}");
+    }
+
+    @Test
+    void givenFullQueue_extraCalls_areRefusedAtOnce() throws Exception {
+        replacePool(new PoolSettings(16, Duration.ofSeconds(5), 2, 0, 256));
+        runtime.whenCode("slow", params -> {
+            Thread.sleep(500);
+            return "1";
+        });
+        FunctionId id = register("slow", "slow", new RequestedLimits(null, null, 1));
+        List<Future<InvocationResult>> accepted = new ArrayList<>();
+        accepted.add(callers.submit(() -> invoke(id, "{}")));
+        awaitCondition(() -> runtime.runs() == 1);
+        accepted.add(callers.submit(() -> invoke(id, "{}")));
+        accepted.add(callers.submit(() -> invoke(id, "{}")));
+        awaitCondition(() -> pool.queuedCalls() == 2);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(CapacityExceededException.class)
+                .hasMessageContaining("waiting");
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(200);
+        for (Future<InvocationResult> call : accepted) {
+            assertThat(call.get(10, TimeUnit.SECONDS).resultJson()).isEqualTo("1");
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
     private FunctionId register(String name, String code, RequestedLimits limits) {
         FunctionDefinition stored = registry.register(
                 new RegisterFunctionCommand(FunctionName.of(name), code, null, limits));
