@@ -1,12 +1,14 @@
 """Runs one Python function for the FaaS platform, serving requests on a Unix domain socket.
 
-Usage: python3 faas_runner.py --socket PATH [--accept-timeout SECONDS] [--log-limit BYTES]
-                              [--max-message-bytes BYTES] [--max-result-bytes BYTES]
+Usage: python3 faas_runner.py --socket PATH [--socket-mode OCTAL] [--accept-timeout SECONDS]
+                              [--log-limit BYTES] [--max-message-bytes BYTES]
+                              [--max-result-bytes BYTES]
 
 The runner binds PATH, accepts exactly one connection and unlinks PATH, serves one request at a
 time until the peer closes the connection, then exits 0. Exit status 3: nobody connected within
 --accept-timeout (default 60 s). Exit status 4: the peer broke the framing. Exit status 1: the
-connection failed. Standard library only.
+connection failed. Standard library only. --socket-mode (such as 0666) sets PATH's permissions
+before the runner listens, for a peer that runs as another user (default: as the umask leaves them).
 
 Framing, both directions: an 8-byte prefix holding two big-endian unsigned 32-bit integers,
 header_len and body_len; then header_len bytes of UTF-8 JSON, an object (the header); then
@@ -314,7 +316,7 @@ def send_message(connection, header, body=b""):
     connection.sendall(PREFIX.pack(len(header_bytes), len(body)) + header_bytes + body)
 
 
-def accept_one(path, timeout):
+def accept_one(path, timeout, mode=None):
     """Returns the one connection the platform opens on path, or None if it does not come in time."""
     try:
         os.unlink(path)
@@ -322,6 +324,8 @@ def accept_one(path, timeout):
         pass
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
         listener.bind(path)
+        if mode is not None:
+            os.chmod(path, mode)  # before listen(): a peer connecting earlier is refused and retries
         listener.listen(1)
         listener.settimeout(timeout)
         try:
@@ -343,9 +347,21 @@ def isolate_stdin():
     sys.stdin = io.StringIO()
 
 
+def socket_mode(text):
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not an octal mode such as 0666" % text) from None
+    if not 0 <= mode <= 0o777:
+        raise argparse.ArgumentTypeError("%r is not a permission mode between 0 and 0777" % text)
+    return mode
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description="Runs one Python function for the FaaS platform.")
     parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
+    parser.add_argument("--socket-mode", type=socket_mode, default=None,
+                        help="octal permissions of the socket, such as 0666 (default: as the umask leaves them)")
     parser.add_argument("--accept-timeout", type=float, default=60.0, help="seconds to wait for the connection")
     parser.add_argument("--log-limit", type=int, default=65536, help="bytes of output kept per call")
     parser.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024, help="largest request")
@@ -355,7 +371,7 @@ def parse_arguments(argv):
 
 def main(argv=None):
     options = parse_arguments(argv)
-    connection = accept_one(options.socket, options.accept_timeout)
+    connection = accept_one(options.socket, options.accept_timeout, options.socket_mode)
     if connection is None:
         print("faas_runner: nobody connected within %s s" % options.accept_timeout, file=sys.stderr)
         return EXIT_NO_CONNECTION

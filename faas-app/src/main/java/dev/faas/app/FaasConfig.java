@@ -7,7 +7,8 @@ import java.util.function.Function;
 
 /**
  * Every setting of the server, read from environment variables (documented in the README with these defaults).
- * {@code dbUrl} null means the embedded H2 database under {@code dataDir}.
+ * {@code runtime} null means "docker when an engine answers"; {@code dbUrl} null means the embedded H2 database
+ * under {@code dataDir}; {@code nodeId} null means the id kept in {@code dataDir}, generated on first start.
  */
 public record FaasConfig(
         int port,
@@ -18,35 +19,55 @@ public record FaasConfig(
         String dbUser,
         String dbPassword,
         int maxInstances,
+        int prewarm,
         Duration queueTimeout,
+        int maxQueuedCalls,
         Duration cleanupInterval,
         Duration deleteAfter,
         String pythonCommand,
+        String image,
+        String nodeId,
+        Path socketDir,
         int httpThreads,
         int maxRequestBytes) {
+
+    public static final String PROCESS = "process";
+    public static final String DOCKER = "docker";
 
     public static FaasConfig fromEnvironment(Map<String, String> env) {
         Function<String, String> get = name -> {
             String value = env.get(name);
             return value == null || value.isBlank() ? null : value.strip();
         };
-        String runtime = orDefault(get.apply("FAAS_RUNTIME"), "process");
-        if (!runtime.equals("process")) {
-            throw new ConfigException("FAAS_RUNTIME='" + runtime + "' is not supported: use 'process'");
+        String runtime = get.apply("FAAS_RUNTIME");
+        if (runtime != null && !runtime.equals(PROCESS) && !runtime.equals(DOCKER)) {
+            throw new ConfigException("FAAS_RUNTIME='" + runtime + "' is not a runtime: use 'docker' or 'process'");
         }
+        Path dataDir = Path.of(orDefault(get.apply("FAAS_DATA_DIR"), "./data"));
+        String nodeId = get.apply("FAAS_NODE_ID");
+        if (nodeId != null && !nodeId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")) {
+            throw new ConfigException("FAAS_NODE_ID='" + nodeId
+                    + "' must be 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String socketDir = get.apply("FAAS_SOCKET_DIR");
         return new FaasConfig(
                 integer("FAAS_PORT", get.apply("FAAS_PORT"), 8080, 0, 65535),
                 orDefault(get.apply("FAAS_BIND"), "127.0.0.1"),
                 runtime,
-                Path.of(orDefault(get.apply("FAAS_DATA_DIR"), "./data")),
+                dataDir,
                 get.apply("FAAS_DB_URL"),
                 get.apply("FAAS_DB_USER"),
                 env.get("FAAS_DB_PASSWORD"),
                 integer("FAAS_MAX_INSTANCES", get.apply("FAAS_MAX_INSTANCES"), 64, 1, 100_000),
+                integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000),
                 duration("FAAS_QUEUE_TIMEOUT", get.apply("FAAS_QUEUE_TIMEOUT"), "10s"),
+                integer("FAAS_MAX_QUEUE", get.apply("FAAS_MAX_QUEUE"), 1000, 0, 1_000_000),
                 duration("CLEANUP_INTERVAL", get.apply("CLEANUP_INTERVAL"), "30s"),
                 duration("DELETE_AFTER", get.apply("DELETE_AFTER"), "5m"),
                 orDefault(get.apply("FAAS_PYTHON"), "python3"),
+                orDefault(get.apply("FAAS_IMAGE"), "faas-python:latest"),
+                nodeId,
+                socketDir == null ? dataDir.resolve("sockets") : Path.of(socketDir),
                 integer("FAAS_HTTP_THREADS", get.apply("FAAS_HTTP_THREADS"), 256, 2, 10_000),
                 integer("FAAS_MAX_REQUEST_BYTES", get.apply("FAAS_MAX_REQUEST_BYTES"), 6 * 1024 * 1024, 1024,
                         256 * 1024 * 1024));
@@ -57,23 +78,13 @@ public record FaasConfig(
         return fromEnvironment(Map.of());
     }
 
-    public FaasConfig withPort(int newPort) {
-        return new FaasConfig(newPort, bind, runtime, dataDir, dbUrl, dbUser, dbPassword, maxInstances, queueTimeout,
-                cleanupInterval, deleteAfter, pythonCommand, httpThreads, maxRequestBytes);
-    }
-
-    public FaasConfig withDataDir(Path newDataDir) {
-        return new FaasConfig(port, bind, runtime, newDataDir, dbUrl, dbUser, dbPassword, maxInstances, queueTimeout,
-                cleanupInterval, deleteAfter, pythonCommand, httpThreads, maxRequestBytes);
-    }
-
     @Override
     public String toString() {
         // Never print the password.
-        return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + runtime + ", dataDir=" + dataDir
-                + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + ", maxInstances=" + maxInstances
-                + ", queueTimeout=" + queueTimeout + ", cleanupInterval=" + cleanupInterval + ", deleteAfter="
-                + deleteAfter + "]";
+        return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
+                + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + ", maxInstances="
+                + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
+                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId + "]";
     }
 
     private static String orDefault(String value, String fallback) {

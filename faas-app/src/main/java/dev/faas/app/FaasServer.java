@@ -5,8 +5,6 @@ import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.domain.invocation.Invoker;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.domain.pool.PoolSettings;
@@ -39,9 +37,11 @@ public final class FaasServer implements AutoCloseable {
     private FaasServer(FaasConfig config, FunctionRepository repository, FunctionRuntime runtime) {
         this.runtime = runtime;
         Clock clock = Clock.systemUTC();
-        FunctionRegistry registry = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock);
-        pool = new InstancePool(runtime, new PoolSettings(config.maxInstances(), config.queueTimeout()), clock);
+        LimitsPolicy limits = LimitsPolicy.defaults();
+        pool = new InstancePool(runtime, new PoolSettings(config.maxInstances(), config.queueTimeout(),
+                config.maxQueuedCalls(), config.prewarm(), limits.defaultMemoryMb()), clock);
         closeables.push(pool);
+        FunctionRegistry registry = new FunctionRegistry(repository, limits, clock);
         Invoker invoker = new Invoker(repository, runtime, pool);
         closeables.push(new Reaper(pool, new ReaperPolicy(config.deleteAfter()), clock)
                 .start(config.cleanupInterval()));
@@ -53,14 +53,16 @@ public final class FaasServer implements AutoCloseable {
     /** Opens the store, starts the runtime and listens, as configured. */
     public static FaasServer start(FaasConfig config) {
         FunctionRepository repository = openRepository(config);
-        FunctionRuntime runtime;
+        RuntimeSelection.Selected selected;
         try {
-            runtime = createRuntime(config);
+            selected = RuntimeSelection.create(config);
         } catch (RuntimeException e) {
             closeQuietly(repository);
             throw e;
         }
-        return start(config, repository, runtime);
+        FaasServer server = start(config, repository, selected.runtime());
+        server.closeables.addLast(selected.client());
+        return server;
     }
 
     /** Starts with the given store and runtime, which the server closes when it closes. */
@@ -81,11 +83,6 @@ public final class FaasServer implements AutoCloseable {
         String url = config.dbUrl() != null ? config.dbUrl() : JdbiRepositoryConfig.h2FileUrl(config.dataDir());
         return JdbiFunctionRepository.open(
                 new JdbiRepositoryConfig(url, config.dbUser(), config.dbPassword(), 10, Duration.ofSeconds(3)));
-    }
-
-    static FunctionRuntime createRuntime(FaasConfig config) {
-        return new ProcessFunctionRuntime(new ProcessRuntimeSettings(config.pythonCommand(),
-                config.dataDir().resolve("instances").toAbsolutePath(), Duration.ofSeconds(10), 64 * 1024));
     }
 
     public int port() {

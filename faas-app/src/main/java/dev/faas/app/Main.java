@@ -34,6 +34,9 @@ public final class Main {
         } catch (RepositoryUnavailableException e) {
             fail(EXIT_STORE_UNAVAILABLE, "cannot open the function store: " + e.getMessage());
             return;
+        } catch (StartupException e) {
+            fail(EXIT_START_FAILED, "cannot start: " + e.getMessage());
+            return;
         } catch (RuntimeException e) {
             LOG.debug("start failed", e);
             fail(EXIT_START_FAILED, "cannot start: " + e.getMessage());

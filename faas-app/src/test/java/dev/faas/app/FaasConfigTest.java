@@ -16,7 +16,11 @@ class FaasConfigTest {
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.bind()).isEqualTo("127.0.0.1");
-        assertThat(config.runtime()).isEqualTo("process");
+        assertThat(config.runtime()).as("null: docker when an engine answers").isNull();
+        assertThat(config.prewarm()).isEqualTo(2);
+        assertThat(config.maxInstances()).isEqualTo(64);
+        assertThat(config.image()).isEqualTo("faas-python:latest");
+        assertThat(config.socketDir()).isEqualTo(Path.of("./data/sockets"));
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
         assertThat(config.dbUrl()).isNull();
         assertThat(config.cleanupInterval()).isEqualTo(Duration.ofSeconds(30));

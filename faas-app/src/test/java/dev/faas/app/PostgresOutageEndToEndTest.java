@@ -34,7 +34,7 @@ class PostgresOutageEndToEndTest {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir)
                 .setCleanDataDirectory(false).start();
         int port = postgres.getPort();
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0")).withDataDir(dataDir);
+        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_DATA_DIR", dataDir.toString()));
         JdbiFunctionRepository repository = JdbiFunctionRepository.open(new JdbiRepositoryConfig(
                 "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "", 4, Duration.ofSeconds(2)));
         try (FaasServer server = FaasServer.start(config, repository,

@@ -21,7 +21,7 @@ class ReapingEndToEndTest {
     @Test
     void idleRunner_isReapedWithinSeconds_andTheNextCallStartsANewOne() throws Exception {
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "DELETE_AFTER", "2s",
-                "CLEANUP_INTERVAL", "1s")).withDataDir(dataDir);
+                "CLEANUP_INTERVAL", "1s", "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
         try (FaasServer server = FaasServer.start(config, new InMemoryFunctionRepository(),
                 new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))))) {
             HttpClientSupport http = new HttpClientSupport(server.port());

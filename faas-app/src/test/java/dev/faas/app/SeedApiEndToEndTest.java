@@ -34,8 +34,8 @@ class SeedApiEndToEndTest {
 
     @BeforeAll
     static void startServer() {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "2s"))
-                .withDataDir(dataDir);
+        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "2s",
+                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
         server = FaasServer.start(config, new InMemoryFunctionRepository(),
                 new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
         http = new HttpClientSupport(server.port());

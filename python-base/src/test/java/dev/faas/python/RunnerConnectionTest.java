@@ -13,10 +13,14 @@ import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.out.RunOutput;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -333,6 +337,35 @@ class RunnerConnectionTest {
 
         assertThat(runner.awaitExit()).isEqualTo(3);
         assertThat(runner.socket).doesNotExist();
+    }
+
+    @Test
+    void givenSocketMode_runner_setsTheSocketsPermissionsBeforeItListens() throws Exception {
+        StartedRunner runner = start("--socket-mode", "0606");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Set<PosixFilePermission> permissions = Set.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                permissions = Files.getPosixFilePermissions(runner.socket);
+                if (permissions.equals(PosixFilePermissions.fromString("rw----rw-"))) {
+                    break;
+                }
+            } catch (NoSuchFileException notYetBound) {
+                // The runner is still starting.
+            }
+            Thread.sleep(5);
+        }
+
+        assertThat(PosixFilePermissions.toString(permissions)).isEqualTo("rw----rw-");
+        assertThat(connect(runner).ping()).isPositive();
+    }
+
+    @Test
+    void givenSocketModeThatIsNotOctal_runner_exitsWithUsage() throws IOException, InterruptedException {
+        StartedRunner runner = start("--socket-mode", "0999");
+
+        assertThat(runner.awaitExit()).isEqualTo(2);
+        assertThat(Files.readString(runner.output)).contains("not an octal mode");
     }
 
     @Test

@@ -53,8 +53,8 @@ class InvokeBenchmark {
 
     @Test
     void processRuntime() throws Exception {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "DELETE_AFTER", "1h"))
-                .withDataDir(dataDir);
+        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "DELETE_AFTER", "1h",
+                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
         try (FaasServer server = FaasServer.start(config, new InMemoryFunctionRepository(),
                 new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))))) {
             String base = "http://127.0.0.1:" + server.port();

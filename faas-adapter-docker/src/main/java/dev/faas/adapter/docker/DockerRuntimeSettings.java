@@ -1,0 +1,90 @@
+package dev.faas.adapter.docker;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the Docker runtime: the function image, this node's id (in every container's labels and name), the
+ * host directory under which each instance gets its socket directory, how long a container may take to accept the
+ * platform's connection, and each container's limits (pids, /tmp size, CPUs, open files, user, log bytes per call).
+ * Memory is not here: it comes with each {@link dev.faas.ports.out.InstanceSpec}.
+ *
+ * <p>{@code socketRoot} must be an absolute path on the Docker engine's host (when the platform itself runs in a
+ * container, the same path must be mounted at the same place), and short: a Unix socket path holds at most
+ * {@value #MAX_SOCKET_PATH_BYTES} bytes.
+ */
+public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout,
+                                    int pidsLimit, long tmpfsBytes, double cpus, int nofile, String user,
+                                    int logLimitBytes) {
+
+    /** The image {@code python-base/build-image.sh} builds by default. */
+    public static final String DEFAULT_IMAGE = "faas-python:latest";
+
+    /** The longest Unix socket path Linux accepts (sun_path less its terminating NUL). */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    // Usable in a container name and a label value, and short enough to leave room in the socket path.
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
+
+    // "/<nodeId>-<counter up to 10 digits>-<6 hex>/runner.sock"
+    private static final int SOCKET_PATH_SUFFIX_BYTES = 1 + 1 + 10 + 1 + 6 + 1 + "runner.sock".length();
+
+    public DockerRuntimeSettings {
+        requireText(image, "image");
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (!NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException("the node id must be 1 to 32 letters, digits, '_', '.' or '-' and "
+                    + "start with a letter or digit, not '" + nodeId + "'");
+        }
+        Objects.requireNonNull(socketRoot, "socketRoot");
+        if (!socketRoot.isAbsolute()) {
+            throw new IllegalArgumentException("the socket root must be an absolute host path, not " + socketRoot);
+        }
+        int socketPathBytes = socketRoot.toString().getBytes(StandardCharsets.UTF_8).length
+                + nodeId.length() + SOCKET_PATH_SUFFIX_BYTES;
+        if (socketPathBytes > MAX_SOCKET_PATH_BYTES) {
+            throw new IllegalArgumentException("the socket root " + socketRoot + " is too long: with node id '"
+                    + nodeId + "' a socket path could reach " + socketPathBytes + " bytes, more than the "
+                    + MAX_SOCKET_PATH_BYTES + " a Unix socket allows; choose a shorter directory");
+        }
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("startTimeout must be positive, not " + startTimeout);
+        }
+        requirePositive(pidsLimit, "pidsLimit");
+        requirePositive(tmpfsBytes, "tmpfsBytes");
+        if (!(cpus > 0) || Double.isInfinite(cpus)) {
+            throw new IllegalArgumentException("cpus must be positive, not " + cpus);
+        }
+        requirePositive(nofile, "nofile");
+        requireText(user, "user");
+        requirePositive(logLimitBytes, "logLimitBytes");
+    }
+
+    /** The sandbox defaults of the design: 64 pids, 64 MB /tmp, 1 CPU, 1024 open files, user 10001, 64 KiB logs. */
+    public static DockerRuntimeSettings defaults(String nodeId, Path socketRoot) {
+        return new DockerRuntimeSettings(DEFAULT_IMAGE, nodeId, socketRoot, Duration.ofSeconds(30), 64,
+                64L * 1024 * 1024, 1.0, 1024, "10001:10001", 64 * 1024);
+    }
+
+    /** These settings with another function image. */
+    public DockerRuntimeSettings withImage(String otherImage) {
+        return new DockerRuntimeSettings(otherImage, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
+                nofile, user, logLimitBytes);
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+
+    private static void requirePositive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, not " + value);
+        }
+    }
+}
