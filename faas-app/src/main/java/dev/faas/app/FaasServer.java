@@ -12,6 +12,7 @@ import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.registry.SandboxCodeCheck;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import java.time.Clock;
@@ -41,8 +42,9 @@ public final class FaasServer implements AutoCloseable {
         pool = new InstancePool(runtime, new PoolSettings(config.maxInstances(), config.queueTimeout(),
                 config.maxQueuedCalls(), config.prewarm(), limits.defaultMemoryMb()), clock);
         closeables.push(pool);
-        FunctionRegistry registry = new FunctionRegistry(repository, limits, clock);
         Invoker invoker = new Invoker(repository, runtime, pool);
+        FunctionRegistry registry = new FunctionRegistry(repository, limits, clock, new SandboxCodeCheck(runtime),
+                invoker::forget);
         closeables.push(new Reaper(pool, new ReaperPolicy(config.deleteAfter()), clock)
                 .start(config.cleanupInterval()));
         http = FaasHttpServer.start(config.bind(), config.port(), config.httpThreads(),

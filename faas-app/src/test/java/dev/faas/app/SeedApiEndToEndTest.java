@@ -155,6 +155,19 @@ class SeedApiEndToEndTest {
     }
 
     @Test
+    void codeThatDoesNotLoad_isRefusedAtRegistrationWithItsLine() throws Exception {
+        JsonNode problem = problem(http.post("/register",
+                "{\"name\":\"broken\",\"code\":\"x = 1\\ndef user_function(:\\n    pass\"}"), 400,
+                "urn:faas:problem:invalid-code");
+        assertThat(problem.at("/error/type").asText()).isEqualTo("SyntaxError");
+        assertThat(problem.at("/error/line").asInt()).isEqualTo(2);
+
+        problem(http.post("/register", "{\"name\":\"nohandler\",\"code\":\"def other():\\n    pass\"}"), 400,
+                "urn:faas:problem:invalid-code");
+        problem(invoke("broken-1", "{}"), 404, "urn:faas:problem:function-not-found");
+    }
+
+    @Test
     void unknownFunctionsAndPaths_get404ProblemDocuments() throws Exception {
         problem(invoke("never-registered-1", "{}"), 404, "urn:faas:problem:function-not-found");
         problem(http.get("/no/such/path"), 404, "urn:faas:problem:not-found");

@@ -7,6 +7,7 @@ package dev.faas.adapter.jaxrs;
 public enum ProblemType {
     INVALID_JSON("invalid-json", "Malformed JSON body", 400),
     INVALID_REQUEST("invalid-request", "Invalid request", 400),
+    INVALID_CODE("invalid-code", "The code does not load", 400),
     FUNCTION_NOT_FOUND("function-not-found", "Function not found", 404),
     PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
     FUNCTION_ERROR("function-error", "The function raised an exception", 422),

@@ -15,6 +15,7 @@ import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
+import dev.faas.ports.out.InvocationObserver;
 import dev.faas.ports.out.RunOutput;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,17 +30,35 @@ public final class Invoker implements InvokeFunctionUseCase {
     private final FunctionRepository repository;
     private final FunctionRuntime runtime;
     private final InstancePool pool;
+    private final InvocationObserver observer;
     private final ConcurrentHashMap<FunctionId, FunctionDefinition> definitions = new ConcurrentHashMap<>();
 
-    public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool) {
+    public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool,
+                   InvocationObserver observer) {
         this.repository = repository;
         this.runtime = runtime;
         this.pool = pool;
+        this.observer = observer;
+    }
+
+    public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool) {
+        this(repository, runtime, pool, InvocationObserver.NONE);
     }
 
     @Override
     public InvocationResult invoke(InvokeFunctionCommand command) {
         long startNanos = System.nanoTime();
+        try {
+            InvocationResult result = invoke(command, startNanos);
+            observer.succeeded(result);
+            return result;
+        } catch (RuntimeException e) {
+            observer.failed(command.functionId(), e, Duration.ofNanos(System.nanoTime() - startNanos));
+            throw e;
+        }
+    }
+
+    private InvocationResult invoke(InvokeFunctionCommand command, long startNanos) {
         FunctionDefinition definition = definition(command.functionId());
         long queuedNanos = System.nanoTime();
         InstancePool.Lease lease = pool.acquire(definition);

@@ -1,8 +1,10 @@
 package dev.faas.domain.pool;
 
 import dev.faas.ports.error.CapacityExceededException;
+import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.PoolStatus;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
@@ -36,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * first-served queue of its version, and is refused when the wait or the queue runs out. Instances are started and
  * stopped on background threads, never under a lock. Thread-safe.
  */
-public final class InstancePool implements AutoCloseable {
+public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(InstancePool.class.getName());
     /** How often a call waiting for node capacity (held by other functions) looks again. */
@@ -116,6 +118,20 @@ public final class InstancePool implements AutoCloseable {
         if (pool != null) {
             pool.retire();
         }
+    }
+
+    @Override
+    public PoolStatus poolStatus() {
+        int warm = 0;
+        int busy = 0;
+        for (InstanceSnapshot snapshot : snapshots()) {
+            if (snapshot.state() == InstanceState.WARM) {
+                warm++;
+            } else if (snapshot.state() == InstanceState.BUSY) {
+                busy++;
+            }
+        }
+        return new PoolStatus(prewarmed.size(), warm, busy, queuedCalls.get(), settings.maxInstances());
     }
 
     /** Instances counted against the node's maximum: running, starting and pre-warmed. */

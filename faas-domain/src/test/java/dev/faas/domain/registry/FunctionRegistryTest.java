@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
+import dev.faas.ports.error.FunctionInitException;
+import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.error.InvalidCodeException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.PayloadTooLargeException;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.testkit.FakeFunctionRuntime;
 import dev.faas.testkit.MutableClock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FunctionRegistryTest {
@@ -68,6 +74,56 @@ class FunctionRegistryTest {
         String huge = "x = 1\n".repeat(200_000);
         assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("big"), huge)))
                 .isInstanceOf(PayloadTooLargeException.class);
+    }
+
+    @Test
+    void givenCodeThatDoesNotLoadInTheSandbox_register_isRejectedWithTheLineAndStoresNothing() {
+        FakeFunctionRuntime runtime = new FakeFunctionRuntime()
+                .failInitWhenCode("def user_function(:", new FunctionInitException("SyntaxError", "invalid syntax",
+                        "", 1, ""));
+        FunctionRegistry checking = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock,
+                new SandboxCodeCheck(runtime), id -> { });
+
+        assertThatThrownBy(() -> checking.register(new RegisterFunctionCommand(FunctionName.of("bad"),
+                "def user_function(:")))
+                .isInstanceOfSatisfying(InvalidCodeException.class, e -> {
+                    assertThat(e.line()).isEqualTo(1);
+                    assertThat(e.errorType()).isEqualTo("SyntaxError");
+                });
+        assertThat(repository.findLatest(FunctionName.of("bad"))).isEmpty();
+        assertThat(runtime.running()).as("the checking instance is stopped").isEmpty();
+        assertThat(checking.register(new RegisterFunctionCommand(FunctionName.of("good"), CODE)).id())
+                .hasToString("good-1");
+        assertThat(runtime.starts()).isEqualTo(2);
+        assertThat(runtime.running()).isEmpty();
+    }
+
+    @Test
+    void givenStoredVersions_readsAndDeletes_followTheStore() {
+        List<FunctionId> deletedSeen = new java.util.ArrayList<>();
+        FunctionRegistry withListener = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock, null,
+                deletedSeen::add);
+        FunctionName hello = FunctionName.of("hello");
+        withListener.register(new RegisterFunctionCommand(hello, CODE));
+        withListener.register(new RegisterFunctionCommand(hello, CODE));
+        withListener.register(new RegisterFunctionCommand(FunctionName.of("other"), CODE));
+
+        assertThat(withListener.latest(hello).id()).hasToString("hello-2");
+        assertThat(withListener.versions(hello)).extracting(FunctionDefinition::version).containsExactly(1, 2);
+        assertThat(withListener.list(null, 10)).extracting(summary -> summary.name().value())
+                .containsExactly("hello", "other");
+
+        withListener.delete(FunctionId.parse("hello-2"));
+        assertThat(withListener.latest(hello).id()).hasToString("hello-1");
+        assertThatThrownBy(() -> withListener.version(FunctionId.parse("hello-2")))
+                .isInstanceOf(FunctionNotFoundException.class);
+        assertThatThrownBy(() -> withListener.delete(FunctionId.parse("hello-2")))
+                .isInstanceOf(FunctionNotFoundException.class);
+        assertThat(withListener.deleteAll(hello)).extracting(FunctionId::toString).containsExactly("hello-1");
+        assertThatThrownBy(() -> withListener.versions(hello)).isInstanceOf(FunctionNotFoundException.class);
+        assertThat(deletedSeen).extracting(FunctionId::toString).containsExactly("hello-2", "hello-1");
+        assertThat(withListener.register(new RegisterFunctionCommand(hello, CODE)).id()).hasToString("hello-3");
+        assertThatThrownBy(() -> withListener.list(null, 0)).isInstanceOf(InvalidRequestException.class);
     }
 
     @Test

@@ -1,0 +1,52 @@
+package dev.faas.domain.registry;
+
+import dev.faas.ports.error.FunctionInitException;
+import dev.faas.ports.error.InstanceTimeoutException;
+import dev.faas.ports.error.InvalidCodeException;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionLimits;
+import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.out.FunctionRuntime;
+import dev.faas.ports.out.Instance;
+import dev.faas.ports.out.InstanceSpec;
+import java.time.Duration;
+
+/**
+ * Checks that code loads before it is stored: compiles it and looks up its handler in a throwaway instance of the
+ * runtime, a sandbox, never in the platform's own process. Thread-safe.
+ */
+public final class SandboxCodeCheck {
+
+    /** Import-time code gets this long at most, whatever the function's own timeout. */
+    static final Duration MAX_CHECK_TIME = Duration.ofSeconds(30);
+    /** The version the throwaway instance is labelled with; real versions start at 1 and never reach it. */
+    private static final int CHECK_VERSION = Integer.MAX_VALUE;
+
+    private final FunctionRuntime runtime;
+
+    public SandboxCodeCheck(FunctionRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** @throws InvalidCodeException if the code does not compile, raises at import or lacks its handler */
+    public void check(NewFunctionVersion candidate) {
+        FunctionLimits limits = candidate.limits();
+        Duration checkTime = limits.timeout().compareTo(MAX_CHECK_TIME) < 0 ? limits.timeout() : MAX_CHECK_TIME;
+        FunctionDefinition definition = new FunctionDefinition(new FunctionId(candidate.name(), CHECK_VERSION),
+                candidate.code(), candidate.handler(),
+                new FunctionLimits(checkTime, limits.memoryMb(), limits.maxInstances()), candidate.createdAt(),
+                candidate.codeSha256());
+        Instance instance = runtime.start(InstanceSpec.prewarm(limits.memoryMb()));
+        try {
+            runtime.init(instance, definition);
+        } catch (FunctionInitException e) {
+            throw new InvalidCodeException(e.errorType(), e.errorMessage(), e.line(), e.traceback());
+        } catch (InstanceTimeoutException e) {
+            throw new InvalidCodeException("InitTimeout",
+                    "loading the code took longer than " + checkTime.toMillis() + " ms", 0, "");
+        } finally {
+            runtime.stop(instance);
+        }
+    }
+}
