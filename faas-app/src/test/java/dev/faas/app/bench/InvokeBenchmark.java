@@ -1,200 +1,219 @@
 package dev.faas.app.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.adapter.docker.DockerClients;
+import dev.faas.adapter.docker.DockerFunctionRuntime;
+import dev.faas.adapter.docker.DockerRuntimeSettings;
 import dev.faas.app.FaasConfig;
 import dev.faas.app.FaasServer;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionLimits;
+import dev.faas.ports.out.Instance;
+import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerConnection;
 import dev.faas.python.RunnerScript;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The invoke path's benchmark: warm calls at concurrency 1 and 16, first calls of new versions, and beside them the
- * floors measured in the same run (a trivial endpoint of the same server, a raw runner round trip on its socket).
- * Prints a table and writes it to {@code faas-app/target/benchmark.txt}. Run it with {@code bench/run.sh}.
+ * The invoke path's benchmark, per runtime, each row beside the floors measured in the same run: a trivial endpoint
+ * of the same server ({@code GET /healthz}), a raw runner round trip on its socket (no HTTP, no pool) and, for
+ * Docker, a {@code docker run} of the function image. Prints tables and appends them to
+ * {@code faas-app/target/benchmark.txt}. Asserts nothing about speed. Run it with {@code bench/run.sh}.
  */
 @Tag("benchmark")
 class InvokeBenchmark {
 
-    private static final int WARMUP = 300;
     private static final int SAMPLES = Integer.getInteger("bench.samples", 2000);
-    private static final Duration THROUGHPUT_WINDOW = Duration.ofSeconds(Integer.getInteger("bench.seconds", 5));
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
+    private static final int FIRST_CALLS = Integer.getInteger("bench.firstCalls", 20);
     private static final int CONCURRENCY = 16;
-    private static final int COLD_STARTS = 20;
     private static final String TRIVIAL = "def user_function(name):\\n    return name";
+    private static final String TRIVIAL_SOURCE = "def user_function(name):\n    return name\n";
+    private static final String PARAMS = "{\"name\":\"x\"}";
 
     @TempDir
     Path dataDir;
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(CONCURRENCY)).build();
-    private final List<String> rows = new ArrayList<>();
-
     @Test
     void processRuntime() throws Exception {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "DELETE_AFTER", "1h",
-                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
-        try (FaasServer server = FaasServer.start(config, new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))))) {
-            String base = "http://127.0.0.1:" + server.port();
-            post(base + "/register", "{\"name\":\"trivial\",\"code\":\"" + TRIVIAL + "\"}");
-            HttpRequest health = HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build();
-            HttpRequest invoke = HttpRequest.newBuilder(URI.create(base + "/invoke"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"trivial-1\",\"params\":{\"name\":\"x\"}}"))
-                    .build();
-
-            header("runtime: process (" + SAMPLES + " samples per latency row, " + THROUGHPUT_WINDOW.toSeconds()
-                    + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores)");
-            LatencyRecorder healthLatency = latency(health);
-            LatencyRecorder runnerLatency = rawRunnerLatency();
-            LatencyRecorder warmLatency = latency(invoke);
-            row("floor: GET /healthz, c=1", healthLatency, Double.NaN);
-            row("floor: raw runner round trip", runnerLatency, Double.NaN);
-            row("warm invoke, c=1", warmLatency, Double.NaN);
-            double healthThroughput = throughput(health);
-            double invokeThroughput = throughput(invoke);
-            rows.add(String.format(Locale.ROOT, "%-34s %10s %10s %12.0f/s", "floor: GET /healthz, c=16", "", "",
-                    healthThroughput));
-            rows.add(String.format(Locale.ROOT, "%-34s %10s %10s %12.0f/s", "warm invoke, c=16", "", "",
-                    invokeThroughput));
-            row("first call of a new version (cold)", coldStarts(base), Double.NaN);
-            rows.add(String.format(Locale.ROOT, "ratios: warm p50 / healthz p50 = %.1fx, warm p50 / raw runner p50 "
-                            + "= %.1fx, throughput / healthz throughput = %.2f",
-                    warmLatency.percentileMillis(50) / healthLatency.percentileMillis(50),
-                    warmLatency.percentileMillis(50) / runnerLatency.percentileMillis(50),
-                    invokeThroughput / healthThroughput));
+        try (FaasServer server = FaasServer.start(config("process", 0))) {
+            BenchClient client = new BenchClient(server.port(), CONCURRENCY);
+            BenchTable table = new BenchTable("runtime process: " + SAMPLES + " samples per latency row, " + SECONDS
+                    + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
+            warmRows(client, table, rawProcessRunner());
+            LatencyRecorder cold = firstCalls(client, null, false);
+            table.latency("first call of a new version (cold)", cold);
+            table.publish();
         }
-        String table = String.join("\n", rows);
-        System.out.println(table);
-        Files.writeString(Path.of("target", "benchmark.txt"), table + "\n");
-        assertThat(rows).isNotEmpty();
     }
 
-    private LatencyRecorder latency(HttpRequest request) throws Exception {
-        for (int i = 0; i < WARMUP; i++) {
-            send(request);
+    @Test
+    void dockerRuntime() throws Exception {
+        try (FaasServer server = FaasServer.start(config("docker", 2))) {
+            BenchClient client = new BenchClient(server.port(), CONCURRENCY);
+            BenchTable table = new BenchTable("runtime docker: " + SAMPLES + " samples per latency row, " + SECONDS
+                    + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
+            warmRows(client, table, rawContainerRunner());
+
+            LatencyRecorder dockerRun = dockerRunFloor(10);
+            LatencyRecorder prewarmed = firstCalls(client, null, true);
+            // 128 MB is not the pre-warmed size, so these first calls must start a container.
+            LatencyRecorder cold = firstCalls(client, "{\"memoryMb\":128}", false);
+            table.latency("floor: docker run --rm of the function image", dockerRun);
+            table.latency("first call, pre-warmed pool", prewarmed);
+            table.latency("first call, no pre-warmed instance (cold)", cold);
+            Burst burst = burstOfFirstCalls(client, 20);
+            table.latency("burst: 20 first calls of 20 new functions", burst.latency);
+            table.note("burst: %d ok, %d errors, %.0f ms wall time, starts: %s", burst.ok, burst.errors,
+                    burst.wallMillis, burst.startKinds);
+            table.note("ratios: cold / pre-warmed first call p50 = %.1fx; cold p50 / docker run p50 = %.2f",
+                    cold.percentileMillis(50) / prewarmed.percentileMillis(50),
+                    cold.percentileMillis(50) / dockerRun.percentileMillis(50));
+            table.publish();
         }
-        LatencyRecorder recorder = new LatencyRecorder();
-        for (int i = 0; i < SAMPLES; i++) {
-            long start = System.nanoTime();
-            send(request);
-            recorder.record(System.nanoTime() - start);
-        }
-        return recorder;
     }
 
-    private double throughput(HttpRequest request) throws Exception {
-        ExecutorService callers = Executors.newFixedThreadPool(CONCURRENCY);
+    private FaasConfig config(String runtime, int prewarm) {
+        Map<String, String> env = new HashMap<>(Map.of("FAAS_PORT", "0", "FAAS_RUNTIME", runtime,
+                "DELETE_AFTER", "1h", "FAAS_PREWARM", Integer.toString(prewarm),
+                "FAAS_DATA_DIR", dataDir.toString(), "FAAS_NODE_ID", "bench" + ProcessHandle.current().pid()));
         try {
-            long end = System.nanoTime() + THROUGHPUT_WINDOW.toNanos();
-            List<Future<Integer>> counts = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < CONCURRENCY; i++) {
-                counts.add(callers.submit(() -> {
-                    int done = 0;
-                    while (System.nanoTime() < end) {
-                        send(request);
-                        done++;
-                    }
-                    return done;
-                }));
-            }
-            long total = 0;
-            for (Future<Integer> count : counts) {
-                total += count.get();
-            }
-            return total / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            callers.shutdownNow();
+            env.put("FAAS_SOCKET_DIR", Files.createTempDirectory("faas-bench").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        return FaasConfig.fromEnvironment(env);
     }
 
-    private LatencyRecorder coldStarts(String base) throws Exception {
+    /** Warm latency and throughput of a trivial function, beside the HTTP and raw runner floors. */
+    private void warmRows(BenchClient client, BenchTable table, LatencyRecorder rawRunner) throws Exception {
+        String id = client.register("trivial", TRIVIAL, "{\"maxInstances\":" + CONCURRENCY + "}");
+        LatencyRecorder health = client.latency(client.get("/healthz"), SAMPLES);
+        LatencyRecorder warm = client.latency(client.invoke(id, PARAMS), SAMPLES);
+        double healthThroughput = client.throughput(client.get("/healthz"), CONCURRENCY, SECONDS);
+        // Unmeasured round first: concurrency N needs N instances, and their cold starts are not warm throughput.
+        client.throughput(client.invoke(id, PARAMS), CONCURRENCY, 3);
+        double warmThroughput = client.throughput(client.invoke(id, PARAMS), CONCURRENCY, SECONDS);
+        table.latency("floor: GET /healthz, c=1", health);
+        table.latency("floor: raw runner round trip (no HTTP, no pool)", rawRunner);
+        table.latency("warm invoke, c=1", warm);
+        table.throughput("floor: GET /healthz, c=" + CONCURRENCY, healthThroughput);
+        table.throughput("warm invoke, c=" + CONCURRENCY, warmThroughput);
+        table.note("ratios: warm p50 / healthz p50 = %.2f; warm p50 / raw runner p50 = %.1fx; "
+                        + "warm throughput / healthz throughput = %.2f",
+                warm.percentileMillis(50) / health.percentileMillis(50),
+                warm.percentileMillis(50) / rawRunner.percentileMillis(50), warmThroughput / healthThroughput);
+    }
+
+    /** First calls of new versions, one at a time; with {@code prewarmed}, waits for the pool to refill first. */
+    private LatencyRecorder firstCalls(BenchClient client, String limits, boolean prewarmed) throws Exception {
         LatencyRecorder recorder = new LatencyRecorder();
-        for (int i = 0; i < COLD_STARTS; i++) {
-            String name = "cold" + i;
-            post(base + "/register", "{\"name\":\"" + name + "\",\"code\":\"" + TRIVIAL + "\"}");
-            HttpRequest first = HttpRequest.newBuilder(URI.create(base + "/invoke"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "-1\",\"params\":{\"name\":1}}"))
-                    .build();
+        String expected = prewarmed ? "prewarmed" : "cold";
+        for (int i = 0; i < FIRST_CALLS; i++) {
+            String id = client.register("first" + (prewarmed ? "p" : "c") + i, TRIVIAL, limits);
+            if (prewarmed) {
+                Thread.sleep(1500);
+            }
             long start = System.nanoTime();
-            HttpResponse<String> response = send(first);
+            HttpResponse<String> response = client.send(client.invoke(id, PARAMS));
             recorder.record(System.nanoTime() - start);
-            assertThat(response.headers().firstValue("X-Faas-Start")).contains("cold");
+            String kind = response.headers().firstValue("X-Faas-Start").orElse("?");
+            if (!kind.equals(expected)) {
+                throw new IllegalStateException("expected a " + expected + " start, got " + kind);
+            }
         }
         return recorder;
     }
 
-    /** The protocol alone: one runner process, one socket, no HTTP and no pool. */
-    private LatencyRecorder rawRunnerLatency() throws Exception {
+    private record Burst(LatencyRecorder latency, int ok, int errors, double wallMillis, Map<String, Integer> startKinds) {
+    }
+
+    private Burst burstOfFirstCalls(BenchClient client, int functions) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < functions; i++) {
+            ids.add(client.register("burst" + i, TRIVIAL, null));
+        }
+        Thread.sleep(1500);
+        LatencyRecorder recorder = new LatencyRecorder();
+        AtomicInteger errors = new AtomicInteger();
+        Map<String, Integer> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> calls = ids.stream().map(id -> CompletableFuture.runAsync(() -> {
+            long callStart = System.nanoTime();
+            try {
+                HttpResponse<String> response = client.send(client.invoke(id, PARAMS));
+                synchronized (recorder) {
+                    recorder.record(System.nanoTime() - callStart);
+                }
+                kinds.merge(response.headers().firstValue("X-Faas-Start").orElse("?"), 1, Integer::sum);
+            } catch (Exception e) {
+                errors.incrementAndGet();
+            }
+        }, java.util.concurrent.Executors.newCachedThreadPool())).toList();
+        calls.forEach(CompletableFuture::join);
+        double wall = (System.nanoTime() - start) / 1e6;
+        return new Burst(recorder, functions - errors.get(), errors.get(), wall, kinds);
+    }
+
+    /** The protocol alone against a local runner process. */
+    private LatencyRecorder rawProcessRunner() throws Exception {
         Path directory = Files.createTempDirectory(dataDir, "raw");
-        Path runner = RunnerScript.writeTo(directory);
         Path socket = directory.resolve("raw.sock");
-        Process process = new ProcessBuilder("python3", "-I", "-B", "-u", runner.toString(), "--socket",
-                socket.toString()).redirectErrorStream(true).redirectOutput(directory.resolve("log").toFile()).start();
+        Process process = new ProcessBuilder("python3", "-I", "-B", "-u", RunnerScript.writeTo(directory).toString(),
+                "--socket", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("log").toFile()).start();
         try (RunnerConnection connection = RunnerConnection.connect(socket, Duration.ofSeconds(10),
                 process::isAlive)) {
-            connection.init("def user_function(name):\n    return name\n", "user_function");
-            for (int i = 0; i < WARMUP; i++) {
-                connection.run("{\"name\":\"x\"}");
-            }
-            LatencyRecorder recorder = new LatencyRecorder();
-            for (int i = 0; i < SAMPLES; i++) {
-                long start = System.nanoTime();
-                connection.run("{\"name\":\"x\"}");
-                recorder.record(System.nanoTime() - start);
-            }
-            return recorder;
+            connection.init(TRIVIAL_SOURCE, "user_function");
+            return BenchClient.latency(() -> connection.run(PARAMS), SAMPLES);
         } finally {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
     }
 
-    private void header(String title) {
-        rows.add(title);
-        rows.add(String.format(Locale.ROOT, "%-34s %10s %10s %14s", "measure", "p50 ms", "p99 ms", "throughput"));
-    }
-
-    private void row(String label, LatencyRecorder recorder, double throughput) {
-        rows.add(String.format(Locale.ROOT, "%-34s %10s %10s %14s", label,
-                LatencyRecorder.millis(recorder.percentileMillis(50)),
-                LatencyRecorder.millis(recorder.percentileMillis(99)),
-                Double.isNaN(throughput) ? "" : String.format(Locale.ROOT, "%.0f/s", throughput)));
-    }
-
-    private HttpResponse<String> post(String url, String body) throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response;
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("unexpected " + response.statusCode() + ": " + response.body());
+    /** The protocol alone against a runner in a container of the function image, through the Docker runtime. */
+    private LatencyRecorder rawContainerRunner() throws Exception {
+        try (var docker = DockerClients.create()) {
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, DockerRuntimeSettings.defaults(
+                    "benchraw" + ProcessHandle.current().pid(), Files.createTempDirectory("faas-raw")));
+            try {
+                Instance instance = runtime.start(InstanceSpec.prewarm(256));
+                runtime.init(instance, new FunctionDefinition(FunctionId.parse("raw-1"), TRIVIAL_SOURCE,
+                        "user_function", new FunctionLimits(Duration.ofSeconds(10), 256, 1), Instant.now(),
+                        "0".repeat(64)));
+                return BenchClient.latency(() -> runtime.run(instance, PARAMS, Duration.ofSeconds(10)), SAMPLES);
+            } finally {
+                runtime.close();
+            }
         }
-        return response;
+    }
+
+    private static LatencyRecorder dockerRunFloor(int samples) throws Exception {
+        LatencyRecorder recorder = new LatencyRecorder();
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            Process run = new ProcessBuilder("docker", "run", "--rm", "--network", "none", "--entrypoint", "python3",
+                    DockerRuntimeSettings.DEFAULT_IMAGE, "-c", "pass").redirectErrorStream(true).start();
+            run.getInputStream().readAllBytes();
+            if (run.waitFor() != 0) {
+                throw new IllegalStateException("docker run failed with " + run.exitValue());
+            }
+            recorder.record(System.nanoTime() - start);
+        }
+        return recorder;
     }
 }
