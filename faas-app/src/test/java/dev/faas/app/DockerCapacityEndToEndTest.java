@@ -1,0 +1,98 @@
+package dev.faas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.faas.adapter.docker.DockerClients;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node limited to 4 containers serving 8 functions in turn: it evicts idle ones and answers every call. */
+@Tag("docker")
+class DockerCapacityEndToEndTest {
+
+    private static DockerClient docker;
+
+    @TempDir
+    Path workDirectory;
+
+    @BeforeAll
+    static void requireDocker() {
+        docker = DockerClients.create();
+        if (!DockerClients.engineAvailable(docker)) {
+            if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
+                fail("FAAS_REQUIRE_DOCKER=true but no Docker engine answers");
+            }
+            Assumptions.abort("skipped: no Docker engine answers");
+        }
+    }
+
+    @AfterAll
+    static void closeDocker() throws Exception {
+        docker.close();
+    }
+
+    @Test
+    void nodeLimitOfFour_eightFunctionsInTurn_neverMoreThanFourContainersAndEveryCallAnswered() throws Exception {
+        String node = "cap" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        Map<String, String> environment = Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
+                "FAAS_MAX_INSTANCES", "4", "FAAS_PREWARM", "1",
+                "FAAS_SOCKET_DIR", Files.createTempDirectory("faas-cap").toString());
+        AtomicInteger maxContainers = new AtomicInteger();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        try (ServerProcess server = ServerProcess.start(workDirectory, environment)) {
+            Thread watcher = new Thread(() -> {
+                while (watching.get()) {
+                    int running = docker.listContainersCmd().withLabelFilter(Map.of("faas.node", node)).exec().size();
+                    maxContainers.accumulateAndGet(running, Math::max);
+                }
+            });
+            HttpClientSupport http = new HttpClientSupport(server.port());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(register(http, "f" + i));
+            }
+            watcher.start();
+            List<String> kinds = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                for (String id : ids) {
+                    HttpResponse<String> response = http.post("/invoke", "{\"name\":\"" + id + "\"}");
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    assertThat(response.body()).isEqualTo("{\"result\":\"" + id + "\"}");
+                    kinds.add(response.headers().firstValue("X-Faas-Start").orElseThrow());
+                }
+            }
+            watching.set(false);
+            watcher.join();
+
+            assertThat(maxContainers.get()).isLessThanOrEqualTo(4);
+            assertThat(kinds).as("8 functions cannot all stay warm in 4 containers").doesNotContain("warm")
+                    .contains("cold");
+        } finally {
+            watching.set(false);
+            docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("faas.node", node)).exec()
+                    .forEach(container -> docker.removeContainerCmd(container.getId()).withForce(true).exec());
+        }
+    }
+
+    private static String register(HttpClientSupport http, String name) {
+        HttpResponse<String> response = http.post("/register", "{\"name\":\"" + name
+                + "\",\"code\":\"def user_function():\\n    return '" + name + "-1'\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return name + "-1";
+    }
+}
