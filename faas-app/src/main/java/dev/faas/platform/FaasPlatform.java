@@ -1,0 +1,360 @@
+package dev.faas.platform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.adapter.memory.InMemoryFunctionRepository;
+import dev.faas.adapter.process.ProcessFunctionRuntime;
+import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.domain.invocation.Invoker;
+import dev.faas.domain.pool.InstancePool;
+import dev.faas.domain.pool.PoolSettings;
+import dev.faas.domain.reaping.Reaper;
+import dev.faas.domain.reaping.ReaperPolicy;
+import dev.faas.domain.registry.FunctionRegistry;
+import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.registry.SandboxCodeCheck;
+import dev.faas.ports.error.InvalidRequestException;
+import dev.faas.ports.in.DeleteFunctionUseCase;
+import dev.faas.ports.in.GetFunctionUseCase;
+import dev.faas.ports.in.InvokeFunctionCommand;
+import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.PoolStatusUseCase;
+import dev.faas.ports.in.RegisterFunctionCommand;
+import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionName;
+import dev.faas.ports.model.FunctionSummary;
+import dev.faas.ports.model.InvocationResult;
+import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.out.FunctionRepository;
+import dev.faas.ports.out.FunctionRuntime;
+import dev.faas.ports.out.InvocationObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The platform as a Java library: register Python functions, call them, list and delete them, all in-process, with
+ * the same domain services the HTTP server uses. Build one with {@link #builder()}; by default it keeps functions in
+ * memory and runs them as local python3 processes. Close it to stop every instance. Thread-safe.
+ *
+ * <pre>{@code
+ * try (FaasPlatform faas = FaasPlatform.builder().build()) {
+ *     FunctionId id = faas.register("hello", "def user_function(name):\n    return 'Hello, ' + name\n");
+ *     String greeting = faas.invoke(id, Map.of("name", "World"), String.class);
+ * }
+ * }</pre>
+ */
+public final class FaasPlatform implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGE = FunctionRegistry.MAX_PAGE;
+
+    private final FunctionRegistry registry;
+    private final Invoker invoker;
+    private final InstancePool pool;
+    private final FunctionRuntime runtime;
+    private final FunctionRepository repository;
+    private final Deque<AutoCloseable> closeables;
+
+    private FaasPlatform(Builder builder, FunctionRepository repository, FunctionRuntime runtime,
+                         Deque<AutoCloseable> closeables) {
+        this.repository = repository;
+        this.runtime = runtime;
+        this.closeables = closeables;
+        LimitsPolicy limits = builder.limits;
+        this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
+                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb()), builder.clock);
+        closeables.push(pool);
+        this.invoker = new Invoker(repository, runtime, pool, builder.observer);
+        this.registry = new FunctionRegistry(repository, limits, builder.clock,
+                builder.checkCode ? new SandboxCodeCheck(runtime) : null, invoker::forget);
+        closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock)
+                .start(builder.cleanupInterval));
+    }
+
+    /** A builder with the defaults: in-memory store, process runtime, no pre-warming. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Registers {@code code} as the next version of {@code name}, calling {@code user_function}. */
+    public FunctionId register(String name, String code) {
+        return register(name, code, null, RequestedLimits.DEFAULTS);
+    }
+
+    /** Registers with another handler and/or limits ({@code null} fields keep the defaults). */
+    public FunctionId register(String name, String code, String handler, RequestedLimits limits) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits)).id();
+    }
+
+    /** Registers the Python file at {@code file} as the next version of {@code name}. */
+    public FunctionId register(String name, Path file) {
+        try {
+            return register(name, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Calls a version with params given as JSON object text; returns the full result, JSON included. */
+    public InvocationResult invoke(FunctionId id, String paramsJson) {
+        return invoker.invoke(new InvokeFunctionCommand(id, paramsJson));
+    }
+
+    /** Calls a version ({@code "hello-1"}) with params as JSON object text; returns the result as JSON text. */
+    public String invokeJson(String id, String paramsJson) {
+        return invoke(FunctionId.parse(id), paramsJson).resultJson();
+    }
+
+    /** Calls a version with {@code params} as keyword arguments and maps the JSON result to {@code resultType}. */
+    public <T> T invoke(FunctionId id, Map<String, ?> params, Class<T> resultType) {
+        return map(invoke(id, toJson(params)).resultJson(), JSON.constructType(resultType));
+    }
+
+    /** As {@link #invoke(FunctionId, Map, Class)}, for an id written {@code "hello-1"}. */
+    public <T> T invoke(String id, Map<String, ?> params, Class<T> resultType) {
+        return invoke(FunctionId.parse(id), params, resultType);
+    }
+
+    /** Calls the newest version of {@code name}. */
+    public <T> T invokeLatest(String name, Map<String, ?> params, Class<T> resultType) {
+        return invoke(registry.latest(FunctionName.of(name)).id(), params, resultType);
+    }
+
+    /** Every registered name with its newest version, in name order. */
+    public List<FunctionSummary> list() {
+        List<FunctionSummary> all = new ArrayList<>();
+        FunctionName after = null;
+        while (true) {
+            List<FunctionSummary> page = registry.list(after, PAGE);
+            all.addAll(page);
+            if (page.size() < PAGE) {
+                return all;
+            }
+            after = page.get(page.size() - 1).name();
+        }
+    }
+
+    /** Every live version of {@code name}, oldest first. */
+    public List<FunctionDefinition> versions(String name) {
+        return registry.versions(FunctionName.of(name));
+    }
+
+    /** Deletes one version ({@code "hello-1"}) and stops its instances. */
+    public void delete(String id) {
+        registry.delete(FunctionId.parse(id));
+    }
+
+    /** Deletes every version of {@code name} and stops their instances. */
+    public List<FunctionId> deleteAll(String name) {
+        return registry.deleteAll(FunctionName.of(name));
+    }
+
+    /** Ids of the instances running now, for tests and operators. */
+    public List<String> runningInstances() {
+        return runtime.running();
+    }
+
+    public RegisterFunctionUseCase registerUseCase() {
+        return registry;
+    }
+
+    public InvokeFunctionUseCase invokeUseCase() {
+        return invoker;
+    }
+
+    public GetFunctionUseCase getUseCase() {
+        return registry;
+    }
+
+    public DeleteFunctionUseCase deleteUseCase() {
+        return registry;
+    }
+
+    public PoolStatusUseCase poolStatusUseCase() {
+        return pool;
+    }
+
+    /** The pool, for operators and tests that watch capacity. */
+    public InstancePool pool() {
+        return pool;
+    }
+
+    public FunctionRuntime runtime() {
+        return runtime;
+    }
+
+    public FunctionRepository repository() {
+        return repository;
+    }
+
+    /** Stops every instance, then closes the runtime and the store. */
+    @Override
+    public void close() {
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (Exception e) {
+                System.getLogger(FaasPlatform.class.getName()).log(System.Logger.Level.WARNING,
+                        "error while closing: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String toJson(Map<String, ?> params) {
+        try {
+            return JSON.writeValueAsString(params == null ? Map.of() : params);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("params", "params cannot be written as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static <T> T map(String json, JavaType type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the result " + abbreviate(json) + " is not a " + type + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String json) {
+        return json.length() <= 80 ? json : json.substring(0, 80) + "...";
+    }
+
+    /** Chooses the platform's adapters and limits; every setting has a default. Not thread-safe. */
+    public static final class Builder {
+
+        private FunctionRepository repository;
+        private FunctionRuntime runtime;
+        private final Deque<AutoCloseable> extraCloseables = new ArrayDeque<>();
+        private int prewarm;
+        private int maxInstances = 64;
+        private int maxQueuedCalls = 1000;
+        private Duration queueTimeout = Duration.ofSeconds(10);
+        private Duration deleteAfter = Duration.ofMinutes(5);
+        private Duration cleanupInterval = Duration.ofSeconds(30);
+        private LimitsPolicy limits = LimitsPolicy.defaults();
+        private boolean checkCode = true;
+        private InvocationObserver observer = InvocationObserver.NONE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Where versions are stored; default: in memory, gone when the platform closes. */
+        public Builder repository(FunctionRepository repository) {
+            this.repository = Objects.requireNonNull(repository, "repository");
+            return this;
+        }
+
+        /** Where functions run; default: local python3 processes (not a sandbox). */
+        public Builder runtime(FunctionRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /** Pre-started instances kept ready for first calls; default 0. */
+        public Builder prewarm(int count) {
+            this.prewarm = count;
+            return this;
+        }
+
+        /** Instances running at once, all functions together; default 64. */
+        public Builder maxInstances(int count) {
+            this.maxInstances = count;
+            return this;
+        }
+
+        /** How many calls may wait for an instance, and for how long; defaults 1000 and 10 s. */
+        public Builder queue(int maxQueuedCalls, Duration timeout) {
+            this.maxQueuedCalls = maxQueuedCalls;
+            this.queueTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Idle instances are stopped after {@code deleteAfter}, checked every {@code cleanupInterval}. */
+        public Builder reaping(Duration deleteAfter, Duration cleanupInterval) {
+            this.deleteAfter = Objects.requireNonNull(deleteAfter, "deleteAfter");
+            this.cleanupInterval = Objects.requireNonNull(cleanupInterval, "cleanupInterval");
+            return this;
+        }
+
+        /** Default limits and maxima for functions; default {@link LimitsPolicy#defaults()}. */
+        public Builder limits(LimitsPolicy limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Whether code is loaded in a throwaway sandbox before it is stored; default true. */
+        public Builder checkCode(boolean checkCode) {
+            this.checkCode = checkCode;
+            return this;
+        }
+
+        /** Told about every call, for metrics; default none. */
+        public Builder observer(InvocationObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Something to close after the runtime and the store, such as the Docker client the runtime uses. */
+        public Builder alsoClose(AutoCloseable resource) {
+            extraCloseables.addLast(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
+
+        /** Starts the platform: pre-warming begins at once. The platform closes the store and the runtime. */
+        public FaasPlatform build() {
+            FunctionRepository chosenRepository = repository != null ? repository : new InMemoryFunctionRepository();
+            FunctionRuntime chosenRuntime = runtime != null ? runtime : defaultRuntime();
+            Deque<AutoCloseable> closeables = new ArrayDeque<>();
+            closeables.addLast(chosenRuntime);
+            if (chosenRepository instanceof AutoCloseable closeableRepository) {
+                closeables.addLast(closeableRepository);
+            }
+            closeables.addAll(extraCloseables);
+            try {
+                return new FaasPlatform(this, chosenRepository, chosenRuntime, closeables);
+            } catch (RuntimeException e) {
+                closeables.forEach(FaasPlatform::closeQuietly);
+                throw e;
+            }
+        }
+
+        private static FunctionRuntime defaultRuntime() {
+            try {
+                Path work = Files.createTempDirectory("faas-");
+                return new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(work));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a work directory for the process runtime", e);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // already failing
+        }
+    }
+}
