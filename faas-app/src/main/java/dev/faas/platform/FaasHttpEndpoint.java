@@ -1,0 +1,49 @@
+package dev.faas.platform;
+
+import dev.faas.adapter.jaxrs.ApiSettings;
+import dev.faas.adapter.jaxrs.FaasHttpServer;
+import dev.faas.adapter.jaxrs.FaasResourceConfig;
+import java.net.URI;
+
+/**
+ * The HTTP API of a {@link FaasPlatform}: the same resources the server runs, on a port of its own. Closing it stops
+ * listening; the platform stays up. Thread-safe.
+ */
+public final class FaasHttpEndpoint implements AutoCloseable {
+
+    private final FaasHttpServer server;
+    private final URI baseUrl;
+
+    private FaasHttpEndpoint(FaasHttpServer server, String bind) {
+        this.server = server;
+        this.baseUrl = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port());
+    }
+
+    /** Serves {@code platform} on {@code bind:port} (port 0: a free one) with default limits. */
+    public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port) {
+        return start(platform, bind, port, ApiSettings.defaults().maxRequestBytes(), 64);
+    }
+
+    /** Serves {@code platform} with the given request size limit and number of worker threads. */
+    public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port, int maxRequestBytes,
+                                         int workerThreads) {
+        FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads,
+                FaasResourceConfig.create(platform.registerUseCase(), platform.invokeUseCase(),
+                        new ApiSettings(maxRequestBytes)));
+        return new FaasHttpEndpoint(server, bind);
+    }
+
+    /** Such as {@code http://127.0.0.1:43117}, without a trailing slash. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.faas.junit;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.faas.adapter.docker.DockerClients;
+import dev.faas.adapter.docker.DockerFunctionRuntime;
+import dev.faas.adapter.docker.DockerRuntimeSettings;
+import dev.faas.platform.FaasPlatform;
+import dev.faas.platform.FaasHttpEndpoint;
+import dev.faas.ports.model.FunctionId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Starts a FaaS platform for a test class, registers its functions, and stops every instance after the class, even
+ * when tests fail. Use it as a static {@code @RegisterExtension} field:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static FaasExtension faas = FaasExtension.builder()
+ *         .function("hello", "def user_function(name):\n    return 'Hello, ' + name\n")
+ *         .http()
+ *         .build();
+ *
+ * @Test
+ * void greets(FaasPlatform platform, @FaasBaseUrl URI baseUrl) { ... }
+ * }</pre>
+ *
+ * Test methods may take the {@link FaasPlatform}, and with {@link Builder#http()} a {@code URI} annotated
+ * {@link FaasBaseUrl}. Functions run as local python3 processes unless {@link Builder#docker()} is asked for.
+ */
+public final class FaasExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+    private final Map<String, String> functions;
+    private final boolean http;
+    private final boolean docker;
+    private final int prewarm;
+    private FaasPlatform platform;
+    private FaasHttpEndpoint endpoint;
+    private final Map<String, FunctionId> ids = new LinkedHashMap<>();
+
+    private FaasExtension(Builder builder) {
+        this.functions = Map.copyOf(builder.functions);
+        this.http = builder.http;
+        this.docker = builder.docker;
+        this.prewarm = builder.prewarm;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        FaasPlatform.Builder platformBuilder = FaasPlatform.builder().prewarm(prewarm);
+        if (docker) {
+            useDocker(platformBuilder);
+        }
+        platform = platformBuilder.build();
+        try {
+            functions.forEach((name, code) -> ids.put(name, platform.register(name, code)));
+            if (http) {
+                endpoint = FaasHttpEndpoint.start(platform, "127.0.0.1", 0);
+            }
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    /** The running platform; only between the class's start and end. */
+    public FaasPlatform platform() {
+        if (platform == null) {
+            throw new IllegalStateException("the platform runs only while the test class runs");
+        }
+        return platform;
+    }
+
+    /** The id the function registered under {@code name} got. */
+    public FunctionId id(String name) {
+        FunctionId id = ids.get(name);
+        if (id == null) {
+            throw new IllegalArgumentException("no function '" + name + "' was registered by this extension");
+        }
+        return id;
+    }
+
+    /** The HTTP API's base URL, such as {@code http://127.0.0.1:43117}; needs {@link Builder#http()}. */
+    public URI baseUrl() {
+        if (endpoint == null) {
+            throw new IllegalStateException("the HTTP API is off: build the extension with .http()");
+        }
+        return endpoint.baseUrl();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == FaasPlatform.class || (type == URI.class && parameter.isAnnotated(FaasBaseUrl.class));
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == FaasPlatform.class) {
+            return platform();
+        }
+        if (endpoint == null) {
+            throw new ParameterResolutionException("@FaasBaseUrl needs the HTTP API: build the extension with .http()");
+        }
+        return endpoint.baseUrl();
+    }
+
+    private static void useDocker(FaasPlatform.Builder builder) {
+        DockerClient client = DockerClients.create();
+        if (!DockerClients.engineAvailable(client)) {
+            closeQuietly(client);
+            throw new ExtensionConfigurationException("FaasExtension.docker() needs a running Docker engine");
+        }
+        try {
+            String node = "junit" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+            Path sockets = Files.createTempDirectory("faas-junit");
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(client,
+                    DockerRuntimeSettings.defaults(node, sockets));
+            if (!runtime.imageAvailable()) {
+                closeQuietly(client);
+                throw new ExtensionConfigurationException(
+                        DockerFunctionRuntime.missingImageMessage(DockerRuntimeSettings.DEFAULT_IMAGE));
+            }
+            builder.runtime(runtime).alsoClose(client);
+        } catch (IOException e) {
+            closeQuietly(client);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // nothing more to do
+        }
+    }
+
+    /** Chooses what the extension registers and how the platform runs. */
+    public static final class Builder {
+
+        private final Map<String, String> functions = new LinkedHashMap<>();
+        private boolean http;
+        private boolean docker;
+        private int prewarm;
+
+        private Builder() {
+        }
+
+        /** Registers {@code code} under {@code name} before the first test. */
+        public Builder function(String name, String code) {
+            functions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(code, "code"));
+            return this;
+        }
+
+        /** Registers the Python file at {@code file} under {@code name}. */
+        public Builder functionFromFile(String name, Path file) {
+            try {
+                return function(name, Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+
+        /** Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}). */
+        public Builder functionFromResource(String name, String resource) {
+            try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no classpath resource " + resource);
+                }
+                return function(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + resource, e);
+            }
+        }
+
+        /** Also serves the HTTP API on a free loopback port. */
+        public Builder http() {
+            this.http = true;
+            return this;
+        }
+
+        /** Runs functions in Docker containers (needs an engine and the function image). */
+        public Builder docker() {
+            this.docker = true;
+            return this;
+        }
+
+        /** Pre-started instances kept ready; default 0. */
+        public Builder prewarm(int count) {
+            this.prewarm = count;
+            return this;
+        }
+
+        public FaasExtension build() {
+            return new FaasExtension(this);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.faas.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.faas.platform.FaasPlatform;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+/** The extension as another project would use it, and its clean-up when a test fails. */
+class FaasExtensionTest {
+
+    @RegisterExtension
+    static FaasExtension faas = FaasExtension.builder()
+            .function("hello", "def user_function(name):\n    return 'Hello, ' + name + '!'\n")
+            .functionFromResource("shout", "functions/shout.py")
+            .http()
+            .build();
+
+    @Test
+    void injectedPlatform_callsTheRegisteredFunctions(FaasPlatform platform) {
+        assertThat(faas.id("hello")).hasToString("hello-1");
+        assertThat(platform.invoke(faas.id("hello"), Map.of("name", "JUnit"), String.class)).isEqualTo("Hello, JUnit!");
+        assertThat(platform.invoke(faas.id("shout"), Map.of("text", "hi"), String.class)).isEqualTo("HI");
+    }
+
+    @Test
+    void injectedBaseUrl_servesTheHttpApi(@FaasBaseUrl URI baseUrl) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(baseUrl.resolve("/invoke"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"hello-1\",\"params\":{\"name\":\"HTTP\"}}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).isEqualTo("{\"result\":\"Hello, HTTP!\"}");
+    }
+
+    @Test
+    void failingTestClass_leavesNoRunnerProcessBehind() {
+        long before = runnerProcesses();
+
+        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailingTests.class))
+                .execute().testEvents();
+
+        tests.assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        assertThat(FailingTests.instancesSeen).as("the failing class really ran functions").isPositive();
+        assertThat(runnerProcesses()).isEqualTo(before);
+    }
+
+    /** Runner processes started by this JVM: the process runtime's instances. */
+    private static long runnerProcesses() {
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().commandLine().orElse("").contains("faas_runner.py"))
+                .count();
+    }
+
+    /** Run only through the test kit above; one of its tests fails on purpose. */
+    static class FailingTests {
+
+        static volatile int instancesSeen;
+
+        @RegisterExtension
+        static FaasExtension failing = FaasExtension.builder()
+                .function("echo", "def user_function(value):\n    return value\n")
+                .prewarm(1)
+                .build();
+
+        @Test
+        void passes(FaasPlatform platform) {
+            assertThat(platform.invoke(failing.id("echo"), Map.of("value", 1), Integer.class)).isEqualTo(1);
+            instancesSeen = Math.max(instancesSeen, platform.runningInstances().size());
+        }
+
+        @Test
+        void fails(FaasPlatform platform) {
+            platform.invoke(failing.id("echo"), Map.of("value", List.of(1)), Object.class);
+            instancesSeen = Math.max(instancesSeen, platform.runningInstances().size());
+            throw new AssertionError("failing on purpose, with instances running");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+def user_function(text):
+    return text.upper()
