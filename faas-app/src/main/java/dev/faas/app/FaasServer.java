@@ -1,13 +1,16 @@
 package dev.faas.app;
 
 import dev.faas.adapter.jaxrs.ApiSettings;
+import dev.faas.adapter.jaxrs.ApiUseCases;
 import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
+import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.domain.invocation.Invoker;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.domain.pool.PoolSettings;
+import dev.faas.domain.readiness.ReadinessService;
 import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class FaasServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaasServer.class);
+    /** The longest {@code /readyz} waits for a check; the store's own timeouts (3 s) come first. */
+    static final Duration READINESS_DEADLINE = Duration.ofSeconds(4);
 
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final FaasHttpServer http;
@@ -42,13 +47,18 @@ public final class FaasServer implements AutoCloseable {
         pool = new InstancePool(runtime, new PoolSettings(config.maxInstances(), config.queueTimeout(),
                 config.maxQueuedCalls(), config.prewarm(), limits.defaultMemoryMb()), clock);
         closeables.push(pool);
-        Invoker invoker = new Invoker(repository, runtime, pool);
+        FaasMetrics metrics = new FaasMetrics().bindPool(pool);
+        closeables.push(metrics);
+        Invoker invoker = new Invoker(repository, runtime, pool, metrics.invocationObserver());
         FunctionRegistry registry = new FunctionRegistry(repository, limits, clock, new SandboxCodeCheck(runtime),
                 invoker::forget);
+        ReadinessService readiness = new ReadinessService(repository, runtime, READINESS_DEADLINE);
+        closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(config.deleteAfter()), clock)
                 .start(config.cleanupInterval()));
         http = FaasHttpServer.start(config.bind(), config.port(), config.httpThreads(),
-                FaasResourceConfig.create(registry, invoker, new ApiSettings(config.maxRequestBytes())));
+                FaasResourceConfig.create(new ApiUseCases(registry, invoker, registry, registry, readiness), metrics,
+                        new ApiSettings(config.maxRequestBytes())));
         closeables.push(http);
     }
 

@@ -1,9 +1,13 @@
 package dev.faas.platform;
 
 import dev.faas.adapter.jaxrs.ApiSettings;
+import dev.faas.adapter.jaxrs.ApiUseCases;
 import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
+import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
+import dev.faas.domain.readiness.ReadinessService;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * The HTTP API of a {@link FaasPlatform}: the same resources the server runs, on a port of its own. Closing it stops
@@ -12,10 +16,14 @@ import java.net.URI;
 public final class FaasHttpEndpoint implements AutoCloseable {
 
     private final FaasHttpServer server;
+    private final ReadinessService readiness;
+    private final FaasMetrics metrics;
     private final URI baseUrl;
 
-    private FaasHttpEndpoint(FaasHttpServer server, String bind) {
+    private FaasHttpEndpoint(FaasHttpServer server, ReadinessService readiness, FaasMetrics metrics, String bind) {
         this.server = server;
+        this.readiness = readiness;
+        this.metrics = metrics;
         this.baseUrl = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port());
     }
 
@@ -27,10 +35,20 @@ public final class FaasHttpEndpoint implements AutoCloseable {
     /** Serves {@code platform} with the given request size limit and number of worker threads. */
     public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port, int maxRequestBytes,
                                          int workerThreads) {
-        FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads,
-                FaasResourceConfig.create(platform.registerUseCase(), platform.invokeUseCase(),
-                        new ApiSettings(maxRequestBytes)));
-        return new FaasHttpEndpoint(server, bind);
+        // Its metrics show the pool and the JVM; calls are counted only by an observer given to the platform.
+        FaasMetrics metrics = new FaasMetrics().bindPool(platform.poolStatusUseCase());
+        ReadinessService readiness = new ReadinessService(platform.repository(), platform.runtime(),
+                Duration.ofSeconds(4));
+        try {
+            FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, FaasResourceConfig.create(
+                    new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(), platform.getUseCase(),
+                            platform.deleteUseCase(), readiness), metrics, new ApiSettings(maxRequestBytes)));
+            return new FaasHttpEndpoint(server, readiness, metrics, bind);
+        } catch (RuntimeException e) {
+            readiness.close();
+            metrics.close();
+            throw e;
+        }
     }
 
     /** Such as {@code http://127.0.0.1:43117}, without a trailing slash. */
@@ -45,5 +63,7 @@ public final class FaasHttpEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        readiness.close();
+        metrics.close();
     }
 }

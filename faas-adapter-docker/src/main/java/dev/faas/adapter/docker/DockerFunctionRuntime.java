@@ -92,6 +92,10 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     private static final long LIVENESS_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MAX_PARALLEL_STOPS = 8;
     // The engine's own log of a container holds only what bypasses the runner's capture; keep it small on disk.
+    /** How long {@link #available()} waits for the engine's answer to a ping. */
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+    /** How long an answer of {@link #available()} is reused. */
+    static final Duration AVAILABILITY_CACHE = Duration.ofSeconds(1);
     private static final LogConfig CONTAINER_LOG = new LogConfig(LogConfig.LoggingType.JSON_FILE,
             Map.of("max-size", "1m", "max-file", "1"));
 
@@ -101,7 +105,11 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     private final AtomicLong nextNumber = new AtomicLong();
     private final ScheduledThreadPoolExecutor deadlines;
     private final AtomicBoolean engineWarningsLogged = new AtomicBoolean();
+    private final Object availabilityLock = new Object();
     private volatile boolean closed;
+    private volatile boolean lastAvailable;
+    private volatile long availabilityCheckedNanos;
+    private volatile boolean availabilityChecked;
 
     /**
      * A runtime starting containers on the engine {@code docker} talks to. Creates {@code settings.socketRoot()}
@@ -451,6 +459,26 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
             LOG.warn("could not remove container {}: {}", shortId(containerId), e.toString());
         }
         return false;
+    }
+
+    /**
+     * Whether the engine answers a ping within {@link #PING_TIMEOUT}. The answer is kept for
+     * {@link #AVAILABILITY_CACHE}, so frequent readiness probes cost the engine at most one ping a second.
+     */
+    @Override
+    public boolean available() {
+        if (closed) {
+            return false;
+        }
+        synchronized (availabilityLock) {
+            long now = System.nanoTime();
+            if (!availabilityChecked || now - availabilityCheckedNanos >= AVAILABILITY_CACHE.toNanos()) {
+                lastAvailable = DockerClients.engineAvailable(docker, PING_TIMEOUT);
+                availabilityCheckedNanos = System.nanoTime();
+                availabilityChecked = true;
+            }
+            return lastAvailable;
+        }
     }
 
     @Override

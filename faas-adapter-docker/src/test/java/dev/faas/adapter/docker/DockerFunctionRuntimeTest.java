@@ -398,6 +398,22 @@ class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
     }
 
     @Test
+    void givenEngineThatAnswers_available_isTrue_andFalseWithoutAnEngineOrOnceClosed() throws Exception {
+        assertThat(runtime.available()).isTrue();
+
+        try (DockerClient nowhere = DockerClients.create("unix:///nonexistent/faas-test/docker.sock")) {
+            DockerFunctionRuntime withoutEngine = new DockerFunctionRuntime(nowhere, settings());
+            extraRuntimes.add(withoutEngine);
+            long start = System.nanoTime();
+            assertThat(withoutEngine.available()).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+        DockerFunctionRuntime closed = new DockerFunctionRuntime(docker, settings());
+        closed.close();
+        assertThat(closed.available()).isFalse();
+    }
+
+    @Test
     void givenLeftoversOfThisNodeAndAnother_sweep_removesOnlyThisNodes() throws Exception {
         // A runtime that "crashed": its container and socket directory stay behind.
         DockerFunctionRuntime crashed = new DockerFunctionRuntime(docker, settings());

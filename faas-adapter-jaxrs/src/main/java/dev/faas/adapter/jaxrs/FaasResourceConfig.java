@@ -1,22 +1,29 @@
 package dev.faas.adapter.jaxrs;
 
-import dev.faas.ports.in.InvokeFunctionUseCase;
-import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
-/** The Jersey application: every resource and exception mapper, registered explicitly, around the use cases. */
+/** The Jersey application: every resource, filter and exception mapper, registered explicitly, around the use cases. */
 public final class FaasResourceConfig {
 
     private FaasResourceConfig() {
     }
 
-    public static ResourceConfig create(RegisterFunctionUseCase register, InvokeFunctionUseCase invoke,
-                                        ApiSettings settings) {
+    /**
+     * The whole API. The caller may register more providers (an authentication filter, say) on the result before
+     * the server starts.
+     */
+    public static ResourceConfig create(ApiUseCases useCases, FaasMetrics metrics, ApiSettings settings) {
         RequestBodies bodies = new RequestBodies(settings);
         ResourceConfig config = new ResourceConfig();
-        config.register(new SeedResource(register, invoke, bodies));
+        config.register(new SeedResource(useCases.register(), useCases.invoke(), bodies));
+        config.register(new FunctionsResource(useCases.get(), useCases.delete(), useCases.invoke(), bodies));
         config.register(new HealthResource());
+        config.register(new ReadinessResource(useCases.readiness()));
+        config.register(new MetricsResource(metrics));
+        config.register(new OpenApiResource());
+        config.register(new RequestLogFilter());
         config.register(new ContentLengthLimitFilter(bodies.maxBytes()));
         config.register(new ClientErrorMapper());
         config.register(new FunctionCodeErrorMapper());

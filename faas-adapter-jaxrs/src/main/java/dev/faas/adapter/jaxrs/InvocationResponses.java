@@ -6,7 +6,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * Turns an invocation result into the seed's {@code {"result": ...}} body plus headers telling how the call was
- * served. The result JSON from the runner is spliced in as-is, never parsed again.
+ * served, and, when asked for, the call's logs. The result JSON from the runner is spliced in as-is, never parsed
+ * again.
  */
 final class InvocationResponses {
 
@@ -20,7 +21,15 @@ final class InvocationResponses {
     }
 
     static Response ok(InvocationResult result) {
-        String body = "{\"result\":" + result.resultJson() + "}";
+        return ok(result, false);
+    }
+
+    /** With {@code withLogs}, the body also carries {@code "logs"} and {@code "logsTruncated"}. */
+    static Response ok(InvocationResult result, boolean withLogs) {
+        String body = withLogs
+                ? "{\"result\":" + result.resultJson() + ",\"logs\":" + Json.quote(result.logs())
+                        + ",\"logsTruncated\":" + result.logsTruncated() + "}"
+                : "{\"result\":" + result.resultJson() + "}";
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .header(FUNCTION_HEADER, result.functionId().toString())
                 .header(START_HEADER, result.startKind().label())

@@ -61,6 +61,15 @@ final class Json {
         }
     }
 
+    /** {@code text} as a JSON string literal. */
+    static String quote(String text) {
+        try {
+            return MAPPER.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always serialises", e);
+        }
+    }
+
     static String describe(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";

@@ -17,6 +17,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -48,6 +51,7 @@ public final class SeedResource {
     @Path("register")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.ADMIN)
     public Response register(InputStream body) {
         JsonNode request = Json.parseObject(bodies.read(body));
         rejectUnknownFields(request, REGISTER_FIELDS, "");
@@ -61,16 +65,21 @@ public final class SeedResource {
         return Response.ok(Json.write(response), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /** The seed's body exactly, unless the caller opts in to the call's logs with {@code ?logs=true}. */
     @POST
     @Path("invoke")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response invoke(InputStream body) {
+    @RequiresRole(Role.INVOKE)
+    public Response invoke(@QueryParam("logs") String logs, InputStream body,
+                           @Context ContainerRequestContext requestContext) {
+        boolean withLogs = RequestParameters.flag("logs", logs);
         JsonNode request = Json.parseObject(bodies.read(body));
         rejectUnknownFields(request, INVOKE_FIELDS, "");
         FunctionId id = FunctionId.parse(requiredText(request, "name"));
+        RequestLogFilter.function(requestContext, id);
         InvocationResult result = invoke.invoke(new InvokeFunctionCommand(id, params(request.get("params"))));
-        return InvocationResponses.ok(result);
+        return InvocationResponses.ok(result, withLogs);
     }
 
     static String params(JsonNode params) {

@@ -41,6 +41,14 @@ public interface FunctionRuntime extends AutoCloseable {
     /** Stops and removes the instance. Idempotent; never throws. */
     void stop(Instance instance);
 
+    /**
+     * Whether the runtime can start instances right now (its engine answers), for readiness checks. Answers quickly,
+     * within about a second, and never throws; a runtime with nothing external to depend on is always available.
+     */
+    default boolean available() {
+        return true;
+    }
+
     /** Ids of the instances this runtime started and has not stopped. */
     List<String> running();
 

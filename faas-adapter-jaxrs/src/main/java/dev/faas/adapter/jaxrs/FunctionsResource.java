@@ -1,0 +1,127 @@
+package dev.faas.adapter.jaxrs;
+
+import dev.faas.ports.in.DeleteFunctionUseCase;
+import dev.faas.ports.in.GetFunctionUseCase;
+import dev.faas.ports.in.InvokeFunctionCommand;
+import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionName;
+import dev.faas.ports.model.InvocationResult;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+
+/**
+ * The functions as resources: list names, read versions' metadata (and code, for callers allowed to read it),
+ * delete versions, and invoke a version or the latest one with the request body as its params. Bodies are read as
+ * JSON whatever their declared content type, as on the seed's endpoints.
+ */
+@Path("/functions")
+public final class FunctionsResource {
+
+    private final GetFunctionUseCase get;
+    private final DeleteFunctionUseCase delete;
+    private final InvokeFunctionUseCase invoke;
+    private final RequestBodies bodies;
+
+    FunctionsResource(GetFunctionUseCase get, DeleteFunctionUseCase delete, InvokeFunctionUseCase invoke,
+                      RequestBodies bodies) {
+        this.get = get;
+        this.delete = delete;
+        this.invoke = invoke;
+        this.bodies = bodies;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.INVOKE)
+    public Response list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+        FunctionName afterName = RequestParameters.after(after);
+        int pageSize = RequestParameters.pageSize(limit);
+        return json(FunctionDocuments.page(get.list(afterName, pageSize), pageSize));
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.INVOKE)
+    public Response versions(@PathParam("name") String name) {
+        FunctionName functionName = RequestParameters.name(name);
+        return json(FunctionDocuments.versions(functionName, get.versions(functionName)));
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.ADMIN)
+    public Response deleteAll(@PathParam("name") String name) {
+        return json(FunctionDocuments.deleted(delete.deleteAll(RequestParameters.name(name))));
+    }
+
+    @GET
+    @Path("{name}/versions/{version}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.INVOKE)
+    public Response version(@PathParam("name") String name, @PathParam("version") String version,
+                            @Context SecurityContext security) {
+        FunctionDefinition definition = get.version(RequestParameters.id(name, version));
+        return json(FunctionDocuments.version(definition, CodeAccess.mayReadCode(security)));
+    }
+
+    @DELETE
+    @Path("{name}/versions/{version}")
+    @RequiresRole(Role.ADMIN)
+    public Response delete(@PathParam("name") String name, @PathParam("version") String version) {
+        delete.delete(RequestParameters.id(name, version));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{name}/versions/{version}/invoke")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.INVOKE)
+    public Response invokeVersion(@PathParam("name") String name, @PathParam("version") String version,
+                                  @QueryParam("logs") String logs, InputStream body,
+                                  @Context ContainerRequestContext request) {
+        FunctionId id = RequestParameters.id(name, version);
+        boolean withLogs = RequestParameters.flag("logs", logs);
+        String params = RequestParameters.paramsBody(bodies.read(body));
+        return invoke(id, params, withLogs, request);
+    }
+
+    @POST
+    @Path("{name}/invoke")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.INVOKE)
+    public Response invokeLatest(@PathParam("name") String name, @QueryParam("logs") String logs, InputStream body,
+                                 @Context ContainerRequestContext request) {
+        FunctionName functionName = RequestParameters.name(name);
+        boolean withLogs = RequestParameters.flag("logs", logs);
+        String params = RequestParameters.paramsBody(bodies.read(body));
+        return invoke(get.latest(functionName).id(), params, withLogs, request);
+    }
+
+    private Response invoke(FunctionId id, String params, boolean withLogs, ContainerRequestContext request) {
+        RequestLogFilter.function(request, id);
+        InvocationResult result = invoke.invoke(new InvokeFunctionCommand(id, params));
+        return InvocationResponses.ok(result, withLogs);
+    }
+
+    private static Response json(String body) {
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

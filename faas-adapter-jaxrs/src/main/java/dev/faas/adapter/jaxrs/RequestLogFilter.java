@@ -1,0 +1,118 @@
+package dev.faas.adapter.jaxrs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faas.ports.model.FunctionId;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every request an id (the caller's {@value #HEADER} when it is a sane token, else a new one), returns it on
+ * every response and in every problem document as {@code requestId}, and logs one {@code key=value} line per
+ * request at INFO. It runs before any other filter, authentication included, so refusals carry the id too. Bodies,
+ * query strings and headers other than the id are never logged. Thread-safe.
+ */
+@PreMatching
+@Priority(RequestLogFilter.PRIORITY)
+final class RequestLogFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+    static final String HEADER = "X-Request-Id";
+    /** Before authentication (1000) on the way in, and so after it on the way out. */
+    static final int PRIORITY = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLogFilter.class);
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final String ID_PROPERTY = "faas.requestId";
+    private static final String START_PROPERTY = "faas.requestStartNanos";
+    private static final String FUNCTION_PROPERTY = "faas.function";
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        request.setProperty(START_PROPERTY, System.nanoTime());
+        String offered = request.getHeaderString(HEADER);
+        request.setProperty(ID_PROPERTY, offered != null && SANE_ID.matcher(offered).matches() ? offered
+                : newId());
+    }
+
+    /** A random version-4 UUID; ids need to be unique, not unguessable, so no lock on a secure generator. */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+                (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
+
+    /** Records which function version the request calls, for its log line. */
+    static void function(ContainerRequestContext request, FunctionId id) {
+        if (request != null) {
+            request.setProperty(FUNCTION_PROPERTY, id.toString());
+        }
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object id = request.getProperty(ID_PROPERTY);
+        String requestId = id == null ? newId() : id.toString();
+        response.getHeaders().putSingle(HEADER, requestId);
+        String problemType = addToProblem(response, requestId);
+        if (LOG.isInfoEnabled()) {
+            LOG.info(line(request, response, requestId, problemType));
+        }
+    }
+
+    /** Puts the request id into a problem document; returns the problem's type slug, or null if it is none. */
+    private static String addToProblem(ContainerResponseContext response, String requestId) {
+        if (!Problem.MEDIA_TYPE.isCompatible(response.getMediaType())
+                || !(response.getEntity() instanceof String body)) {
+            return null;
+        }
+        try {
+            JsonNode problem = Json.MAPPER.readTree(body);
+            if (problem instanceof ObjectNode object) {
+                object.put("requestId", requestId);
+                response.setEntity(Json.write(object));
+                String type = object.path("type").asText("");
+                return type.substring(type.lastIndexOf(':') + 1);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("a problem document that is not JSON: {}", e.toString());
+        }
+        return null;
+    }
+
+    private static String line(ContainerRequestContext request, ContainerResponseContext response, String requestId,
+                               String problemType) {
+        StringBuilder line = new StringBuilder(160)
+                .append("method=").append(request.getMethod())
+                .append(" path=").append(request.getUriInfo().getRequestUri().getRawPath())
+                .append(" status=").append(response.getStatus());
+        if (request.getProperty(START_PROPERTY) instanceof Long startNanos) {
+            line.append(" ms=").append(String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e6));
+        }
+        line.append(" request_id=").append(requestId);
+        String function = response.getHeaderString(InvocationResponses.FUNCTION_HEADER);
+        if (function == null && request.getProperty(FUNCTION_PROPERTY) != null) {
+            function = request.getProperty(FUNCTION_PROPERTY).toString();
+        }
+        if (function != null) {
+            line.append(" function=").append(function);
+        }
+        String start = response.getHeaderString(InvocationResponses.START_HEADER);
+        if (start != null) {
+            line.append(" start=").append(start);
+        }
+        if (problemType != null) {
+            line.append(" problem=").append(problemType);
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.faas.adapter.jaxrs.metrics;
+
+import dev.faas.ports.in.PoolStatusUseCase;
+import dev.faas.ports.model.PoolStatus;
+import dev.faas.ports.out.InvocationObserver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.ToIntFunction;
+
+/**
+ * The server's meters in one Prometheus registry: invocations (through {@link #invocationObserver()}), the pool's
+ * instances and queue (after {@link #bindPool}), and the JVM's memory, threads, GC, CPU and uptime. Thread-safe.
+ */
+public final class FaasMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final InvocationObserver observer;
+
+    public FaasMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        observer = new MicrometerInvocationObserver(registry);
+    }
+
+    /** Records every call into {@code faas_invocations_total}, {@code faas_invocation_duration_seconds} and kin. */
+    public InvocationObserver invocationObserver() {
+        return observer;
+    }
+
+    /** Publishes {@code faas_instances{state}}, {@code faas_queued_calls} and {@code faas_max_instances}. */
+    public FaasMetrics bindPool(PoolStatusUseCase pool) {
+        instances(pool, "prewarmed", PoolStatus::prewarmed);
+        instances(pool, "warm", PoolStatus::warm);
+        instances(pool, "busy", PoolStatus::busy);
+        Gauge.builder("faas.queued.calls", pool, gauge(PoolStatus::queuedCalls))
+                .description("Calls waiting for a free instance")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("faas.max.instances", pool, gauge(PoolStatus::maxInstances))
+                .description("Instances this node may run at once, all functions together")
+                .strongReference(true)
+                .register(registry);
+        return this;
+    }
+
+    /** Every meter in the Prometheus text format 0.0.4. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+
+    private void instances(PoolStatusUseCase pool, String state, ToIntFunction<PoolStatus> count) {
+        Gauge.builder("faas.instances", pool, gauge(count))
+                .description("Instances on this node by state: prewarmed (no code yet), warm (idle) and busy")
+                .tag("state", state)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private static java.util.function.ToDoubleFunction<PoolStatusUseCase> gauge(ToIntFunction<PoolStatus> count) {
+        return pool -> count.applyAsInt(pool.poolStatus());
+    }
+}

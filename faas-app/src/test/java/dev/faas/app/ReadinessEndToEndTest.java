@@ -1,0 +1,89 @@
+package dev.faas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.adapter.jdbi.JdbiFunctionRepository;
+import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
+import dev.faas.adapter.process.ProcessFunctionRuntime;
+import dev.faas.adapter.process.ProcessRuntimeSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /readyz} follows PostgreSQL: ready, then 503 with the store down within seconds, then ready again. */
+@Tag("postgres")
+class ReadinessEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @TempDir
+    Path postgresDir;
+
+    @Test
+    void databaseStoppedAndRestarted_readyzGoesDownQuicklyNamingTheStore_thenUpAgain() throws Exception {
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir)
+                .setCleanDataDirectory(false).start();
+        int port = postgres.getPort();
+        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "0",
+                "FAAS_DATA_DIR", dataDir.toString()));
+        // The production timeout (FaasServer.openRepository uses 3 s), so the test sees what operators get.
+        JdbiFunctionRepository repository = JdbiFunctionRepository.open(new JdbiRepositoryConfig(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "", 4, Duration.ofSeconds(3)));
+        try (FaasServer server = FaasServer.start(config, repository,
+                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))))) {
+            HttpClientSupport http = new HttpClientSupport(server.port());
+            HttpResponse<String> ready = http.get("/readyz");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
+
+            postgres.close();
+
+            for (int probe = 0; probe < 2; probe++) {
+                long start = System.nanoTime();
+                HttpResponse<String> down = http.get("/readyz");
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+                assertThat(tookMillis).isLessThan(6_000);
+                JsonNode body = JSON.readTree(down.body());
+                assertThat(body.get("status").asText()).isEqualTo("not-ready");
+                assertThat(body.at("/checks/store").asText()).isEqualTo("down");
+                assertThat(body.at("/checks/runtime").asText()).isEqualTo("up");
+                assertThat(body.at("/reasons/store").asText()).isNotBlank().doesNotContain("jdbc")
+                        .doesNotContain("127.0.0.1");
+                assertThat(down.headers().firstValue("X-Request-Id")).isPresent();
+            }
+            assertThat(http.get("/healthz").statusCode()).isEqualTo(200);
+
+            postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir).setCleanDataDirectory(false)
+                    .setPort(port).start();
+
+            assertThat(awaitReady(http).body()).isEqualTo(ready.body());
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static HttpResponse<String> awaitReady(HttpClientSupport http) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse<String> response;
+        do {
+            response = http.get("/readyz");
+            if (response.statusCode() == 200) {
+                return response;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        return response;
+    }
+}
