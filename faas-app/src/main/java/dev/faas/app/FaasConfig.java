@@ -1,7 +1,16 @@
 package dev.faas.app;
 
+import dev.faas.domain.access.ConfiguredApiKey;
+import dev.faas.domain.access.ConfiguredApiKeys;
+import dev.faas.domain.access.InvalidApiKeyConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -9,6 +18,8 @@ import java.util.function.Function;
  * Every setting of the server, read from environment variables (documented in the README with these defaults).
  * {@code runtime} null means "docker when an engine answers"; {@code dbUrl} null means the embedded H2 database
  * under {@code dataDir}; {@code nodeId} null means the id kept in {@code dataDir}, generated on first start.
+ * {@code apiKeys} are those of {@code FAAS_API_KEYS} and {@code FAAS_API_KEYS_FILE}; {@link #toString()} shows neither
+ * them nor the database password.
  */
 public record FaasConfig(
         int port,
@@ -29,7 +40,9 @@ public record FaasConfig(
         String nodeId,
         Path socketDir,
         int httpThreads,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        List<ConfiguredApiKey> apiKeys,
+        boolean allowUnauthenticated) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -70,7 +83,9 @@ public record FaasConfig(
                 socketDir == null ? dataDir.resolve("sockets") : Path.of(socketDir),
                 integer("FAAS_HTTP_THREADS", get.apply("FAAS_HTTP_THREADS"), 256, 2, 10_000),
                 integer("FAAS_MAX_REQUEST_BYTES", get.apply("FAAS_MAX_REQUEST_BYTES"), 6 * 1024 * 1024, 1024,
-                        256 * 1024 * 1024));
+                        256 * 1024 * 1024),
+                apiKeys(get.apply(ConfiguredApiKeys.LIST_VARIABLE), get.apply(ConfiguredApiKeys.FILE_VARIABLE)),
+                bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)));
     }
 
     /** The defaults, as if no variable were set. */
@@ -84,7 +99,37 @@ public record FaasConfig(
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
                 + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + ", maxInstances="
                 + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
-                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId + "]";
+                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
+                + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated + "]";
+    }
+
+    /** The configured API keys; errors name the entry or line, never a key. */
+    private static List<ConfiguredApiKey> apiKeys(String list, String file) {
+        List<String> lines = null;
+        if (file != null) {
+            try {
+                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException | InvalidPathException e) {
+                throw new ConfigException(ConfiguredApiKeys.FILE_VARIABLE + "='" + file + "' cannot be read: "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        try {
+            return ConfiguredApiKeys.parse(list, lines);
+        } catch (InvalidApiKeyConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static boolean bool(String variable, String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(variable + "='" + value + "' must be 'true' or 'false'");
+        };
     }
 
     private static String orDefault(String value, String fallback) {

@@ -1,12 +1,16 @@
 package dev.faas.app;
 
 import dev.faas.ports.error.RepositoryUnavailableException;
+import dev.faas.cli.FaasCli;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Starts the server from environment variables and stops it cleanly on SIGTERM or Ctrl-C. */
+/**
+ * The jar's entry point: starts the server from environment variables (stopping it cleanly on SIGTERM or Ctrl-C),
+ * or runs a {@code faas} CLI command.
+ */
 public final class Main {
 
     static final int EXIT_CONFIG = 2;
@@ -18,7 +22,19 @@ public final class Main {
     private Main() {
     }
 
+    /** With no arguments, or {@code serve}, runs the server; otherwise the {@code faas} command line. */
     public static void main(String[] args) {
+        if (args.length == 0) {
+            serve();
+            return;
+        }
+        int status = FaasCli.run(Main::serve, args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    static void serve() {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         FaasConfig config;
@@ -31,6 +47,9 @@ public final class Main {
         FaasServer server;
         try {
             server = FaasServer.start(config);
+        } catch (ConfigException e) {
+            fail(EXIT_CONFIG, "configuration error: " + e.getMessage());
+            return;
         } catch (RepositoryUnavailableException e) {
             fail(EXIT_STORE_UNAVAILABLE, "cannot open the function store: " + e.getMessage());
             return;

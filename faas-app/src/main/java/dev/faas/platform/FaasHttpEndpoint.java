@@ -1,13 +1,14 @@
 package dev.faas.platform;
 
+import dev.faas.adapter.jaxrs.AccessControl;
 import dev.faas.adapter.jaxrs.ApiSettings;
 import dev.faas.adapter.jaxrs.ApiUseCases;
 import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
-import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
-import dev.faas.domain.readiness.ReadinessService;
+import dev.faas.adapter.memory.InMemoryApiKeyRepository;
+import dev.faas.domain.access.ApiKeyService;
 import java.net.URI;
-import java.time.Duration;
+import java.time.Clock;
 
 /**
  * The HTTP API of a {@link FaasPlatform}: the same resources the server runs, on a port of its own. Closing it stops
@@ -16,39 +17,34 @@ import java.time.Duration;
 public final class FaasHttpEndpoint implements AutoCloseable {
 
     private final FaasHttpServer server;
-    private final ReadinessService readiness;
-    private final FaasMetrics metrics;
     private final URI baseUrl;
 
-    private FaasHttpEndpoint(FaasHttpServer server, ReadinessService readiness, FaasMetrics metrics, String bind) {
+    private FaasHttpEndpoint(FaasHttpServer server, String bind) {
         this.server = server;
-        this.readiness = readiness;
-        this.metrics = metrics;
         this.baseUrl = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port());
     }
 
-    /** Serves {@code platform} on {@code bind:port} (port 0: a free one) with default limits. */
+    /**
+     * Serves {@code platform} on {@code bind:port} (port 0: a free one) with default limits and no API keys yet
+     * (keys created through {@code /admin/keys} live in memory).
+     */
     public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port) {
-        return start(platform, bind, port, ApiSettings.defaults().maxRequestBytes(), 64);
+        return start(platform, bind, port, ApiSettings.defaults().maxRequestBytes(), 64,
+                new ApiKeyService(new InMemoryApiKeyRepository(), Clock.systemUTC()));
     }
 
-    /** Serves {@code platform} with the given request size limit and number of worker threads. */
+    /**
+     * Serves {@code platform} with the given request size limit and number of worker threads; once {@code apiKeys}
+     * holds a key, every endpoint but {@code /healthz} and {@code /readyz} requires one.
+     */
     public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port, int maxRequestBytes,
-                                         int workerThreads) {
-        // Its metrics show the pool and the JVM; calls are counted only by an observer given to the platform.
-        FaasMetrics metrics = new FaasMetrics().bindPool(platform.poolStatusUseCase());
-        ReadinessService readiness = new ReadinessService(platform.repository(), platform.runtime(),
-                Duration.ofSeconds(4));
-        try {
-            FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, FaasResourceConfig.create(
-                    new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(), platform.getUseCase(),
-                            platform.deleteUseCase(), readiness), metrics, new ApiSettings(maxRequestBytes)));
-            return new FaasHttpEndpoint(server, readiness, metrics, bind);
-        } catch (RuntimeException e) {
-            readiness.close();
-            metrics.close();
-            throw e;
-        }
+                                         int workerThreads, ApiKeyService apiKeys) {
+        ApiSettings settings = new ApiSettings(maxRequestBytes);
+        FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, AccessControl.install(
+                FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
+                        platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
+                        settings), apiKeys, apiKeys, settings));
+        return new FaasHttpEndpoint(server, bind);
     }
 
     /** Such as {@code http://127.0.0.1:43117}, without a trailing slash. */
@@ -63,7 +59,5 @@ public final class FaasHttpEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        readiness.close();
-        metrics.close();
     }
 }

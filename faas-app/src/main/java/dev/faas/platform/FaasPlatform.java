@@ -3,12 +3,14 @@ package dev.faas.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.domain.invocation.Invoker;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.domain.pool.PoolSettings;
+import dev.faas.domain.readiness.ReadinessService;
 import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
@@ -61,12 +63,16 @@ public final class FaasPlatform implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = FunctionRegistry.MAX_PAGE;
+    /** The longest a readiness check waits for the store or the runtime; the store's own timeouts come first. */
+    static final Duration READINESS_DEADLINE = Duration.ofSeconds(4);
 
     private final FunctionRegistry registry;
     private final Invoker invoker;
     private final InstancePool pool;
     private final FunctionRuntime runtime;
     private final FunctionRepository repository;
+    private final FaasMetrics metrics;
+    private final ReadinessService readiness;
     private final Deque<AutoCloseable> closeables;
 
     private FaasPlatform(Builder builder, FunctionRepository repository, FunctionRuntime runtime,
@@ -78,11 +84,34 @@ public final class FaasPlatform implements AutoCloseable {
         this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
                 builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb()), builder.clock);
         closeables.push(pool);
-        this.invoker = new Invoker(repository, runtime, pool, builder.observer);
+        this.metrics = new FaasMetrics().bindPool(pool);
+        closeables.push(metrics);
+        this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
                 builder.checkCode ? new SandboxCodeCheck(runtime) : null, invoker::forget);
+        this.readiness = new ReadinessService(repository, runtime, READINESS_DEADLINE);
+        closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock)
                 .start(builder.cleanupInterval));
+    }
+
+    private static InvocationObserver both(InvocationObserver first, InvocationObserver second) {
+        if (second == InvocationObserver.NONE) {
+            return first;
+        }
+        return new InvocationObserver() {
+            @Override
+            public void succeeded(InvocationResult result) {
+                first.succeeded(result);
+                second.succeeded(result);
+            }
+
+            @Override
+            public void failed(FunctionId functionId, RuntimeException failure, Duration took) {
+                first.failed(functionId, failure, took);
+                second.failed(functionId, failure, took);
+            }
+        };
     }
 
     /** A builder with the defaults: in-memory store, process runtime, no pre-warming. */
@@ -186,6 +215,16 @@ public final class FaasPlatform implements AutoCloseable {
 
     public PoolStatusUseCase poolStatusUseCase() {
         return pool;
+    }
+
+    /** Whether the store and the runtime answer, as {@code /readyz} reports it. */
+    public ReadinessService readiness() {
+        return readiness;
+    }
+
+    /** Counters and histograms of calls, instances and the JVM, in Prometheus form with {@code scrape()}. */
+    public FaasMetrics metrics() {
+        return metrics;
     }
 
     /** The pool, for operators and tests that watch capacity. */
@@ -305,7 +344,7 @@ public final class FaasPlatform implements AutoCloseable {
             return this;
         }
 
-        /** Told about every call, for metrics; default none. */
+        /** Told about every call, beside the platform's own metrics; default none. */
         public Builder observer(InvocationObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
             return this;
@@ -320,6 +359,17 @@ public final class FaasPlatform implements AutoCloseable {
         public Builder alsoClose(AutoCloseable resource) {
             extraCloseables.addLast(Objects.requireNonNull(resource, "resource"));
             return this;
+        }
+
+        /** Closes the store, runtime and other resources handed to this builder, when it will not be built. */
+        public void closeUnbuilt() {
+            if (runtime != null) {
+                closeQuietly(runtime);
+            }
+            if (repository instanceof AutoCloseable closeableRepository) {
+                closeQuietly(closeableRepository);
+            }
+            extraCloseables.forEach(FaasPlatform::closeQuietly);
         }
 
         /** Starts the platform: pre-warming begins at once. The platform closes the store and the runtime. */

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -45,6 +46,7 @@ class FaasExtensionTest {
     @Test
     void failingTestClass_leavesNoRunnerProcessBehind() {
         long before = runnerProcesses();
+        FailingTests.launchedByTestKit = true;
 
         Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailingTests.class))
                 .execute().testEvents();
@@ -63,9 +65,15 @@ class FaasExtensionTest {
     }
 
     /** Run only through the test kit above; one of its tests fails on purpose. */
+    @EnabledIf("launchedByTestKit")
     static class FailingTests {
 
+        static volatile boolean launchedByTestKit;
         static volatile int instancesSeen;
+
+        static boolean launchedByTestKit() {
+            return launchedByTestKit;
+        }
 
         @RegisterExtension
         static FaasExtension failing = FaasExtension.builder()

@@ -20,6 +20,7 @@ public final class MetricsResource {
 
     @GET
     @Produces("text/plain")
+    @RequiresRole(Role.INVOKE)
     public Response scrape() {
         return Response.ok(metrics.scrape()).type(CONTENT_TYPE).build();
     }

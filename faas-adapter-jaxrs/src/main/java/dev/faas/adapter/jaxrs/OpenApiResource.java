@@ -34,6 +34,7 @@ public final class OpenApiResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @RequiresRole(Role.INVOKE)
     public byte[] document() {
         return document.clone();
     }

@@ -32,6 +32,8 @@ public enum ProblemType {
     UNABLE_TO_START("unable-to-start", "No sandbox could be started", 503),
     STORE_UNAVAILABLE("store-unavailable", "The function store is unavailable", 503),
     FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
+    UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
+    FORBIDDEN("forbidden", "Not allowed", 403),
     NOT_FOUND("not-found", "No such resource", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
+import dev.faas.ports.in.AuthenticateUseCase;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.ManageApiKeysUseCase;
 import dev.faas.ports.in.ReadinessUseCase;
 import dev.faas.ports.in.RegisterFunctionUseCase;
 import java.lang.reflect.Proxy;
@@ -41,9 +43,10 @@ class OpenApiDocumentTest {
             "options", "trace");
     private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)(?:\\s*:[^}]*)?}");
     private static final FaasMetrics METRICS = new FaasMetrics();
-    private static final ResourceConfig APPLICATION = FaasResourceConfig.create(new ApiUseCases(
+    private static final ResourceConfig APPLICATION = AccessControl.install(FaasResourceConfig.create(new ApiUseCases(
             stub(RegisterFunctionUseCase.class), stub(InvokeFunctionUseCase.class), stub(GetFunctionUseCase.class),
-            stub(DeleteFunctionUseCase.class), stub(ReadinessUseCase.class)), METRICS, ApiSettings.defaults());
+            stub(DeleteFunctionUseCase.class), stub(ReadinessUseCase.class)), METRICS, ApiSettings.defaults()),
+            stub(AuthenticateUseCase.class), stub(ManageApiKeysUseCase.class), ApiSettings.defaults());
 
     private final JsonNode document = parse(OpenApiResource.load());
 

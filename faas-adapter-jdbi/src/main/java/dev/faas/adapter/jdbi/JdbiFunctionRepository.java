@@ -257,6 +257,14 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         });
     }
 
+    /**
+     * The API key store in the same database, sharing this repository's connection pool, schema migration and outage
+     * handling; it works until this repository is closed.
+     */
+    public JdbiApiKeyRepository apiKeys() {
+        return new JdbiApiKeyRepository(jdbi, this::unavailable);
+    }
+
     /** Closes the connection pool; the repository cannot be used afterwards. */
     @Override
     public void close() {

@@ -1,0 +1,26 @@
+package dev.faas.adapter.jaxrs;
+
+import dev.faas.ports.in.AuthenticateUseCase;
+import dev.faas.ports.in.ManageApiKeysUseCase;
+import org.glassfish.jersey.server.ResourceConfig;
+
+/**
+ * API key authentication for the Jersey application: the bearer filter, the role check every resource method goes
+ * through ({@link RequiresRole}; unannotated methods need {@link Role#ADMIN}), the problem documents for 401 and 403,
+ * and {@code /admin/keys}.
+ */
+public final class AccessControl {
+
+    private AccessControl() {
+    }
+
+    /** Adds access control to {@code application} (from {@link FaasResourceConfig}) and returns it. */
+    public static ResourceConfig install(ResourceConfig application, AuthenticateUseCase authenticate,
+                                         ManageApiKeysUseCase keys, ApiSettings settings) {
+        application.register(new BearerAuthFilter(authenticate));
+        application.register(new RoleCheckFilter());
+        application.register(new AccessErrorMapper());
+        application.register(new ApiKeyResource(keys, new RequestBodies(settings)));
+        return application;
+    }
+}

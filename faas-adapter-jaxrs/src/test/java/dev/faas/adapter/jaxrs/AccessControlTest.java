@@ -1,0 +1,424 @@
+package dev.faas.adapter.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.ports.model.AccessRole;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bearer filter and role check over real HTTP, with probe resources and keys held by a fake. */
+class AccessControlTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final FakeApiKeys keys = new FakeApiKeys();
+    private FaasHttpServer server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // --- no key configured ----------------------------------------------------------------------------------------
+
+    @Test
+    void givenNoKeyConfigured_everyEndpointAnswers_andEveryRoleIsGranted() throws Exception {
+        start();
+
+        for (String path : new String[] {"/admin-only", "/invoke-only", "/unannotated", "/metrics", "/healthz"}) {
+            assertThat(get(path, null).statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(get("/whoami", null).body()).isEqualTo("principal=null admin=true invoke=true");
+        assertThat(get("/admin/keys", null).statusCode()).isEqualTo(200);
+    }
+
+    // --- authentication --------------------------------------------------------------------------------------------
+
+    @Test
+    void givenKeysAndNoHeader_request_is401WithABearerChallenge() throws Exception {
+        keys.add(AccessRole.ADMIN);
+        start();
+
+        HttpResponse<String> response = get("/invoke-only", null);
+
+        assertProblem(response, 401, "urn:faas:problem:unauthenticated");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"faas\"");
+        assertThat(problem(response).get("detail").asText()).contains("Authorization: Bearer");
+    }
+
+    @Test
+    void givenKeysAndAnUnknownKey_request_is401WithAnInvalidTokenChallenge() throws Exception {
+        keys.add(AccessRole.ADMIN);
+        start();
+
+        HttpResponse<String> response = get("/invoke-only", "faas_not-a-key-at-all-0000");
+
+        assertProblem(response, 401, "urn:faas:problem:unauthenticated");
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .contains("Bearer realm=\"faas\", error=\"invalid_token\"");
+        assertThat(response.body()).doesNotContain("faas_not-a-key-at-all-0000");
+    }
+
+    @Test
+    void givenKeysAndAnotherScheme_request_is401() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        HttpResponse<String> response = send(request("/invoke-only").header("Authorization", "Basic " + admin));
+
+        assertProblem(response, 401, "urn:faas:problem:unauthenticated");
+    }
+
+    @Test
+    void givenBearerSchemeInAnyCase_request_isAuthenticated() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        start();
+
+        HttpResponse<String> response = send(request("/invoke-only").header("Authorization", "bEaReR  " + invoke));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void givenRevokedKey_request_is401() throws Exception {
+        keys.add(AccessRole.ADMIN);
+        String invoke = keys.add(AccessRole.INVOKE);
+        start();
+        assertThat(get("/invoke-only", invoke).statusCode()).isEqualTo(200);
+
+        keys.revoke(keys.list().get(1).id());
+
+        assertProblem(get("/invoke-only", invoke), 401, "urn:faas:problem:unauthenticated");
+    }
+
+    @Test
+    void givenKeys_unknownPathsAndMethods_needAKeyBeforeTheyAreReported() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        start();
+
+        assertProblem(get("/no-such-path", null), 401, "urn:faas:problem:unauthenticated");
+        assertProblem(get("/no-such-path", invoke), 404, "urn:faas:problem:not-found");
+        assertProblem(send(request("/invoke-only").DELETE()), 401, "urn:faas:problem:unauthenticated");
+    }
+
+    // --- roles ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void givenInvokeKey_adminMethod_is403NamingTheRole() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        start();
+
+        HttpResponse<String> response = get("/admin-only", invoke);
+
+        assertProblem(response, 403, "urn:faas:problem:forbidden");
+        assertThat(problem(response).get("requiredRole").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void givenInvokeKey_invokeMethodsMetricsAndOpenApi_answer() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        start();
+
+        assertThat(get("/invoke-only", invoke).statusCode()).isEqualTo(200);
+        assertThat(get("/metrics", invoke).statusCode()).isEqualTo(200);
+        assertThat(get("/openapi.json", invoke).statusCode()).isEqualTo(200);
+        assertProblem(get("/metrics", null), 401, "urn:faas:problem:unauthenticated");
+        assertProblem(get("/openapi.json", null), 401, "urn:faas:problem:unauthenticated");
+    }
+
+    @Test
+    void givenInvokeKey_methodWithoutAnnotation_needsAdmin() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        assertProblem(get("/unannotated", invoke), 403, "urn:faas:problem:forbidden");
+        assertThat(get("/unannotated", admin).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void givenAdminKey_everyMethod_answers() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        for (String path : new String[] {"/admin-only", "/invoke-only", "/unannotated", "/metrics", "/openapi.json"}) {
+            assertThat(get(path, admin).statusCode()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void givenKeys_securityContext_namesTheKeyAndItsRoles() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        assertThat(get("/whoami", invoke).body()).isEqualTo("principal=key_1 admin=false invoke=true");
+        assertThat(get("/whoami", admin).body()).isEqualTo("principal=key_2 admin=true invoke=true");
+    }
+
+    @Test
+    void givenKeys_probes_answerWithoutAKey_evenWithABadOne() throws Exception {
+        keys.add(AccessRole.ADMIN);
+        start();
+
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(get("/healthz", "faas_not-a-key-at-all-0000").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void givenKeyStoreDown_probesStillAnswer_andOtherRequestsAre503() throws Exception {
+        start();
+        keys.storeDown();
+
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+        assertProblem(get("/invoke-only", null), 503, "urn:faas:problem:store-unavailable");
+    }
+
+    @Test
+    void givenKeys_pathsDressedUpAsProbes_stillNeedAKey() throws Exception {
+        keys.add(AccessRole.ADMIN);
+        start();
+
+        for (String path : new String[] {"/healthz/../admin-only", "/readyz/%2e%2e/admin-only", "//healthz/..//admin-only",
+                "/healthz;/../admin-only"}) {
+            assertThat(raw("GET " + path + " HTTP/1.1")).as(path).startsWith("HTTP/1.1 401");
+        }
+    }
+
+    // --- /admin/keys ---------------------------------------------------------------------------------------------
+
+    @Test
+    void givenAdminKey_createListFindAndRevokeAKey() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        HttpResponse<String> created = send(request("/admin/keys").header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"invoke\",\"description\":\"ci\"}")));
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode document = JSON.readTree(created.body());
+        String id = document.get("id").asText();
+        String key = document.get("key").asText();
+        assertThat(document.get("role").asText()).isEqualTo("invoke");
+        assertThat(document.get("description").asText()).isEqualTo("ci");
+        assertThat(document.get("createdAt").asText()).isEqualTo("2026-01-01T00:00:02Z");
+        assertThat(document.get("revoked").asBoolean()).isFalse();
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/admin/keys/" + id));
+        assertThat(created.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(get("/invoke-only", key).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> list = get("/admin/keys", admin);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).doesNotContain(key).doesNotContain(admin).contains(id);
+        assertThat(JSON.readTree(list.body()).get("keys")).hasSize(2);
+        assertThat(JSON.readTree(get("/admin/keys/" + id, admin).body()).get("role").asText()).isEqualTo("invoke");
+
+        assertThat(send(request("/admin/keys/" + id).header("Authorization", "Bearer " + admin).DELETE())
+                .statusCode()).isEqualTo(204);
+        assertProblem(get("/invoke-only", key), 401, "urn:faas:problem:unauthenticated");
+        assertThat(JSON.readTree(get("/admin/keys/" + id, admin).body()).get("revoked").asBoolean()).isTrue();
+    }
+
+    @Test
+    void givenAdminKey_revokeOfAnUnknownKey_is404() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        HttpResponse<String> response = send(request("/admin/keys/key_unknown")
+                .header("Authorization", "Bearer " + admin).DELETE());
+
+        assertProblem(response, 404, "urn:faas:problem:not-found");
+        assertThat(problem(response).get("keyId").asText()).isEqualTo("key_unknown");
+    }
+
+    @Test
+    void givenAdminKey_createWithABadBody_is400NamingTheField() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        assertThat(problem(post("/admin/keys", admin, "{\"role\":\"root\"}")).get("field").asText()).isEqualTo("role");
+        assertThat(problem(post("/admin/keys", admin, "{}")).get("field").asText()).isEqualTo("role");
+        assertThat(problem(post("/admin/keys", admin, "{\"role\":\"admin\",\"key\":\"mine\"}")).get("field").asText())
+                .isEqualTo("key");
+        assertProblem(post("/admin/keys", admin, "{\"role\":\"admin\"} trailing"), 400, "urn:faas:problem:invalid-json");
+        assertThat(keys.list()).hasSize(1);
+    }
+
+    @Test
+    void givenInvokeKey_adminKeys_is403() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE);
+        start();
+
+        assertProblem(get("/admin/keys", invoke), 403, "urn:faas:problem:forbidden");
+        assertProblem(post("/admin/keys", invoke, "{\"role\":\"admin\"}"), 403, "urn:faas:problem:forbidden");
+        assertThat(keys.list()).hasSize(1);
+    }
+
+    // --- pure parts ----------------------------------------------------------------------------------------------
+
+    @Test
+    void bearerToken_acceptsOnlyTheBearerScheme() {
+        assertThat(BearerAuthFilter.bearerToken("Bearer abc")).isEqualTo("abc");
+        assertThat(BearerAuthFilter.bearerToken("BEARER   abc  ")).isEqualTo("abc");
+        assertThat(BearerAuthFilter.bearerToken("Bearer ")).isNull();
+        assertThat(BearerAuthFilter.bearerToken("Bearer")).isNull();
+        assertThat(BearerAuthFilter.bearerToken("Basic abc")).isNull();
+        assertThat(BearerAuthFilter.bearerToken("Bearerabc")).isNull();
+        assertThat(BearerAuthFilter.bearerToken(null)).isNull();
+    }
+
+    @Test
+    void requiredRoles_followTheAnnotationThenThePathThenAdmin() throws Exception {
+        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("admin"))).contains(AccessRole.ADMIN);
+        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("invoke"))).contains(AccessRole.INVOKE);
+        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("unannotated"))).contains(AccessRole.ADMIN);
+        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("metrics"))).contains(AccessRole.INVOKE);
+        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("openApi"))).contains(AccessRole.INVOKE);
+        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("ready"))).isEmpty();
+        assertThat(RequiredRoles.of(HealthResource.class, HealthResource.class.getMethod("alive"))).isEmpty();
+        assertThat(RequiredRoles.of(Probe.class, null)).contains(AccessRole.ADMIN);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** Endpoints of each kind the real API has. */
+    @Path("/")
+    public static final class Probe {
+
+        @GET
+        @Path("admin-only")
+        @RequiresRole(Role.ADMIN)
+        public String admin() {
+            return "admin";
+        }
+
+        @GET
+        @Path("invoke-only")
+        @RequiresRole(Role.INVOKE)
+        public String invoke() {
+            return "invoke";
+        }
+
+        @GET
+        @Path("unannotated")
+        public String unannotated() {
+            return "unannotated";
+        }
+
+        @GET
+        @Path("metrics")
+        public String metrics() {
+            return "metrics";
+        }
+
+        @GET
+        @Path("openapi.json")
+        @Produces(MediaType.APPLICATION_JSON)
+        public String openApi() {
+            return "{}";
+        }
+
+        @GET
+        @Path("readyz")
+        public String ready() {
+            return "ready";
+        }
+
+        @GET
+        @Path("whoami")
+        @RequiresRole(Role.INVOKE)
+        public String whoami(@Context SecurityContext security) {
+            return "principal=" + (security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName())
+                    + " admin=" + security.isUserInRole("admin") + " invoke=" + security.isUserInRole("invoke");
+        }
+    }
+
+    private void start() {
+        ResourceConfig application = new ResourceConfig();
+        application.register(new Probe());
+        application.register(new HealthResource());
+        application.register(new ClientErrorMapper());
+        application.register(new PlatformErrorMapper());
+        application.register(new HttpErrorMapper());
+        application.register(new UnexpectedErrorMapper());
+        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        application.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        AccessControl.install(application, keys, keys, ApiSettings.defaults());
+        server = FaasHttpServer.start("127.0.0.1", 0, 4, application);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> get(String path, String key) {
+        HttpRequest.Builder request = request(path);
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> post(String path, String key, String body) {
+        return send(request(path).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a request line as is, for paths an HTTP client would normalise; returns the status line. */
+    private String raw(String requestLine) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return response.lines().findFirst().orElse("");
+        }
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String type) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                contentType -> assertThat(contentType).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo(type);
+    }
+
+    private static JsonNode problem(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+}

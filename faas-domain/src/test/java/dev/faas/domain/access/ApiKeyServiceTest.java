@@ -1,0 +1,429 @@
+package dev.faas.domain.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.faas.adapter.memory.InMemoryApiKeyRepository;
+import dev.faas.ports.error.ApiKeyNotFoundException;
+import dev.faas.ports.error.RepositoryUnavailableException;
+import dev.faas.ports.error.InvalidRequestException;
+import dev.faas.ports.in.CreateApiKeyCommand;
+import dev.faas.ports.model.AccessRole;
+import dev.faas.ports.model.ApiKeyId;
+import dev.faas.ports.model.ApiKeyRecord;
+import dev.faas.ports.model.AuthenticatedCaller;
+import dev.faas.ports.model.CreatedApiKey;
+import dev.faas.ports.model.StoredApiKey;
+import dev.faas.ports.out.ApiKeyRepository;
+import dev.faas.testkit.MutableClock;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ApiKeyServiceTest {
+
+    private static final String CONFIGURED_ADMIN = "configured-admin-key-0001";
+    private static final String CONFIGURED_INVOKE = "configured-invoke-key-0001";
+
+    private final MutableClock clock = MutableClock.atEpoch();
+    private final CountingRepository repository = new CountingRepository(new InMemoryApiKeyRepository());
+    /** Background lookups run at once, on the calling thread, so tests see their effect on the next call. */
+    private final ApiKeyService service = new ApiKeyService(repository, clock, new SecureRandom(), Duration.ofSeconds(1),
+            Runnable::run);
+
+    // --- creating ------------------------------------------------------------------------------------------------
+
+    @Test
+    void create_returnsAPrefixedRandomKey_andStoresOnlyItsHash() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, " ci runner "));
+
+        assertThat(created.key()).startsWith("faas_").hasSize(48).matches("faas_[A-Za-z0-9_-]{43}");
+        assertThat(created.record().role()).isEqualTo(AccessRole.INVOKE);
+        assertThat(created.record().description()).isEqualTo("ci runner");
+        assertThat(created.record().createdAt()).isEqualTo(clock.instant());
+        assertThat(created.record().revoked()).isFalse();
+        assertThat(created.record().id().value()).matches("key_[0-9a-f]{16}");
+        assertThat(repository.findByHash(ApiKeyService.sha256Hex(created.key())))
+                .map(StoredApiKey::record).contains(created.record());
+        assertThat(repository.list().toString()).doesNotContain(created.key());
+        assertThat(created.toString()).doesNotContain(created.key());
+    }
+
+    @Test
+    void create_neverReturnsTheSameKeyOrIdTwice() {
+        Set<String> keys = new HashSet<>();
+        Set<ApiKeyId> ids = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, null));
+            keys.add(created.key());
+            ids.add(created.record().id());
+        }
+
+        assertThat(keys).hasSize(100);
+        assertThat(ids).hasSize(100);
+    }
+
+    @Test
+    void createCommand_refusesAnOverlongOrMultiLineDescription() {
+        assertThatThrownBy(() -> new CreateApiKeyCommand(AccessRole.ADMIN, "x".repeat(201)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("200");
+        assertThatThrownBy(() -> new CreateApiKeyCommand(AccessRole.ADMIN, "two\nlines"))
+                .isInstanceOf(InvalidRequestException.class);
+    }
+
+    // --- authenticating ------------------------------------------------------------------------------------------
+
+    @Test
+    void givenCreatedKey_authenticate_returnsItsIdAndRole() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, "ops"));
+
+        assertThat(service.authenticate(created.key()))
+                .contains(new AuthenticatedCaller(created.record().id(), AccessRole.ADMIN));
+    }
+
+    @Test
+    void givenUnknownOrSlightlyWrongKey_authenticate_returnsEmpty() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        String key = created.key();
+
+        assertThat(service.authenticate(key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A"))).isEmpty();
+        assertThat(service.authenticate(key + "x")).isEmpty();
+        assertThat(service.authenticate("faas_unknown-but-long-enough")).isEmpty();
+    }
+
+    @Test
+    void givenImplausibleToken_authenticate_returnsEmptyWithoutAskingTheStore() {
+        service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        int before = repository.lookups.get();
+
+        assertThat(service.authenticate(null)).isEmpty();
+        assertThat(service.authenticate("")).isEmpty();
+        assertThat(service.authenticate("short")).isEmpty();
+        assertThat(service.authenticate("x".repeat(100_000))).isEmpty();
+        assertThat(repository.lookups.get()).isEqualTo(before);
+    }
+
+    @Test
+    void givenKeyJustLookedUp_authenticateAgain_answersFromTheCache() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        service.authenticate(created.key());
+        service.authenticate("faas_unknown-but-long-enough");
+        int before = repository.lookups.get();
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(service.authenticate(created.key())).isPresent();
+            assertThat(service.authenticate("faas_unknown-but-long-enough")).isEmpty();
+        }
+
+        assertThat(repository.lookups.get()).isEqualTo(before);
+    }
+
+    @Test
+    void givenCachedKey_revokeOnThisNode_makesItFailAtOnce() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        assertThat(service.authenticate(created.key())).isPresent();
+
+        service.revoke(created.record().id());
+
+        assertThat(service.authenticate(created.key())).isEmpty();
+    }
+
+    @Test
+    void givenCachedKey_revokedByAnotherNode_failsAfterTheCacheTimeAndOneMoreRequest() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        assertThat(service.authenticate(created.key())).isPresent();
+        int before = repository.lookups.get();
+
+        repository.revoke(created.record().id(), clock.instant());
+        clock.advance(Duration.ofMillis(999));
+        assertThat(service.authenticate(created.key())).as("still cached").isPresent();
+        assertThat(repository.lookups.get()).isEqualTo(before);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(service.authenticate(created.key())).as("the stale answer, while it is looked up").isPresent();
+
+        assertThat(service.authenticate(created.key())).isEmpty();
+        assertThat(repository.lookups.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void givenClockSetBack_cachedLookup_isLookedUpAgain() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        clock.advance(Duration.ofHours(1));
+        assertThat(service.authenticate(created.key())).isPresent();
+        repository.revoke(created.record().id(), clock.instant());
+
+        clock.advance(Duration.ofMinutes(-30));
+        service.authenticate(created.key());
+
+        assertThat(service.authenticate(created.key())).isEmpty();
+    }
+
+    @Test
+    void givenStaleAnswer_concurrentRequests_lookItUpOnceAtATime() {
+        List<Runnable> queued = new ArrayList<>();
+        ApiKeyService queueing = new ApiKeyService(repository, clock, new SecureRandom(), Duration.ofSeconds(1),
+                queued::add);
+        CreatedApiKey created = queueing.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        queueing.authenticate(created.key());
+        clock.advance(Duration.ofSeconds(2));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(queueing.authenticate(created.key())).isPresent();
+        }
+        assertThat(queued).hasSize(1);
+        queued.remove(0).run();
+        queueing.authenticate(created.key());
+
+        assertThat(queued).as("fresh again: nothing to look up").isEmpty();
+    }
+
+    @Test
+    void givenStoreDown_keysSeenBeforeKeepWorking_andUnknownTokensFail() {
+        CreatedApiKey known = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        CreatedApiKey neverSeen = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        assertThat(service.authenticate(known.key())).isPresent();
+
+        repository.down = true;
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(service.authenticate(known.key())).isPresent();
+        assertThat(service.authenticate(known.key())).isPresent();
+        assertThatThrownBy(() -> service.authenticate(neverSeen.key()))
+                .isInstanceOf(RepositoryUnavailableException.class);
+    }
+
+    @Test
+    void givenRevocationWhileALookupIsUnderway_theLookupsAnswer_isNotReused() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        // The lookup reads the key, then the key is revoked on this node before the lookup's answer is cached.
+        repository.duringLookup = () -> {
+            repository.duringLookup = () -> { };
+            service.revoke(created.record().id());
+        };
+
+        assertThat(service.authenticate(created.key())).as("read before the revocation").isPresent();
+
+        assertThat(service.authenticate(created.key())).isEmpty();
+    }
+
+    @Test
+    void givenKeyWhoseHashTheStoreReportsWrongly_authenticate_refusesIt() {
+        ApiKeyService guarded = new ApiKeyService(new LyingRepository(), clock);
+
+        assertThat(guarded.authenticate("any-token-of-plausible-length")).isEmpty();
+    }
+
+    @Test
+    void givenManyMadeUpTokens_cache_staysBounded() {
+        for (int i = 0; i < ApiKeyService.MAX_CACHED_LOOKUPS + 10; i++) {
+            service.authenticate("made-up-token-number-" + i);
+        }
+        assertThat(service.cachedLookups()).isLessThanOrEqualTo(ApiKeyService.MAX_CACHED_LOOKUPS);
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+
+        assertThat(service.authenticate(created.key())).isPresent();
+    }
+
+    // --- listing and revoking ------------------------------------------------------------------------------------
+
+    @Test
+    void givenKeys_listAndFind_returnTheirRecordsOldestFirst() {
+        CreatedApiKey first = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, "first"));
+        clock.advance(Duration.ofSeconds(1));
+        CreatedApiKey second = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, "second"));
+
+        assertThat(service.list()).containsExactly(first.record(), second.record());
+        assertThat(service.find(second.record().id())).isEqualTo(second.record());
+    }
+
+    @Test
+    void givenUnknownId_revokeAndFind_throwNotFound() {
+        ApiKeyId unknown = ApiKeyId.of("key_0000000000000000");
+
+        assertThatThrownBy(() -> service.revoke(unknown)).isInstanceOf(ApiKeyNotFoundException.class)
+                .hasMessageContaining("key_0000000000000000");
+        assertThatThrownBy(() -> service.find(unknown)).isInstanceOf(ApiKeyNotFoundException.class);
+    }
+
+    @Test
+    void givenRevokedKey_revokeAgain_changesNothing() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        service.revoke(created.record().id());
+
+        service.revoke(created.record().id());
+
+        assertThat(service.list()).containsExactly(created.record().asRevoked());
+    }
+
+    // --- whether authentication is on -----------------------------------------------------------------------------
+
+    @Test
+    void givenNoKey_anyKeyConfigured_isFalse_andAsksTheStoreAtMostOnceASecond() {
+        assertThat(service.anyKeyConfigured()).isFalse();
+        int before = repository.lists.get();
+        assertThat(service.anyKeyConfigured()).isFalse();
+        assertThat(repository.lists.get()).isEqualTo(before);
+    }
+
+    @Test
+    void givenKeyAddedByAnotherNode_anyKeyConfigured_turnsTrueWithinASecond() {
+        assertThat(service.anyKeyConfigured()).isFalse();
+        repository.add(new ApiKeyRecord(ApiKeyId.of("key_other"), AccessRole.ADMIN, clock.instant(), false, ""),
+                ApiKeyService.sha256Hex("another-nodes-key-0001"));
+
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(service.anyKeyConfigured()).isTrue();
+    }
+
+    @Test
+    void givenStoreDownAndNoKey_anyKeyConfigured_staysFalseWithoutFailingOrWaiting() {
+        assertThat(service.anyKeyConfigured()).isFalse();
+        repository.down = true;
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(service.anyKeyConfigured()).isFalse();
+        assertThat(service.anyKeyConfigured()).isFalse();
+    }
+
+    @Test
+    void givenEveryKeyRevoked_anyKeyConfigured_staysTrue_soTheApiNeverOpensByRevocation() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        assertThat(service.anyKeyConfigured()).isTrue();
+
+        service.revoke(created.record().id());
+        ApiKeyService restarted = new ApiKeyService(repository, clock);
+
+        assertThat(service.anyKeyConfigured()).isTrue();
+        assertThat(restarted.anyKeyConfigured()).isTrue();
+    }
+
+    // --- configured keys -----------------------------------------------------------------------------------------
+
+    @Test
+    void givenConfiguredKeys_bootstrap_addsThem_andTheyAuthenticateWithTheirRoles() {
+        int added = service.bootstrap(ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin," + CONFIGURED_INVOKE + ":invoke", null));
+
+        assertThat(added).isEqualTo(2);
+        assertThat(service.anyKeyConfigured()).isTrue();
+        assertThat(service.authenticate(CONFIGURED_ADMIN)).map(AuthenticatedCaller::role).contains(AccessRole.ADMIN);
+        assertThat(service.authenticate(CONFIGURED_INVOKE)).map(AuthenticatedCaller::role).contains(AccessRole.INVOKE);
+        assertThat(service.list()).extracting(ApiKeyRecord::description)
+                .containsExactlyInAnyOrder("configured in FAAS_API_KEYS entry 1", "configured in FAAS_API_KEYS entry 2");
+        assertThat(service.list().toString()).doesNotContain(CONFIGURED_ADMIN).doesNotContain(CONFIGURED_INVOKE);
+    }
+
+    @Test
+    void givenConfiguredKeysStoredAlready_bootstrapAgain_addsNothing() {
+        List<ConfiguredApiKey> configured = ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin", null);
+        service.bootstrap(configured);
+
+        ApiKeyService restarted = new ApiKeyService(repository, clock);
+        int added = restarted.bootstrap(configured);
+
+        assertThat(added).isZero();
+        assertThat(repository.list()).hasSize(1);
+    }
+
+    @Test
+    void givenConfiguredKeyRevoked_bootstrapAgain_leavesItRevoked() {
+        List<ConfiguredApiKey> configured = ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin", null);
+        service.bootstrap(configured);
+        service.revoke(service.list().get(0).id());
+
+        ApiKeyService restarted = new ApiKeyService(repository, clock);
+        restarted.bootstrap(configured);
+
+        assertThat(restarted.authenticate(CONFIGURED_ADMIN)).isEmpty();
+        assertThat(repository.list()).hasSize(1);
+    }
+
+    @Test
+    void givenConfiguredKeyStoredWithAnotherRole_bootstrap_keepsTheStoredRole() {
+        service.bootstrap(ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":invoke", null));
+
+        new ApiKeyService(repository, clock).bootstrap(ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin", null));
+
+        assertThat(service.authenticate(CONFIGURED_ADMIN)).map(AuthenticatedCaller::role).contains(AccessRole.INVOKE);
+    }
+
+    // --- test doubles --------------------------------------------------------------------------------------------
+
+    /** Counts the queries the service makes; can be taken down, or do something in the middle of a lookup. */
+    private static final class CountingRepository implements ApiKeyRepository {
+
+        private final ApiKeyRepository delegate;
+        final AtomicInteger lookups = new AtomicInteger();
+        final AtomicInteger lists = new AtomicInteger();
+        volatile boolean down;
+        volatile Runnable duringLookup = () -> { };
+
+        CountingRepository(ApiKeyRepository delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean add(ApiKeyRecord record, String keyHash) {
+            return delegate.add(record, keyHash);
+        }
+
+        @Override
+        public Optional<StoredApiKey> findByHash(String keyHash) {
+            checkUp();
+            lookups.incrementAndGet();
+            Optional<StoredApiKey> found = delegate.findByHash(keyHash);
+            duringLookup.run();
+            return found;
+        }
+
+        @Override
+        public List<ApiKeyRecord> list() {
+            checkUp();
+            lists.incrementAndGet();
+            return delegate.list();
+        }
+
+        private void checkUp() {
+            if (down) {
+                throw new RepositoryUnavailableException("the key store is down", null);
+            }
+        }
+
+        @Override
+        public boolean revoke(ApiKeyId id, Instant revokedAt) {
+            return delegate.revoke(id, revokedAt);
+        }
+    }
+
+    /** Answers every lookup with a key of another hash, as a broken store or a lossy index could. */
+    private static final class LyingRepository implements ApiKeyRepository {
+
+        @Override
+        public boolean add(ApiKeyRecord record, String keyHash) {
+            return false;
+        }
+
+        @Override
+        public Optional<StoredApiKey> findByHash(String keyHash) {
+            return Optional.of(new StoredApiKey(new ApiKeyRecord(ApiKeyId.of("key_liar"), AccessRole.ADMIN,
+                    Instant.EPOCH, false, ""), "0".repeat(64)));
+        }
+
+        @Override
+        public List<ApiKeyRecord> list() {
+            return List.of();
+        }
+
+        @Override
+        public boolean revoke(ApiKeyId id, Instant revokedAt) {
+            return false;
+        }
+    }
+}
