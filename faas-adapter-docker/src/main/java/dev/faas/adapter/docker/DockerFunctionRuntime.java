@@ -16,13 +16,13 @@ import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import dev.faas.ports.error.InstanceCrashedException;
-import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
+import dev.faas.python.DeadlineTimer;
 import dev.faas.python.RunnerConnection;
 import dev.faas.python.RunnerConnectionLostException;
 import java.io.IOException;
@@ -44,8 +44,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,7 +101,8 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     private final DockerRuntimeSettings settings;
     private final Map<String, DockerInstance> running = new ConcurrentHashMap<>();
     private final AtomicLong nextNumber = new AtomicLong();
-    private final ScheduledThreadPoolExecutor deadlines;
+    // Two threads: a kill is a blocking call to the engine, and one slow kill must not delay another deadline.
+    private final DeadlineTimer deadlines = new DeadlineTimer("faas-docker-deadlines", 2);
     private final AtomicBoolean engineWarningsLogged = new AtomicBoolean();
     private final Object availabilityLock = new Object();
     private volatile boolean closed;
@@ -131,14 +130,6 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the socket root " + socketRoot, e);
         }
-        AtomicInteger threadNumber = new AtomicInteger();
-        // Two threads: a kill is a blocking call to the engine, and one slow kill must not delay another deadline.
-        this.deadlines = new ScheduledThreadPoolExecutor(2, task -> {
-            Thread thread = new Thread(task, "faas-docker-deadlines-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -310,34 +301,25 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         if (instance.stopped.get()) {
             throw new InstanceCrashedException("instance " + instance.id + " is not running", false, "");
         }
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> killForDeadline(instance), timeout.toNanos(),
-                TimeUnit.NANOSECONDS);
-        try {
-            T result = call.get();
-            if (!deadline.cancel(false)) {
-                // The deadline fired as the reply arrived: the container is being killed, so the call counts as late.
-                stop(instance);
-                throw new InstanceTimeoutException(timeout, "");
+        return deadlines.call(new DeadlineTimer.Guarded() {
+            @Override
+            public void kill() {
+                killForDeadline(instance);
             }
-            return result;
-        } catch (RunnerConnectionLostException e) {
-            deadline.cancel(false);
-            if (instance.killedForDeadline) {
+
+            @Override
+            public void discard() {
                 stop(instance);
-                throw new InstanceTimeoutException(timeout, "");
             }
-            throw crashed(instance, e);
-        } catch (InstanceCrashedException e) {
-            // The runner answered nonsense: whatever it is doing now, it must not serve again.
-            stop(instance);
-            throw e;
-        } finally {
-            deadline.cancel(false);
-        }
+
+            @Override
+            public RuntimeException crashed(RunnerConnectionLostException lost) {
+                return DockerFunctionRuntime.this.crashed(instance, lost);
+            }
+        }, timeout, call);
     }
 
     private void killForDeadline(DockerInstance instance) {
-        instance.killedForDeadline = true;
         try {
             docker.killContainerCmd(instance.containerId).exec();
         } catch (NotFoundException | ConflictException e) {
@@ -509,7 +491,7 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
                 stoppers.shutdown();
             }
         }
-        deadlines.shutdownNow();
+        deadlines.close();
     }
 
     /**
@@ -635,7 +617,6 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         private final Path directory;
         private final int memoryMb;
         private final AtomicBoolean stopped = new AtomicBoolean();
-        private volatile boolean killedForDeadline;
 
         private DockerInstance(String id, String containerId, RunnerConnection connection, Path directory,
                                int memoryMb) {

@@ -1,13 +1,13 @@
 package dev.faas.adapter.process;
 
 import dev.faas.ports.error.InstanceCrashedException;
-import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
+import dev.faas.python.DeadlineTimer;
 import dev.faas.python.RunnerConnection;
 import dev.faas.python.RunnerConnectionLostException;
 import dev.faas.python.RunnerScript;
@@ -23,8 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -48,7 +46,7 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
     private final Path runnerScript;
     private final Map<String, ProcessInstance> running = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
-    private final ScheduledThreadPoolExecutor deadlines;
+    private final DeadlineTimer deadlines = new DeadlineTimer("faas-process-deadlines", 1);
 
     public ProcessFunctionRuntime(ProcessRuntimeSettings settings) {
         this.settings = settings;
@@ -59,12 +57,6 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
             throw new UncheckedIOException("cannot prepare the work directory " + settings.workDirectory(), e);
         }
         this.pythonExecutable = resolvePython(settings.pythonCommand());
-        this.deadlines = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "faas-process-deadlines");
-            thread.setDaemon(true);
-            return thread;
-        });
-        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -137,28 +129,25 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         if (instance.stopped) {
             throw new InstanceCrashedException("instance " + instance.id + " is not running", false, "");
         }
-        ScheduledFuture<?> deadline = deadlines.schedule(instance::killForDeadline, timeout.toNanos(),
-                TimeUnit.NANOSECONDS);
-        try {
-            T result = call.get();
-            if (!deadline.cancel(false)) {
-                // The deadline fired as the reply arrived: the process is being killed, so the call counts as late.
-                stop(instance);
-                throw new InstanceTimeoutException(timeout, "");
+        return deadlines.call(new DeadlineTimer.Guarded() {
+            @Override
+            public void kill() {
+                instance.process.destroyForcibly();
             }
-            return result;
-        } catch (RunnerConnectionLostException e) {
-            if (instance.killedForDeadline) {
+
+            @Override
+            public void discard() {
                 stop(instance);
-                throw new InstanceTimeoutException(timeout, "");
             }
-            String reason = crashReason(instance);
-            String tail = tail(instance.log);
-            stop(instance);
-            throw new InstanceCrashedException(reason, false, tail);
-        } finally {
-            deadline.cancel(false);
-        }
+
+            @Override
+            public RuntimeException crashed(RunnerConnectionLostException lost) {
+                String reason = crashReason(instance);
+                String tail = tail(instance.log);
+                stop(instance);
+                return new InstanceCrashedException(reason, false, tail);
+            }
+        }, timeout, call);
     }
 
     private String crashReason(ProcessInstance instance) {
@@ -200,7 +189,7 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         for (ProcessInstance instance : List.copyOf(running.values())) {
             stop(instance);
         }
-        deadlines.shutdownNow();
+        deadlines.close();
         deleteRecursively(runnerScript.getParent());
     }
 
@@ -257,7 +246,6 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         private final RunnerConnection connection;
         private final Path directory;
         private final Path log;
-        private volatile boolean killedForDeadline;
         private volatile boolean stopped;
 
         private ProcessInstance(String id, Process process, RunnerConnection connection, Path directory, Path log) {
@@ -266,11 +254,6 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
             this.connection = connection;
             this.directory = directory;
             this.log = log;
-        }
-
-        private void killForDeadline() {
-            killedForDeadline = true;
-            process.destroyForcibly();
         }
 
         @Override
