@@ -9,7 +9,6 @@ import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -12,11 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
@@ -183,7 +178,7 @@ public abstract class ApiKeyRepositoryContract {
             records.add(newRecord(AccessRole.INVOKE, CREATED_AT, "thread " + i));
         }
 
-        List<Boolean> added = runConcurrently(threads, thread -> repository.add(records.get(thread), hash));
+        List<Boolean> added = Concurrently.run(threads, thread -> repository.add(records.get(thread), hash));
 
         assertThat(added).containsOnlyOnce(true);
         ApiKeyRecord winner = records.get(added.indexOf(true));
@@ -193,38 +188,6 @@ public abstract class ApiKeyRepositoryContract {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
-
-    private static <T> List<T> runConcurrently(int threads, ThreadTask<T> task) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch startGate = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int thread = i;
-                Callable<T> callable = () -> {
-                    ready.countDown();
-                    startGate.await();
-                    return task.run(thread);
-                };
-                futures.add(executor.submit(callable));
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).as("all threads ready").isTrue();
-            startGate.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(90, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            executor.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThreadTask<T> {
-        T run(int thread) throws Exception;
-    }
 
     protected static ApiKeyRecord newRecord(AccessRole role, Instant createdAt, String description) {
         return new ApiKeyRecord(uniqueId(), role, createdAt, false, description);

@@ -22,11 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -340,7 +335,7 @@ public abstract class FunctionRepositoryContract {
         FunctionName name = uniqueName("race");
         int threads = 50;
 
-        List<FunctionDefinition> added = runConcurrently(threads,
+        List<FunctionDefinition> added = Concurrently.run(threads,
                 thread -> repository.add(newVersion(name, "return " + thread)));
 
         assertThat(added).extracting(FunctionDefinition::version)
@@ -357,7 +352,7 @@ public abstract class FunctionRepositoryContract {
     void givenFiftyThreads_addOfTenNames_numbersEachNameFromOneToFive() throws Exception {
         List<FunctionName> names = IntStream.range(0, 10).mapToObj(i -> uniqueName("many" + i)).toList();
 
-        List<FunctionDefinition> added = runConcurrently(50,
+        List<FunctionDefinition> added = Concurrently.run(50,
                 thread -> repository.add(newVersion(names.get(thread % names.size()), "return " + thread)));
 
         Map<FunctionName, List<Integer>> versionsByName = new TreeMap<>();
@@ -371,39 +366,6 @@ public abstract class FunctionRepositoryContract {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
-
-    /** Runs {@code task(i)} for i in 0..threads-1, each on its own thread, all released at once by a start gate. */
-    private static <T> List<T> runConcurrently(int threads, ThreadTask<T> task) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch startGate = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int thread = i;
-                Callable<T> callable = () -> {
-                    ready.countDown();
-                    startGate.await();
-                    return task.run(thread);
-                };
-                futures.add(executor.submit(callable));
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).as("all threads ready").isTrue();
-            startGate.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(90, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            executor.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThreadTask<T> {
-        T run(int thread) throws Exception;
-    }
 
     /** A name no other test (nor an earlier run against the same database) uses. */
     protected static FunctionName uniqueName(String base) {
