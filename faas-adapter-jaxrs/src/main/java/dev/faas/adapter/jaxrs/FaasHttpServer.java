@@ -16,6 +16,9 @@ import org.glassfish.jersey.server.ResourceConfig;
  */
 public final class FaasHttpServer implements AutoCloseable {
 
+    /** Requests that may wait for a worker thread, per thread, before new ones are refused. */
+    static final int QUEUED_REQUESTS_PER_THREAD = 16;
+
     private final HttpServer server;
 
     private FaasHttpServer(HttpServer server) {
@@ -31,7 +34,9 @@ public final class FaasHttpServer implements AutoCloseable {
             listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                     .setPoolName("faas-http")
                     .setCorePoolSize(Math.min(8, workerThreads))
-                    .setMaxPoolSize(workerThreads));
+                    .setMaxPoolSize(workerThreads)
+                    // Bounded, so a flood of connections cannot queue without limit; past it Grizzly drops them.
+                    .setQueueLimit(workerThreads * QUEUED_REQUESTS_PER_THREAD));
         }
         try {
             server.start();
