@@ -88,7 +88,7 @@ public final class FaasPlatform implements AutoCloseable {
         closeables.push(metrics);
         this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime) : null, invoker::forget);
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
         this.readiness = new ReadinessService(repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock)

@@ -62,11 +62,12 @@ class DockerCapacityEndToEndTest {
                 }
             });
             HttpClientSupport http = new HttpClientSupport(server.port());
+            // Watching from the start: the containers that check code at registration count too.
+            watcher.start();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 ids.add(register(http, "f" + i));
             }
-            watcher.start();
             List<String> kinds = new ArrayList<>();
             for (int round = 0; round < 2; round++) {
                 for (String id : ids) {

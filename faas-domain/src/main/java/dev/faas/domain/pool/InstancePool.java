@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The instances on this node. Each function version has its own pool and lock, so calls of different functions
@@ -81,6 +82,46 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
         VersionPool pool = pools.computeIfAbsent(definition.id(), VersionPool::new);
         return pool.acquire(definition, System.nanoTime() + settings.queueTimeout().toNanos());
+    }
+
+    /**
+     * Runs {@code work} on a throwaway instance with no code, counted against the node's limit like any other (room
+     * is found the way a call finds it, evicting an idle instance of a function if need be), then stops it.
+     *
+     * @throws CapacityExceededException when no room was found within the queue timeout
+     */
+    public void withThrowawayInstance(int memoryMb, Consumer<Instance> work) {
+        long deadline = System.nanoTime() + settings.queueTimeout().toNanos();
+        while (!capacity.tryReserve()) {
+            if (closed || System.nanoTime() > deadline) {
+                throw new CapacityExceededException("the node is at its limit of " + capacity.max() + " instances",
+                        RETRY_AFTER);
+            }
+            if (!evictForRoom(null)) {
+                try {
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(NODE_CAPACITY_POLL_NANOS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CapacityExceededException("interrupted while waiting for room", RETRY_AFTER);
+                }
+            }
+        }
+        Instance instance;
+        try {
+            instance = runtime.start(InstanceSpec.prewarm(memoryMb));
+        } catch (RuntimeException e) {
+            capacity.release();
+            throw e;
+        }
+        try {
+            work.accept(instance);
+        } finally {
+            try {
+                stopNow(instance);
+            } finally {
+                capacity.release();
+            }
+        }
     }
 
     /** Snapshots of every instance, pre-warmed ones included, for reaping and metrics. */
@@ -231,7 +272,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private boolean evictForRoom(FunctionId requester) {
         List<InstanceSnapshot> idle = new ArrayList<>();
         for (VersionPool pool : pools.values()) {
-            if (!pool.functionId.equals(requester)) {
+            if (requester == null || !pool.functionId.equals(requester)) {
                 pool.addSnapshots(idle, true);
             }
         }

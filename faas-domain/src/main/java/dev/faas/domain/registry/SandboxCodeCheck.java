@@ -1,5 +1,6 @@
 package dev.faas.domain.registry;
 
+import dev.faas.domain.pool.InstancePool;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.InvalidCodeException;
@@ -8,8 +9,6 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.NewFunctionVersion;
 import dev.faas.ports.out.FunctionRuntime;
-import dev.faas.ports.out.Instance;
-import dev.faas.ports.out.InstanceSpec;
 import java.time.Duration;
 
 /**
@@ -24,9 +23,12 @@ public final class SandboxCodeCheck {
     private static final int CHECK_VERSION = Integer.MAX_VALUE;
 
     private final FunctionRuntime runtime;
+    private final InstancePool pool;
 
-    public SandboxCodeCheck(FunctionRuntime runtime) {
+    /** Checks in throwaway instances of {@code runtime}, counted against {@code pool}'s node limit. */
+    public SandboxCodeCheck(FunctionRuntime runtime, InstancePool pool) {
         this.runtime = runtime;
+        this.pool = pool;
     }
 
     /** @throws InvalidCodeException if the code does not compile, raises at import or lacks its handler */
@@ -37,16 +39,15 @@ public final class SandboxCodeCheck {
                 candidate.code(), candidate.handler(),
                 new FunctionLimits(checkTime, limits.memoryMb(), limits.maxInstances()), candidate.createdAt(),
                 candidate.codeSha256());
-        Instance instance = runtime.start(InstanceSpec.prewarm(limits.memoryMb()));
-        try {
-            runtime.init(instance, definition);
-        } catch (FunctionInitException e) {
-            throw new InvalidCodeException(e.errorType(), e.errorMessage(), e.line(), e.traceback());
-        } catch (InstanceTimeoutException e) {
-            throw new InvalidCodeException("InitTimeout",
-                    "loading the code took longer than " + checkTime.toMillis() + " ms", 0, "");
-        } finally {
-            runtime.stop(instance);
-        }
+        pool.withThrowawayInstance(limits.memoryMb(), instance -> {
+            try {
+                runtime.init(instance, definition);
+            } catch (FunctionInitException e) {
+                throw new InvalidCodeException(e.errorType(), e.errorMessage(), e.line(), e.traceback());
+            } catch (InstanceTimeoutException e) {
+                throw new InvalidCodeException("InitTimeout",
+                        "loading the code took longer than " + checkTime.toMillis() + " ms", 0, "");
+            }
+        });
     }
 }

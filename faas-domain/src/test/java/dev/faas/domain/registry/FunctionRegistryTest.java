@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
+import dev.faas.domain.pool.InstancePool;
+import dev.faas.domain.pool.PoolSettings;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.InvalidCodeException;
@@ -81,8 +83,9 @@ class FunctionRegistryTest {
         FakeFunctionRuntime runtime = new FakeFunctionRuntime()
                 .failInitWhenCode("def user_function(:", new FunctionInitException("SyntaxError", "invalid syntax",
                         "", 1, ""));
+        InstancePool pool = new InstancePool(runtime, new PoolSettings(1, Duration.ofSeconds(1)), clock);
         FunctionRegistry checking = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock,
-                new SandboxCodeCheck(runtime), id -> { });
+                new SandboxCodeCheck(runtime, pool), id -> { });
 
         assertThatThrownBy(() -> checking.register(new RegisterFunctionCommand(FunctionName.of("bad"),
                 "def user_function(:")))
@@ -96,6 +99,8 @@ class FunctionRegistryTest {
                 .hasToString("good-1");
         assertThat(runtime.starts()).isEqualTo(2);
         assertThat(runtime.running()).isEmpty();
+        assertThat(pool.instanceCount()).as("checks give their room back").isZero();
+        pool.close();
     }
 
     @Test
