@@ -15,6 +15,9 @@ header_len and body_len; then header_len bytes of UTF-8 JSON, an object (the hea
 body_len raw bytes (the body). A message larger than --max-message-bytes (default 16 MiB) or a
 header that is not a JSON object gets a "protocol" error reply, then the runner exits.
 
+Every request header may carry a "call" value (the platform numbers its calls); the reply's header
+echoes it, so a reply forged by user code on the socket is told apart from the runner's own.
+
 Requests, by the header's "op":
   {"op": "ping"}
       -> {"ok": true, "pid": 1234, "python": "3.11.7"}
@@ -177,7 +180,13 @@ class Runner:
         self.handler = None
 
     def handle(self, header, body):
-        """Serves one request; returns the reply's header and body."""
+        """Serves one request; returns the reply's header and body, which echoes the request's "call"."""
+        reply, result = self.serve(header, body)
+        if "call" in header:
+            reply["call"] = header["call"]
+        return reply, result
+
+    def serve(self, header, body):
         op = header.get("op")
         if op == "ping":
             return {"ok": True, "pid": os.getpid(), "python": PYTHON_VERSION}, b""
@@ -311,6 +320,17 @@ def read_message(connection, max_bytes):
     return header, view[header_len:]
 
 
+def reap_children():
+    """Collects the function's children that have ended, so they do not hold process slots as zombies."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def send_message(connection, header, body=b""):
     header_bytes = json.dumps(header, separators=(",", ":")).encode("ascii")
     connection.sendall(PREFIX.pack(len(header_bytes), len(body)) + header_bytes + body)
@@ -390,6 +410,7 @@ def main(argv=None):
                 if message is None:
                     return 0
                 send_message(connection, *runner.handle(*message))
+                reap_children()
         except OSError as error:
             print("faas_runner: the connection failed: %s" % error, file=sys.stderr)
             return EXIT_CONNECTION_FAILED

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,8 +43,8 @@ public final class RunnerConnection implements Closeable {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] PING = "{\"op\":\"ping\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RUN = "{\"op\":\"run\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final String PING = "ping";
+    private static final String RUN = "run";
     private static final byte[] NO_BODY = new byte[0];
     private static final int STREAM_BUFFER_BYTES = 64 * 1024;
     // Short: the runner usually listens within a few milliseconds, and cold start latency is what users feel.
@@ -53,6 +54,8 @@ public final class RunnerConnection implements Closeable {
     private final OutputStream output;
     private final Closeable resource;
     private final int maxMessageBytes;
+    /** The number of the latest call; starts at random so user code cannot count on guessing it from zero. */
+    private long lastCall;
 
     /** Talks over {@code input} and {@code output}, closing {@code resource} on {@link #close()}. */
     public RunnerConnection(InputStream input, OutputStream output, Closeable resource) {
@@ -61,6 +64,11 @@ public final class RunnerConnection implements Closeable {
 
     /** Talks over {@code input} and {@code output}, accepting replies of at most {@code maxMessageBytes}. */
     public RunnerConnection(InputStream input, OutputStream output, Closeable resource, int maxMessageBytes) {
+        this(input, output, resource, maxMessageBytes, ThreadLocalRandom.current().nextLong(1L << 48));
+    }
+
+    /** As above, numbering calls from {@code lastCall + 1}: for tests with canned replies. */
+    RunnerConnection(InputStream input, OutputStream output, Closeable resource, int maxMessageBytes, long lastCall) {
         this.input = new BufferedInputStream(Objects.requireNonNull(input, "input"), STREAM_BUFFER_BYTES);
         this.output = new BufferedOutputStream(Objects.requireNonNull(output, "output"), STREAM_BUFFER_BYTES);
         this.resource = Objects.requireNonNull(resource, "resource");
@@ -68,6 +76,7 @@ public final class RunnerConnection implements Closeable {
             throw new IllegalArgumentException("maxMessageBytes must be positive, not " + maxMessageBytes);
         }
         this.maxMessageBytes = maxMessageBytes;
+        this.lastCall = lastCall;
     }
 
     /**
@@ -120,9 +129,14 @@ public final class RunnerConnection implements Closeable {
         }
     }
 
+    /** A request header for {@code op}, numbered with the next call number, which the reply must echo. */
+    private byte[] header(String op) {
+        return ("{\"op\":\"" + op + "\",\"call\":" + (++lastCall) + "}").getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** Checks the runner answers and returns its process id (inside its sandbox). */
     public long ping() {
-        JsonNode header = exchange(PING, NO_BODY).header();
+        JsonNode header = exchange(header(PING), NO_BODY).header();
         JsonNode pid = header.get("pid");
         if (!header.path("ok").asBoolean(false) || pid == null || !pid.canConvertToLong()) {
             throw protocolBroken("unexpected reply to ping: " + header);
@@ -138,7 +152,8 @@ public final class RunnerConnection implements Closeable {
     public void init(String code, String handler) {
         byte[] header;
         try {
-            header = JSON.writeValueAsBytes(JSON.createObjectNode().put("op", "init").put("handler", handler));
+            header = JSON.writeValueAsBytes(JSON.createObjectNode().put("op", "init").put("handler", handler)
+                    .put("call", ++lastCall));
         } catch (IOException e) {
             throw new IllegalStateException("could not write an init header", e);
         }
@@ -157,7 +172,7 @@ public final class RunnerConnection implements Closeable {
      * @throws InvalidRequestException if {@code paramsJson} is not a JSON object the runner can read
      */
     public RunOutput run(String paramsJson) {
-        Reply reply = exchange(RUN, paramsJson.getBytes(StandardCharsets.UTF_8));
+        Reply reply = exchange(header(RUN), paramsJson.getBytes(StandardCharsets.UTF_8));
         if (!reply.ok()) {
             throw failure(reply.header());
         }
@@ -196,6 +211,11 @@ public final class RunnerConnection implements Closeable {
         }
         if (replyHeader == null || !replyHeader.isObject()) {
             throw protocolBroken("the reply's header is not a JSON object");
+        }
+        JsonNode call = replyHeader.get("call");
+        if (call == null || !call.canConvertToLong() || call.asLong() != lastCall) {
+            // Something else wrote on the socket (the function itself?): replies no longer match their calls.
+            throw protocolBroken("a reply does not belong to the call it answers");
         }
         return new Reply(replyHeader, message.body());
     }

@@ -21,24 +21,24 @@ class RunnerConnectionStreamTest {
     void givenParams_run_sendsThemVerbatimAndReturnsTheResultAsIs() throws IOException {
         String params = "{ \"b\" : 1.50, \"a\":\"\u00e9\" }";
         RunnerConnection connection = connectionReplying(
-                reply("{\"ok\":true,\"logs\":\"hi\\n\",\"logs_truncated\":true}", "[1.50, \"\u4e2d\"]"));
+                reply("{\"ok\":true,\"call\":1,\"logs\":\"hi\\n\",\"logs_truncated\":true}", "[1.50, \"\u4e2d\"]"));
 
         RunOutput output = connection.run(params);
 
         assertThat(output).isEqualTo(new RunOutput("[1.50, \"\u4e2d\"]", "hi\n", true));
         RunnerFrames.Message request = RunnerFrames.read(new ByteArrayInputStream(sent.toByteArray()), 1024);
-        assertThat(new String(request.header(), UTF_8)).isEqualTo("{\"op\":\"run\"}");
+        assertThat(new String(request.header(), UTF_8)).isEqualTo("{\"op\":\"run\",\"call\":1}");
         assertThat(new String(request.body(), UTF_8)).isEqualTo(params);
     }
 
     @Test
     void givenCodeAndHandler_init_sendsThemInOneMessage() throws IOException {
-        RunnerConnection connection = connectionReplying(reply("{\"ok\":true,\"logs\":\"\"}", ""));
+        RunnerConnection connection = connectionReplying(reply("{\"ok\":true,\"call\":1,\"logs\":\"\"}", ""));
 
         connection.init("def main():\n    return 1\n", "main");
 
         RunnerFrames.Message request = RunnerFrames.read(new ByteArrayInputStream(sent.toByteArray()), 1024);
-        assertThat(new String(request.header(), UTF_8)).isEqualTo("{\"op\":\"init\",\"handler\":\"main\"}");
+        assertThat(new String(request.header(), UTF_8)).isEqualTo("{\"op\":\"init\",\"handler\":\"main\",\"call\":1}");
         assertThat(new String(request.body(), UTF_8)).isEqualTo("def main():\n    return 1\n");
     }
 
@@ -54,11 +54,20 @@ class RunnerConnectionStreamTest {
     @Test
     void givenUnknownErrorKind_run_throwsInstanceCrashed() throws IOException {
         RunnerConnection connection = connectionReplying(
-                reply("{\"ok\":false,\"error\":{\"kind\":\"weird\"}}", ""));
+                reply("{\"ok\":false,\"call\":1,\"error\":{\"kind\":\"weird\"}}", ""));
 
         assertThatThrownBy(() -> connection.run("{}"))
                 .isInstanceOf(InstanceCrashedException.class)
                 .hasMessageContaining("unexpected failure reply");
+    }
+
+    @Test
+    void givenReplyToAnotherCall_run_throwsInstanceCrashed() throws IOException {
+        RunnerConnection connection = connectionReplying(reply("{\"ok\":true,\"call\":7}", "1"));
+
+        assertThatThrownBy(() -> connection.run("{}"))
+                .isInstanceOf(InstanceCrashedException.class)
+                .hasMessageContaining("does not belong to the call");
     }
 
     @Test
@@ -85,7 +94,8 @@ class RunnerConnectionStreamTest {
     }
 
     private RunnerConnection connectionReplying(byte[] replies) {
-        return new RunnerConnection(new ByteArrayInputStream(replies), sent, () -> { });
+        return new RunnerConnection(new ByteArrayInputStream(replies), sent, () -> { },
+                RunnerConnection.DEFAULT_MAX_MESSAGE_BYTES, 0);
     }
 
     private static byte[] reply(String header, String body) throws IOException {

@@ -225,6 +225,15 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         } catch (RuntimeException e) {
             throw failedStart(id, containerId, directory, null);
         }
+        try {
+            // Once the runner answers it has its connection and has removed its socket file: from now on the
+            // function must not write into this host directory at all.
+            connection.ping();
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw failedStart(id, containerId, directory, "the runner did not answer its first ping: " + e);
+        }
         DockerInstance instance = new DockerInstance(id, containerId, connection, directory, spec.memoryMb());
         running.put(id, instance);
         if (closed) {
@@ -243,6 +252,9 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     private HostConfig hostConfig(InstanceSpec spec, Path directory) {
         long memoryBytes = spec.memoryMb() * 1024L * 1024L;
         return HostConfig.newHostConfig()
+                // An init as process 1 reaps the function's dead children, which would otherwise hold pids slots
+                // for the instance's whole life, and passes signals on.
+                .withInit(true)
                 .withNetworkMode("none")
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + settings.tmpfsBytes() + ",mode=1777"))

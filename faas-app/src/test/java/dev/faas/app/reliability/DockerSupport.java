@@ -1,0 +1,141 @@
+package dev.faas.app.reliability;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import dev.faas.adapter.docker.DockerClients;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The Docker engine as the reliability suites see it: one client per suite, this suite's containers found and
+ * removed by their {@code faas.node} label, and the rule that a missing engine fails the suite when
+ * {@code FAAS_REQUIRE_DOCKER=true} and skips it otherwise.
+ */
+final class DockerSupport implements AutoCloseable {
+
+    static final String IMAGE = "faas-python:latest";
+
+    private final DockerClient docker;
+
+    private DockerSupport(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    /** A client of a running engine that holds the function image; fails or skips the suite otherwise. */
+    static DockerSupport require() {
+        DockerClient docker = DockerClients.create();
+        String problem = null;
+        if (!DockerClients.engineAvailable(docker)) {
+            problem = "no Docker engine answers";
+        } else if (!imagePresent(docker)) {
+            problem = "the function image " + IMAGE + " is missing (python-base/build-image.sh --offline)";
+        }
+        if (problem != null) {
+            try {
+                docker.close();
+            } catch (IOException ignored) {
+                // nothing to release
+            }
+            if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
+                fail("FAAS_REQUIRE_DOCKER=true but " + problem);
+            }
+            Assumptions.abort("skipped: " + problem);
+        }
+        return new DockerSupport(docker);
+    }
+
+    private static boolean imagePresent(DockerClient docker) {
+        try {
+            docker.inspectImageCmd(IMAGE).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    DockerClient client() {
+        return docker;
+    }
+
+    /** A node id no other run uses, so that every container of a suite is found (and removed) by its label. */
+    static String uniqueNode(String prefix) {
+        return prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    /** A fresh short directory for instance sockets: Unix socket paths hold at most 107 bytes. */
+    static Path socketDirectory() throws IOException {
+        return Files.createTempDirectory(Path.of("/tmp"), "rel");
+    }
+
+    /** The node's containers, running or not. */
+    List<Container> containers(String node) {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
+    }
+
+    /** The node's running containers. */
+    List<Container> running(String node) {
+        return docker.listContainersCmd().withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
+    }
+
+    /** Running containers of anyone but {@code node}: someone else is using the engine. */
+    List<Container> runningOthers(String node) {
+        return docker.listContainersCmd().exec().stream()
+                .filter(container -> container.getLabels() == null
+                        || !node.equals(container.getLabels().get("faas.node")))
+                .toList();
+    }
+
+    /** The running container whose id starts with {@code shortId} (a container's hostname is its short id). */
+    Container byHostname(String node, String shortId) {
+        return running(node).stream().filter(container -> container.getId().startsWith(shortId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no running container " + shortId + " of node " + node));
+    }
+
+    /** Removes every container of the node, ignoring those already gone; never throws. */
+    void removeAll(String node) {
+        try {
+            for (Container container : containers(node)) {
+                try {
+                    docker.removeContainerCmd(container.getId()).withForce(true).exec();
+                } catch (NotFoundException gone) {
+                    // removed meanwhile
+                } catch (RuntimeException e) {
+                    System.err.println("could not remove container " + container.getId() + ": " + e);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("could not list the containers of node " + node + ": " + e);
+        }
+    }
+
+    static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not delete " + directory + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException ignored) {
+            // the engine may be gone: nothing to release
+        }
+    }
+}
