@@ -56,10 +56,12 @@ import socket
 import struct
 import sys
 import threading
+import time
 import traceback
 import types
 
 PREFIX = struct.Struct(">II")
+CHILD_LINGER_SECONDS = 0.5  # after a call that forked, how long to wait for its children to end
 PROTOCOL_FD_MIN = 100  # the socket lives above the descriptors user code is likely to touch
 EXIT_CONNECTION_FAILED, EXIT_NO_CONNECTION, EXIT_PROTOCOL_ERROR = 1, 3, 4
 PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
@@ -320,15 +322,22 @@ def read_message(connection, max_bytes):
     return header, view[header_len:]
 
 
-def reap_children():
-    """Collects the function's children that have ended, so they do not hold process slots as zombies."""
+def reap_children(linger=0.0):
+    """Collects the function's children that have ended, so they do not hold process slots as zombies.
+
+    With linger, waits up to that many seconds for children still running (such as the copies of a fork
+    bomb on their way out); a function without children costs nothing either way.
+    """
+    deadline = time.monotonic() + linger
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
-            return
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.005)
 
 
 def send_message(connection, header, body=b""):
@@ -409,8 +418,10 @@ def main(argv=None):
                     return EXIT_PROTOCOL_ERROR
                 if message is None:
                     return 0
-                send_message(connection, *runner.handle(*message))
+                # Children a call forked may end after it answered: collect them before the next call too.
                 reap_children()
+                send_message(connection, *runner.handle(*message))
+                reap_children(linger=CHILD_LINGER_SECONDS)
         except OSError as error:
             print("faas_runner: the connection failed: %s" % error, file=sys.stderr)
             return EXIT_CONNECTION_FAILED

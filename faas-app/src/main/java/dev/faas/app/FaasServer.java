@@ -3,7 +3,9 @@ package dev.faas.app;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.adapter.memory.InMemoryApiKeyRepository;
+import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.domain.access.ApiKeyService;
+import dev.faas.domain.changes.ChangeListener;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.platform.FaasHttpEndpoint;
 import dev.faas.platform.FaasPlatform;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server: the configured store and runtime in a {@link FaasPlatform} (the same one the library offers), served
- * over HTTP by a {@link FaasHttpEndpoint}. {@link #close()} stops listening first, then every instance, the runtime
- * and the store.
+ * over HTTP by a {@link FaasHttpEndpoint}. Several servers may share one PostgreSQL database: each follows its change
+ * log, so deletes and API key changes made through any of them apply on all. {@link #close()} stops listening first,
+ * then every instance, the runtime and the store.
  */
 public final class FaasServer implements AutoCloseable {
 
@@ -34,7 +37,7 @@ public final class FaasServer implements AutoCloseable {
 
     /** Opens the store, starts the runtime and listens, as configured. */
     public static FaasServer start(FaasConfig config) {
-        JdbiFunctionRepository repository = openRepository(config);
+        JdbiFunctionRepository repository = openRepository(config, NodeId.resolve(config));
         RuntimeSelection.Selected selected;
         try {
             selected = RuntimeSelection.create(config);
@@ -48,11 +51,17 @@ public final class FaasServer implements AutoCloseable {
 
     /**
      * Starts with the given store and runtime, which the server closes when it closes. API keys live in the same
-     * database when the store is a JDBI one, else in memory.
+     * database when the store is a JDBI one, else in memory (sharing the change log of an in-memory store).
      */
     public static FaasServer start(FaasConfig config, FunctionRepository repository, FunctionRuntime runtime) {
-        ApiKeyRepository apiKeys = repository instanceof JdbiFunctionRepository jdbi ? jdbi.apiKeys()
-                : new InMemoryApiKeyRepository();
+        ApiKeyRepository apiKeys;
+        if (repository instanceof JdbiFunctionRepository jdbi) {
+            apiKeys = jdbi.apiKeys();
+        } else if (repository instanceof InMemoryFunctionRepository memory) {
+            apiKeys = new InMemoryApiKeyRepository(memory.changes());
+        } else {
+            apiKeys = new InMemoryApiKeyRepository();
+        }
         return start(config, repository, apiKeys, runtime);
     }
 
@@ -79,6 +88,9 @@ public final class FaasServer implements AutoCloseable {
         }
         FaasPlatform platform = builder.build();
         try {
+            // Keys created or revoked through other nodes count here as soon as the change log says so.
+            platform.changeFollower().ifPresent(follower ->
+                    follower.listen(ChangeListener.invalidatingApiKeys(apiKeys)));
             return new FaasServer(platform, FaasHttpEndpoint.start(platform, config.bind(), config.port(),
                     config.maxRequestBytes(), config.httpThreads(), apiKeys));
         } catch (RuntimeException e) {
@@ -89,16 +101,18 @@ public final class FaasServer implements AutoCloseable {
 
     private static FaasPlatform.Builder platform(FaasConfig config) {
         return FaasPlatform.builder()
+                .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
                 .maxInstances(config.maxInstances())
                 .queue(config.maxQueuedCalls(), config.queueTimeout())
                 .reaping(config.deleteAfter(), config.cleanupInterval());
     }
 
-    static JdbiFunctionRepository openRepository(FaasConfig config) {
+    static JdbiFunctionRepository openRepository(FaasConfig config, String nodeId) {
         String url = config.dbUrl() != null ? config.dbUrl() : JdbiRepositoryConfig.h2FileUrl(config.dataDir());
         return JdbiFunctionRepository.open(
-                new JdbiRepositoryConfig(url, config.dbUser(), config.dbPassword(), 10, Duration.ofSeconds(3)));
+                new JdbiRepositoryConfig(url, config.dbUser(), config.dbPassword(), 10, Duration.ofSeconds(3)),
+                nodeId);
     }
 
     public int port() {

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
+import dev.faas.adapter.jdbi.JdbiFunctionRepository;
+import dev.faas.adapter.memory.InMemoryChangeFeed;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.domain.changes.ChangeFollower;
+import dev.faas.domain.changes.ChangeListener;
 import dev.faas.domain.invocation.Invoker;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.domain.pool.PoolSettings;
@@ -30,6 +34,7 @@ import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.InvocationObserver;
@@ -46,11 +51,15 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The platform as a Java library: register Python functions, call them, list and delete them, all in-process, with
  * the same domain services the HTTP server uses. Build one with {@link #builder()}; by default it keeps functions in
  * memory and runs them as local python3 processes. Close it to stop every instance. Thread-safe.
+ *
+ * <p>Several platforms may share one store (PostgreSQL): each follows the store's change log, so a version deleted
+ * through any of them is forgotten by all, with its instances.
  *
  * <pre>{@code
  * try (FaasPlatform faas = FaasPlatform.builder().build()) {
@@ -73,6 +82,8 @@ public final class FaasPlatform implements AutoCloseable {
     private final FunctionRepository repository;
     private final FaasMetrics metrics;
     private final ReadinessService readiness;
+    private final String nodeId;
+    private final ChangeFollower changeFollower;
     private final Deque<AutoCloseable> closeables;
 
     private FaasPlatform(Builder builder, FunctionRepository repository, FunctionRuntime runtime,
@@ -80,19 +91,40 @@ public final class FaasPlatform implements AutoCloseable {
         this.repository = repository;
         this.runtime = runtime;
         this.closeables = closeables;
+        this.nodeId = builder.nodeId != null ? builder.nodeId
+                : repository instanceof JdbiFunctionRepository jdbi ? jdbi.nodeId()
+                : InMemoryChangeFeed.DEFAULT_NODE_ID;
         LimitsPolicy limits = builder.limits;
         this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
                 builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb()), builder.clock);
         closeables.push(pool);
-        this.metrics = new FaasMetrics().bindPool(pool);
+        this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
         closeables.push(metrics);
         this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
-        this.readiness = new ReadinessService(repository, runtime, READINESS_DEADLINE);
+        this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock)
                 .start(builder.cleanupInterval));
+        ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : feedOf(repository);
+        this.changeFollower = feed == null ? null : new ChangeFollower(feed, ChangeFollower.DEFAULT_POLL_INTERVAL)
+                .listen(ChangeListener.forgettingDeletedVersions(invoker))
+                .start();
+        if (changeFollower != null) {
+            closeables.push(changeFollower);
+        }
+    }
+
+    /** The change log of the stores this module knows; null for another store, which then has no follower. */
+    private static ChangeFeed feedOf(FunctionRepository repository) {
+        if (repository instanceof JdbiFunctionRepository jdbi) {
+            return jdbi.changes();
+        }
+        if (repository instanceof InMemoryFunctionRepository memory) {
+            return memory.changes();
+        }
+        return null;
     }
 
     private static InvocationObserver both(InvocationObserver first, InvocationObserver second) {
@@ -222,6 +254,19 @@ public final class FaasPlatform implements AutoCloseable {
         return readiness;
     }
 
+    /** This node's id, as {@code /readyz} and the {@code faas_node_info} metric show it. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * The follower of the store's change log, to which more listeners may be added (the HTTP endpoint's API keys, say);
+     * empty when the store has no change log.
+     */
+    public Optional<ChangeFollower> changeFollower() {
+        return Optional.ofNullable(changeFollower);
+    }
+
     /** Counters and histograms of calls, instances and the JVM, in Prometheus form with {@code scrape()}. */
     public FaasMetrics metrics() {
         return metrics;
@@ -290,6 +335,8 @@ public final class FaasPlatform implements AutoCloseable {
         private boolean checkCode = true;
         private InvocationObserver observer = InvocationObserver.NONE;
         private Clock clock = Clock.systemUTC();
+        private ChangeFeed changeFeed;
+        private String nodeId;
 
         private Builder() {
         }
@@ -347,6 +394,24 @@ public final class FaasPlatform implements AutoCloseable {
         /** Told about every call, beside the platform's own metrics; default none. */
         public Builder observer(InvocationObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * The change log to follow, so that versions deleted through other platforms sharing the store are forgotten
+         * here too; default: the repository's own (JDBI or in-memory), none for another repository.
+         */
+        public Builder changeFeed(ChangeFeed changeFeed) {
+            this.changeFeed = Objects.requireNonNull(changeFeed, "changeFeed");
+            return this;
+        }
+
+        /**
+         * This node's id among those sharing the store, shown by {@code /readyz} and the metrics; default: the JDBI
+         * repository's node id, else {@code local}.
+         */
+        public Builder nodeId(String nodeId) {
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
             return this;
         }
 

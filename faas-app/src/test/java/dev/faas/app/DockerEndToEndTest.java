@@ -76,7 +76,8 @@ class DockerEndToEndTest {
             assertThat(second.headers().firstValue("X-Faas-Start")).contains("warm");
             assertThat(containers(node)).hasSize(afterFirst.size()).hasSize(1);
             assertThat(http.get("/readyz").body())
-                    .isEqualTo("{\"status\":\"ready\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
+                    .isEqualTo("{\"status\":\"ready\",\"node\":\"" + node
+                            + "\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
             assertThat(afterFirst.get(0).getLabels()).containsEntry("faas.function", "hello-1")
                     .containsEntry("faas.managed", "true").containsEntry("faas.node", node);
 

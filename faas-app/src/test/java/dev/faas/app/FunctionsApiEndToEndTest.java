@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -344,6 +345,7 @@ class FunctionsApiEndToEndTest {
                 .contains("faas_instances{state=\"prewarmed\"} 0.0")
                 .contains("faas_queued_calls 0.0")
                 .contains("faas_max_instances 64.0")
+                .contains("faas_node_info{node=\"" + server.platform().nodeId() + "\"} 1")
                 .contains("jvm_memory_used_bytes");
     }
 
@@ -352,7 +354,10 @@ class FunctionsApiEndToEndTest {
         HttpResponse<String> ready = http.get("/readyz");
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"node\":\"" + server.platform().nodeId()
+                + "\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
+        assertThat(server.platform().nodeId()).matches("n[0-9a-f]{8}")
+                .isEqualTo(Files.readString(dataDir.resolve("node-id")).strip());
         assertThat(http.get("/healthz").body()).isEqualTo("{\"status\":\"ok\"}");
     }
 

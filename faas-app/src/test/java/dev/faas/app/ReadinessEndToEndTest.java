@@ -45,7 +45,8 @@ class ReadinessEndToEndTest {
             HttpClientSupport http = new HttpClientSupport(server.port());
             HttpResponse<String> ready = http.get("/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
+            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"node\":\"" + server.platform().nodeId()
+                    + "\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
 
             postgres.close();
 

@@ -3,6 +3,7 @@ package dev.faas.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.FunctionRaisedException;
 import dev.faas.ports.error.InvalidCodeException;
@@ -10,10 +11,12 @@ import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.StartKind;
+import dev.faas.testkit.FakeFunctionRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +87,32 @@ class FaasPlatformTest {
                             e -> assertThat(e.errorType()).isEqualTo("ValueError"));
             assertThatThrownBy(() -> faas.register("broken", "def user_function(:\n"))
                     .isInstanceOf(InvalidCodeException.class);
+        }
+    }
+
+    @Test
+    void twoPlatformsSharingAStore_aDeleteThroughOne_isForgottenByTheOther_withItsInstances() throws Exception {
+        InMemoryFunctionRepository shared = new InMemoryFunctionRepository();
+        FakeFunctionRuntime runtimeA = new FakeFunctionRuntime();
+        FakeFunctionRuntime runtimeB = new FakeFunctionRuntime();
+        try (FaasPlatform a = FaasPlatform.builder().repository(shared).runtime(runtimeA).checkCode(false)
+                     .nodeId("node-a").build();
+             FaasPlatform b = FaasPlatform.builder().repository(shared).runtime(runtimeB).checkCode(false).build()) {
+            FunctionId id = a.register("hello", HELLO);
+            b.invoke(id, "{}");
+            assertThat(runtimeB.running()).hasSize(1);
+
+            a.delete(id.toString());
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!runtimeB.running().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(runtimeB.running()).isEmpty();
+            assertThatThrownBy(() -> b.invoke(id, "{}")).isInstanceOf(FunctionNotFoundException.class);
+            assertThat(a.nodeId()).isEqualTo("node-a");
+            assertThat(b.nodeId()).isEqualTo("local");
+            assertThat(b.readiness().readiness().node()).isEqualTo("local");
         }
     }
 

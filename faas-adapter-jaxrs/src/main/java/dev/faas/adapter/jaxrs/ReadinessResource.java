@@ -12,7 +12,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * {@code GET /readyz}: 200 when this node can serve calls (its store answers and its runtime can start instances),
- * else 503 naming the check that is down and why. Unlike {@code /healthz} it touches the dependencies.
+ * else 503 naming the check that is down and why; either names the node that answered. Unlike {@code /healthz} it
+ * touches the dependencies.
  */
 @Path("/readyz")
 public final class ReadinessResource {
@@ -28,6 +29,9 @@ public final class ReadinessResource {
     public Response ready() {
         Readiness result = readiness.readiness();
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", result.ready() ? "ready" : "not-ready");
+        if (result.node() != null) {
+            body.put("node", result.node());
+        }
         ObjectNode checks = body.putObject("checks");
         result.checks().forEach(check -> checks.put(check.name(), check.up() ? "up" : "down"));
         if (!result.ready()) {

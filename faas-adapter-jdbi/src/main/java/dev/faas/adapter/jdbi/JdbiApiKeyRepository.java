@@ -4,6 +4,7 @@ import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
 import dev.faas.ports.model.ApiKeyRecord;
+import dev.faas.ports.model.Change;
 import dev.faas.ports.model.StoredApiKey;
 import dev.faas.ports.out.ApiKeyRepository;
 import java.sql.ResultSet;
@@ -23,7 +24,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * An {@link ApiKeyRepository} in the table {@code api_keys} of the function store's database, sharing its connection
- * pool: get one from {@link JdbiFunctionRepository#apiKeys()}. Thread-safe; every operation is one short statement.
+ * pool: get one from {@link JdbiFunctionRepository#apiKeys()}. Thread-safe; every operation is one short transaction,
+ * which adds the key's creation or revocation to the database's change log.
  */
 public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
@@ -33,10 +35,13 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     private final Jdbi jdbi;
     private final Function<JdbiException, RepositoryUnavailableException> unavailable;
+    private final ChangeLog changeLog;
 
-    JdbiApiKeyRepository(Jdbi jdbi, Function<JdbiException, RepositoryUnavailableException> unavailable) {
+    JdbiApiKeyRepository(Jdbi jdbi, Function<JdbiException, RepositoryUnavailableException> unavailable,
+                         ChangeLog changeLog) {
         this.jdbi = jdbi;
         this.unavailable = unavailable;
+        this.changeLog = changeLog;
     }
 
     @Override
@@ -46,17 +51,20 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
         OffsetDateTime createdAt = utc(record.createdAt());
         OffsetDateTime revokedAt = record.revoked() ? createdAt : null;
         try {
-            jdbi.useHandle(handle -> handle
-                    .createUpdate("INSERT INTO api_keys (" + COLUMNS + ") VALUES (:id, :key_hash, :role,"
-                            + " :description, :created_at, :revoked_at)")
-                    .bind("id", record.id().value())
-                    .bind("key_hash", keyHash)
-                    .bind("role", record.role().wireName())
-                    .bind("description", record.description())
-                    .bind("created_at", (position, statement, context) -> statement.setObject(position, createdAt))
-                    .bind("revoked_at", (position, statement, context) -> statement.setObject(position, revokedAt,
-                            java.sql.Types.TIMESTAMP_WITH_TIMEZONE))
-                    .execute());
+            jdbi.useTransaction(handle -> {
+                handle.createUpdate("INSERT INTO api_keys (" + COLUMNS + ") VALUES (:id, :key_hash, :role,"
+                                + " :description, :created_at, :revoked_at)")
+                        .bind("id", record.id().value())
+                        .bind("key_hash", keyHash)
+                        .bind("role", record.role().wireName())
+                        .bind("description", record.description())
+                        .bind("created_at", (position, statement, context) -> statement.setObject(position,
+                                createdAt))
+                        .bind("revoked_at", (position, statement, context) -> statement.setObject(position,
+                                revokedAt, java.sql.Types.TIMESTAMP_WITH_TIMEZONE))
+                        .execute();
+                changeLog.record(handle, Change.API_KEY_CREATED, record.id().value());
+            });
             return true;
         } catch (JdbiException e) {
             if (isUniqueViolation(e) && findByHash(keyHash).isPresent()) {
@@ -88,12 +96,15 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
     public boolean revoke(ApiKeyId id, Instant revokedAt) {
         Objects.requireNonNull(id, "id");
         OffsetDateTime at = utc(Objects.requireNonNull(revokedAt, "revokedAt"));
-        return withHandle(handle -> {
+        return inTransaction(handle -> {
             int revoked = handle.createUpdate("UPDATE api_keys SET revoked_at = :revoked_at"
                             + " WHERE id = :id AND revoked_at IS NULL")
                     .bind("id", id.value())
                     .bind("revoked_at", (position, statement, context) -> statement.setObject(position, at))
                     .execute();
+            if (revoked > 0) {
+                changeLog.record(handle, Change.API_KEY_REVOKED, id.value());
+            }
             return revoked > 0 || handle.createQuery("SELECT COUNT(*) FROM api_keys WHERE id = :id")
                     .bind("id", id.value())
                     .mapTo(Integer.class)
@@ -117,6 +128,14 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
     private <T> T withHandle(HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);
+        } catch (JdbiException e) {
+            throw unavailable.apply(e);
+        }
+    }
+
+    private <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.inTransaction(work);
         } catch (JdbiException e) {
             throw unavailable.apply(e);
         }

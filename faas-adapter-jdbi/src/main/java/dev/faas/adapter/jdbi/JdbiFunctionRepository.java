@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.faas.ports.error.RepositoryUnavailableException;
+import dev.faas.ports.model.Change;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link FunctionRepository} in PostgreSQL or an H2 file database, through JDBI and a HikariCP pool; thread-safe,
- * and {@link #close()} closes the pool.
+ * and {@link #close()} closes the pool. Every delete adds its change to the database's change log in its own
+ * transaction, for the other nodes sharing the database to follow through {@link #changes()}.
  */
 public final class JdbiFunctionRepository implements FunctionRepository, AutoCloseable {
 
@@ -48,6 +50,8 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     /** How the pool's connections show in PostgreSQL's {@code pg_stat_activity}. */
     static final String APPLICATION_NAME = "faas-function-store";
     private static final int MAX_ATTEMPTS = 5;
+    /** The width of {@code changes.node_id}. */
+    private static final int MAX_NODE_ID_LENGTH = 64;
     /**
      * Conflicts between concurrent transactions, worth running the whole transaction again: serialization failure
      * and deadlock (both databases), H2's lock timeout and concurrent update. Adds of one name queue on its row lock
@@ -65,21 +69,40 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     private final Jdbi jdbi;
     private final String safeUrl;
     private final String password;
+    private final ChangeLog changeLog;
+    private final JdbiChangeFeed changes;
 
-    private JdbiFunctionRepository(HikariDataSource dataSource, JdbiRepositoryConfig config) {
+    private JdbiFunctionRepository(HikariDataSource dataSource, JdbiRepositoryConfig config, String nodeId) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.safeUrl = config.jdbcUrlWithoutPassword();
         this.password = config.password();
+        this.changeLog = new ChangeLog(nodeId, config.isPostgres());
+        this.changes = new JdbiChangeFeed(jdbi, this::unavailable, config);
     }
 
     /**
-     * Opens a connection pool on the configured database and brings its schema up to date.
+     * Opens a connection pool on the configured database and brings its schema up to date; the changes it makes
+     * are logged under a node id made up for this repository.
      *
      * @throws RepositoryUnavailableException if the database cannot be reached or migrated
      */
     public static JdbiFunctionRepository open(JdbiRepositoryConfig config) {
+        return open(config, String.format("n%08x", ThreadLocalRandom.current().nextInt()));
+    }
+
+    /**
+     * Opens a connection pool on the configured database and brings its schema up to date; the changes it makes
+     * are logged as made by node {@code nodeId}.
+     *
+     * @param nodeId 1 to 64 characters naming this node among those sharing the database
+     * @throws RepositoryUnavailableException if the database cannot be reached or migrated
+     */
+    public static JdbiFunctionRepository open(JdbiRepositoryConfig config, String nodeId) {
         Objects.requireNonNull(config, "config");
+        if (nodeId == null || nodeId.isEmpty() || nodeId.length() > MAX_NODE_ID_LENGTH) {
+            throw new IllegalArgumentException("a node id is 1 to " + MAX_NODE_ID_LENGTH + " characters");
+        }
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(hikariConfig(config));
@@ -89,7 +112,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                             + rootCause(e, config.password()), e);
         }
         try {
-            JdbiFunctionRepository repository = new JdbiFunctionRepository(dataSource, config);
+            JdbiFunctionRepository repository = new JdbiFunctionRepository(dataSource, config, nodeId);
             repository.migrate();
             LOG.info("Function store open at {}", repository.safeUrl);
             return repository;
@@ -232,10 +255,15 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         Objects.requireNonNull(id, "id");
         return inTransaction(handle -> {
             lockName(handle, id.name());
-            return handle.createUpdate("DELETE FROM function_versions WHERE name = :name AND version = :version")
+            boolean deleted = handle
+                    .createUpdate("DELETE FROM function_versions WHERE name = :name AND version = :version")
                     .bind("name", id.name().value())
                     .bind("version", id.version())
                     .execute() > 0;
+            if (deleted) {
+                changeLog.record(handle, Change.FUNCTION_DELETED, id.toString());
+            }
+            return deleted;
         });
     }
 
@@ -253,6 +281,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
             handle.createUpdate("DELETE FROM function_versions WHERE name = :name")
                     .bind("name", name.value())
                     .execute();
+            deleted.forEach(id -> changeLog.record(handle, Change.FUNCTION_DELETED, id.toString()));
             return deleted;
         });
     }
@@ -262,12 +291,26 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
      * handling; it works until this repository is closed.
      */
     public JdbiApiKeyRepository apiKeys() {
-        return new JdbiApiKeyRepository(jdbi, this::unavailable);
+        return new JdbiApiKeyRepository(jdbi, this::unavailable, changeLog);
     }
 
-    /** Closes the connection pool; the repository cannot be used afterwards. */
+    /**
+     * The change log of this database, which this repository and its {@link #apiKeys()} write to; the same feed at
+     * every call, closed with this repository.
+     */
+    public JdbiChangeFeed changes() {
+        return changes;
+    }
+
+    /** The node id this repository logs its changes under. */
+    public String nodeId() {
+        return changeLog.nodeId();
+    }
+
+    /** Stops listening for changes and closes the connection pool; the repository cannot be used afterwards. */
     @Override
     public void close() {
+        changes.close();
         dataSource.close();
     }
 

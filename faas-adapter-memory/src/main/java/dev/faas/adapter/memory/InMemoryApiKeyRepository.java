@@ -1,6 +1,7 @@
 package dev.faas.adapter.memory;
 
 import dev.faas.ports.model.ApiKeyId;
+import dev.faas.ports.model.Change;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.StoredApiKey;
 import dev.faas.ports.out.ApiKeyRepository;
@@ -14,7 +15,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** An {@link ApiKeyRepository} held in memory, lost when the process ends; thread-safe (one lock, keys are few). */
+/**
+ * An {@link ApiKeyRepository} held in memory, lost when the process ends; thread-safe (one lock, keys are few). Every
+ * key added or revoked is recorded in its change feed.
+ */
 public final class InMemoryApiKeyRepository implements ApiKeyRepository {
 
     private static final Comparator<ApiKeyRecord> OLDEST_FIRST =
@@ -22,6 +26,22 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
 
     private final Map<String, StoredApiKey> byHash = new HashMap<>();
     private final Map<ApiKeyId, String> hashById = new LinkedHashMap<>();
+    private final InMemoryChangeFeed changes;
+
+    /** A repository with a change feed of its own. */
+    public InMemoryApiKeyRepository() {
+        this(new InMemoryChangeFeed());
+    }
+
+    /** A repository that records its changes in {@code changes}, which a function repository may share. */
+    public InMemoryApiKeyRepository(InMemoryChangeFeed changes) {
+        this.changes = Objects.requireNonNull(changes, "changes");
+    }
+
+    /** The feed this repository records its changes in. */
+    public InMemoryChangeFeed changes() {
+        return changes;
+    }
 
     @Override
     public synchronized boolean add(ApiKeyRecord record, String keyHash) {
@@ -38,6 +58,7 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
                 record.createdAt().truncatedTo(ChronoUnit.MILLIS), record.revoked(), record.description());
         byHash.put(keyHash, new StoredApiKey(stored, keyHash));
         hashById.put(record.id(), keyHash);
+        changes.record(Change.API_KEY_CREATED, record.id().value());
         return true;
     }
 
@@ -63,6 +84,7 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
         StoredApiKey stored = byHash.get(hash);
         if (!stored.record().revoked()) {
             byHash.put(hash, new StoredApiKey(stored.record().asRevoked(), hash));
+            changes.record(Change.API_KEY_REVOKED, id.value());
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.faas.adapter.memory;
 
+import dev.faas.ports.model.Change;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
@@ -20,12 +21,29 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A {@link FunctionRepository} held in memory, lost when the process ends; thread-safe, with lock-free reads and one
- * lock per function name for writes.
+ * lock per function name for writes. Every delete is recorded in its {@link #changes()} feed, as the database-backed
+ * repository records it in its change log.
  */
 public final class InMemoryFunctionRepository implements FunctionRepository {
 
     /** Sorted by name so {@link #list} pages without sorting; an entry stays after its last delete to keep its counter. */
     private final ConcurrentNavigableMap<FunctionName, NameEntry> entries = new ConcurrentSkipListMap<>();
+    private final InMemoryChangeFeed changes;
+
+    /** A repository with a change feed of its own. */
+    public InMemoryFunctionRepository() {
+        this(new InMemoryChangeFeed());
+    }
+
+    /** A repository that records its deletes in {@code changes}, which an API key repository may share. */
+    public InMemoryFunctionRepository(InMemoryChangeFeed changes) {
+        this.changes = Objects.requireNonNull(changes, "changes");
+    }
+
+    /** The feed this repository records its deletes in. */
+    public InMemoryChangeFeed changes() {
+        return changes;
+    }
 
     @Override
     public FunctionDefinition add(NewFunctionVersion version) {
@@ -73,14 +91,14 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
     public boolean delete(FunctionId id) {
         Objects.requireNonNull(id, "id");
         NameEntry entry = entries.get(id.name());
-        return entry != null && entry.delete(id.version());
+        return entry != null && entry.delete(id, changes);
     }
 
     @Override
     public List<FunctionId> deleteAll(FunctionName name) {
         Objects.requireNonNull(name, "name");
         NameEntry entry = entries.get(name);
-        return entry == null ? List.of() : entry.deleteAll();
+        return entry == null ? List.of() : entry.deleteAll(changes);
     }
 
     private NavigableMap<Integer, FunctionDefinition> liveVersions(FunctionName name) {
@@ -110,19 +128,21 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
             return definition;
         }
 
-        synchronized boolean delete(int version) {
-            if (!live.containsKey(version)) {
+        synchronized boolean delete(FunctionId id, InMemoryChangeFeed changes) {
+            if (!live.containsKey(id.version())) {
                 return false;
             }
             TreeMap<Integer, FunctionDefinition> next = new TreeMap<>(live);
-            next.remove(version);
+            next.remove(id.version());
             live = Collections.unmodifiableNavigableMap(next);
+            changes.record(Change.FUNCTION_DELETED, id.toString());
             return true;
         }
 
-        synchronized List<FunctionId> deleteAll() {
+        synchronized List<FunctionId> deleteAll(InMemoryChangeFeed changes) {
             List<FunctionId> deleted = live.values().stream().map(FunctionDefinition::id).toList();
             live = Collections.emptyNavigableMap();
+            deleted.forEach(id -> changes.record(Change.FUNCTION_DELETED, id.toString()));
             return deleted;
         }
     }

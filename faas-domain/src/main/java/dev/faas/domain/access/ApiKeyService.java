@@ -40,11 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * hash, revokes keys and adds the configured ones at start. Thread-safe. No key ever reaches a log or an exception
  * message.
  *
- * <p>Lookups are cached, so a request costs no query: a revocation on this node invalidates the cache at once; an
- * answer older than {@link #DEFAULT_CACHE_TTL} is still given once more while it is looked up again in the background,
- * so a change made by another node sharing the store is seen about a second later, and no request waits for the store
- * or fails while it is down, as long as its key was seen before. A token never seen is looked up while the caller
- * waits.
+ * <p>Lookups are cached, so a request costs no query: a revocation on this node invalidates the cache at once, and
+ * one on another node sharing the store as soon as this node's change follower reports it ({@link #keyRevoked});
+ * an answer older than {@link #DEFAULT_CACHE_TTL} is still given once more while it is looked up again in the
+ * background, which bounds staleness when no follower runs. No request waits for the store or fails while it is
+ * down, as long as its key was seen before. A token never seen is looked up while the caller waits.
  */
 public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUseCase {
 
@@ -237,9 +237,34 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
         if (!repository.revoke(id, now())) {
             throw new ApiKeyNotFoundException(id);
         }
+        dropCachedLookups();
+        LOG.log(System.Logger.Level.INFO, "API key " + id + " revoked");
+    }
+
+    /**
+     * Key {@code id} was revoked, on another node sharing the store or on this one: no cached answer lets it in any
+     * more. Lookups are cached by the key's hash, which the id does not give, so every cached answer is dropped;
+     * revocations are rare.
+     */
+    public void keyRevoked(ApiKeyId id) {
+        Objects.requireNonNull(id, "id");
+        dropCachedLookups();
+    }
+
+    /**
+     * Key {@code id} was added, on another node sharing the store or on this one: authentication is on from now
+     * (keys are never deleted), and a cached "no such key" no longer hides it.
+     */
+    public void keyAdded(ApiKeyId id) {
+        Objects.requireNonNull(id, "id");
+        anyKeyStored = true;
+        dropCachedLookups();
+    }
+
+    /** Makes every cached lookup stale at once, those being made now included (they carry the old generation). */
+    private void dropCachedLookups() {
         generation.incrementAndGet();
         lookups.clear();
-        LOG.log(System.Logger.Level.INFO, "API key " + id + " revoked");
     }
 
     /**

@@ -19,11 +19,13 @@ import dev.faas.ports.out.InvocationObserver;
 import dev.faas.ports.out.RunOutput;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs function calls on pooled instances: a warm instance of the version if one is idle, else a new one started
  * and specialised for the call. Definitions are cached by id (versions are immutable), so a warm call touches no
- * repository. Thread-safe; there is no lock shared by calls of different functions.
+ * repository; a deleted version is {@link #forget forgotten}, whichever node deleted it. Thread-safe; there is no
+ * lock shared by calls of different functions.
  */
 public final class Invoker implements InvokeFunctionUseCase {
 
@@ -32,6 +34,8 @@ public final class Invoker implements InvokeFunctionUseCase {
     private final InstancePool pool;
     private final InvocationObserver observer;
     private final ConcurrentHashMap<FunctionId, FunctionDefinition> definitions = new ConcurrentHashMap<>();
+    /** Moved on by every {@link #forget}, so a definition loaded meanwhile is checked again before it is kept. */
+    private final AtomicLong forgets = new AtomicLong();
 
     public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool,
                    InvocationObserver observer) {
@@ -89,6 +93,10 @@ public final class Invoker implements InvokeFunctionUseCase {
             } else {
                 lease.discard();
             }
+            if (!definitions.containsKey(definition.id())) {
+                // Forgotten while this call ran, perhaps after its pool was retired and a new one made for it.
+                pool.retire(definition.id());
+            }
         }
     }
 
@@ -102,13 +110,23 @@ public final class Invoker implements InvokeFunctionUseCase {
         if (cached != null) {
             return cached;
         }
+        long forgetsBefore = forgets.get();
         FunctionDefinition loaded = repository.find(id).orElseThrow(() -> new FunctionNotFoundException(id));
         definitions.putIfAbsent(id, loaded);
+        if (forgets.get() != forgetsBefore && repository.find(id).isEmpty()) {
+            // Deleted, and forgotten, between the read and the put: keeping it would serve it until restart.
+            definitions.remove(id);
+            throw new FunctionNotFoundException(id);
+        }
         return loaded;
     }
 
-    /** Forgets a deleted version and stops its instances. */
+    /**
+     * Forgets a deleted version and stops its instances: idle ones now, busy ones when their call ends. Idempotent,
+     * and harmless for a version this node never saw.
+     */
     public void forget(FunctionId id) {
+        forgets.incrementAndGet();
         definitions.remove(id);
         pool.retire(id);
     }

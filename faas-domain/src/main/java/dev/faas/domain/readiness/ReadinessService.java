@@ -26,6 +26,7 @@ public final class ReadinessService implements ReadinessUseCase, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReadinessService.class.getName());
 
+    private final String node;
     private final Duration deadline;
     private final ExecutorService checks;
     private final SingleFlight store;
@@ -33,6 +34,16 @@ public final class ReadinessService implements ReadinessUseCase, AutoCloseable {
 
     /** @param deadline the longest a probe waits for a check; past it the check counts as down */
     public ReadinessService(FunctionRepository repository, FunctionRuntime functionRuntime, Duration deadline) {
+        this(null, repository, functionRuntime, deadline);
+    }
+
+    /**
+     * @param node     this node's id, which every answer carries; null for none
+     * @param deadline the longest a probe waits for a check; past it the check counts as down
+     */
+    public ReadinessService(String node, FunctionRepository repository, FunctionRuntime functionRuntime,
+                            Duration deadline) {
+        this.node = node;
         this.deadline = deadline;
         this.checks = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "faas-readiness");
@@ -48,7 +59,7 @@ public final class ReadinessService implements ReadinessUseCase, AutoCloseable {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         CompletableFuture<Check> storeCheck = store.start();
         CompletableFuture<Check> runtimeCheck = runtime.start();
-        return new Readiness(List.of(store.await(storeCheck, deadlineNanos),
+        return new Readiness(node, List.of(store.await(storeCheck, deadlineNanos),
                 runtime.await(runtimeCheck, deadlineNanos)));
     }
 

@@ -153,6 +153,43 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void givenCachedKey_revokedByAnotherNode_failsAtOnceWhenTheChangeIsReported() {
+        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
+        CreatedApiKey other = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        assertThat(service.authenticate(created.key())).isPresent();
+        assertThat(service.authenticate(other.key())).isPresent();
+
+        repository.revoke(created.record().id(), clock.instant());
+        service.keyRevoked(created.record().id());
+
+        assertThat(service.authenticate(created.key())).isEmpty();
+        assertThat(service.authenticate(other.key())).isPresent();
+    }
+
+    @Test
+    void givenTokenCachedAsUnknown_keyAddedElsewhereAndReported_letsItIn() {
+        String token = "a-key-made-on-another-node";
+        assertThat(service.authenticate(token)).isEmpty();
+        ApiKeyRecord record = new ApiKeyRecord(ApiKeyId.of("key_elsewhere"), AccessRole.INVOKE, clock.instant(),
+                false, "");
+        repository.add(record, ApiKeyService.sha256Hex(token));
+        assertThat(service.authenticate(token)).as("the cached answer").isEmpty();
+
+        service.keyAdded(record.id());
+
+        assertThat(service.authenticate(token)).map(AuthenticatedCaller::keyId).contains(record.id());
+    }
+
+    @Test
+    void givenNoKeyKnown_keyAddedElsewhereAndReported_turnsAuthenticationOnAtOnce() {
+        assertThat(service.anyKeyConfigured()).isFalse();
+
+        service.keyAdded(ApiKeyId.of("key_elsewhere"));
+
+        assertThat(service.anyKeyConfigured()).isTrue();
+    }
+
+    @Test
     void givenClockSetBack_cachedLookup_isLookedUpAgain() {
         CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
         clock.advance(Duration.ofHours(1));

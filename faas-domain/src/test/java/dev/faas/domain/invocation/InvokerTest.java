@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -242,6 +243,49 @@ class InvokerTest {
 
         awaitStops(1);
         assertThat(runtime.running()).isEmpty();
+    }
+
+    @Test
+    void givenForgottenVersion_invoke_throwsNotFound_evenWhenOnlyItsInstancesWereLeft() {
+        FunctionId id = register("hello", "echo", null);
+        invoke(id, "{}");
+        store.delete(id);
+
+        invoker.forget(id);
+        invoker.forget(id);
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(FunctionNotFoundException.class);
+        awaitStops(1);
+        assertThat(runtime.running()).isEmpty();
+    }
+
+    /** A follower may forget a version while a call is reading its definition from before the delete. */
+    @Test
+    void givenVersionForgottenWhileItsDefinitionWasBeingRead_invoke_throwsNotFound_andCachesNothing() throws Exception {
+        FunctionId id = register("hello", "echo", null);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        FunctionRepository slowReads = (FunctionRepository) Proxy.newProxyInstance(
+                FunctionRepository.class.getClassLoader(), new Class<?>[] {FunctionRepository.class},
+                (proxy, method, args) -> {
+                    Object result = method.invoke(store, args);
+                    if (method.getName().equals("find") && reading.getCount() > 0) {
+                        reading.countDown();
+                        proceed.await();
+                    }
+                    return result;
+                });
+        Invoker reader = new Invoker(slowReads, runtime, pool);
+        Future<InvocationResult> call = callers.submit(() -> reader.invoke(new InvokeFunctionCommand(id, "{}")));
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        store.delete(id);
+        reader.forget(id);
+        proceed.countDown();
+
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(FunctionNotFoundException.class);
+        assertThatThrownBy(() -> reader.definition(id)).isInstanceOf(FunctionNotFoundException.class);
+        assertThat(runtime.starts()).isZero();
     }
 
     @Test

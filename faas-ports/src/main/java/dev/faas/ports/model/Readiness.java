@@ -3,14 +3,22 @@ package dev.faas.ports.model;
 import java.util.List;
 import java.util.Objects;
 
-/** The outcome of the readiness checks, one per dependency, in a stable order; ready when every check is up. */
-public record Readiness(List<Check> checks) {
+/**
+ * The outcome of the readiness checks, one per dependency, in a stable order; ready when every check is up.
+ * {@code node} names the node that checked, or is null when it has no name.
+ */
+public record Readiness(String node, List<Check> checks) {
 
     public static final String STORE = "store";
     public static final String RUNTIME = "runtime";
 
     public Readiness {
         checks = List.copyOf(checks);
+    }
+
+    /** The checks of a node without a name. */
+    public Readiness(List<Check> checks) {
+        this(null, checks);
     }
 
     public boolean ready() {

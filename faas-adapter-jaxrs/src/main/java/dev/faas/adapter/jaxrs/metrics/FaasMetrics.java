@@ -54,6 +54,16 @@ public final class FaasMetrics implements AutoCloseable {
         return this;
     }
 
+    /** Publishes {@code faas_node_info{node="<nodeId>"} 1}, so scrapes of several nodes tell which is which. */
+    public FaasMetrics bindNode(String nodeId) {
+        Gauge.builder("faas.node.info", nodeId, id -> 1.0)
+                .description("This node's id, in the node label; always 1")
+                .tag("node", nodeId)
+                .strongReference(true)
+                .register(registry);
+        return this;
+    }
+
     /** Every meter in the Prometheus text format 0.0.4. */
     public String scrape() {
         return registry.scrape();

@@ -77,6 +77,13 @@ class FaasMetricsTest {
     }
 
     @Test
+    void boundNode_isPublishedAsAnInfoGauge() {
+        metrics.bindNode("node-a");
+
+        assertThat(metrics.scrape()).contains("faas_node_info{node=\"node-a\"} 1");
+    }
+
+    @Test
     void observer_neverThrows_evenForAResultItCannotLabel() {
         metrics.invocationObserver().failed(null, new IllegalStateException("bug"), Duration.ZERO);
 
