@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -30,6 +29,10 @@ public final class DeadlineTimer implements AutoCloseable {
         RuntimeException crashed(RunnerConnectionLostException lost);
     }
 
+    private static final int PENDING = 0;
+    private static final int FIRED = 1;
+    private static final int ENDED = 2;
+
     private final ScheduledThreadPoolExecutor timer;
 
     /** @param threads more than one lets a slow kill (an engine call) not delay another deadline */
@@ -45,32 +48,34 @@ public final class DeadlineTimer implements AutoCloseable {
 
     /** Runs {@code call} on {@code instance}, killing it if it takes longer than {@code timeout}. */
     public <T> T call(Guarded instance, Duration timeout, Supplier<T> call) {
-        AtomicBoolean fired = new AtomicBoolean();
+        // Exactly one of the deadline and the call's end wins; whichever comes second sees it lost.
+        AtomicInteger state = new AtomicInteger(PENDING);
         ScheduledFuture<?> deadline = timer.schedule(() -> {
-            fired.set(true);
-            instance.kill();
+            if (state.compareAndSet(PENDING, FIRED)) {
+                instance.kill();
+            }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             T result = call.get();
-            if (!deadline.cancel(false)) {
+            if (!state.compareAndSet(PENDING, ENDED)) {
                 // The deadline fired as the reply arrived: the instance is being killed, so the call counts as late.
                 instance.discard();
                 throw new InstanceTimeoutException(timeout, "");
             }
             return result;
         } catch (RunnerConnectionLostException lost) {
-            deadline.cancel(false);
-            if (fired.get()) {
+            if (!state.compareAndSet(PENDING, ENDED)) {
                 instance.discard();
                 throw new InstanceTimeoutException(timeout, "");
             }
             throw instance.crashed(lost);
         } catch (InstanceCrashedException protocolBroken) {
             // The runner answered nonsense: whatever it is doing now, it must not serve again.
-            deadline.cancel(false);
+            state.compareAndSet(PENDING, ENDED);
             instance.discard();
             throw protocolBroken;
         } finally {
+            state.compareAndSet(PENDING, ENDED);
             deadline.cancel(false);
         }
     }
