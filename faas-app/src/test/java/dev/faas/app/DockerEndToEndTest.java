@@ -30,6 +30,7 @@ class DockerEndToEndTest {
     private static final String SEED = "{\"name\":\"hello\",\"code\":\"def user_function(name):\\n"
             + "    return f\\\"Hello, {name}!\\\"\"}";
 
+    private static final List<String> NODES = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static DockerClient docker;
 
     @TempDir
@@ -55,6 +56,12 @@ class DockerEndToEndTest {
     @AfterAll
     static void closeDocker() throws Exception {
         if (docker != null) {
+            // A server ended by SIGKILL (as ServerProcess.close() does to one still running) leaves its
+            // containers for the next start's sweep; this class's nodes never start again, so remove them here.
+            for (String node : NODES) {
+                containers(node).forEach(container ->
+                        docker.removeContainerCmd(container.getId()).withForce(true).exec());
+            }
             docker.close();
         }
     }
@@ -134,7 +141,9 @@ class DockerEndToEndTest {
     }
 
     private static String uniqueNode() {
-        return "e2e" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        String node = "e2e" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        NODES.add(node);
+        return node;
     }
 
     private static List<Container> containers(String node) {
