@@ -475,7 +475,11 @@ class FaultSuiteTest {
         static DockerEngine find() {
             Optional<ProcessHandle> dockerd = dockerd();
             if (dockerd.isEmpty()) {
-                Assumptions.abort("skipped: the Docker engine is not a local dockerd process this test can restart");
+                String reason = "the Docker engine is not a local dockerd process this test can restart";
+                if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
+                    throw new AssertionError("FAAS_REQUIRE_DOCKER=true but " + reason);
+                }
+                Assumptions.abort("skipped: " + reason);
             }
             long pid = dockerd.get().pid();
             try {

@@ -13,7 +13,6 @@ import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
-import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.InvocationObserver;
 import dev.faas.ports.out.RunOutput;
@@ -76,7 +75,7 @@ public final class Invoker implements InvokeFunctionUseCase {
                 runtime.init(lease.instance(), definition);
             }
             long readyNanos = System.nanoTime();
-            RunOutput output = call(lease.instance(), command.paramsJson(), definition);
+            RunOutput output = runtime.run(lease.instance(), command.paramsJson(), definition.limits().timeout());
             healthy = true;
             long doneNanos = System.nanoTime();
             return new InvocationResult(definition.id(), output.resultJson(), lease.startKind(),
@@ -98,10 +97,6 @@ public final class Invoker implements InvokeFunctionUseCase {
                 pool.retire(definition.id());
             }
         }
-    }
-
-    private RunOutput call(Instance instance, String paramsJson, FunctionDefinition definition) {
-        return runtime.run(instance, paramsJson, definition.limits().timeout());
     }
 
     /** The stored definition of {@code id}, from the cache when it was seen before. */
