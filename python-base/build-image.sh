@@ -18,8 +18,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tag="faas-python:latest"
 offline=false
 offline_base="faas-base:bookworm"
-suite="bookworm"
-cache_dir="${FAAS_CACHE_DIR:-$HOME/.cache/faas}"
 
 usage() {
   sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -48,58 +46,11 @@ done
 command -v docker >/dev/null 2>&1 || die "the docker command is missing"
 docker info >/dev/null 2>&1 || die "no Docker engine answers (is dockerd running, and may this user use it?)"
 
-image_exists() {
-  docker image inspect "$1" >/dev/null 2>&1
-}
-
-# Makes the root file system tarball once; later runs find it in the cache.
-ensure_rootfs_tarball() {
-  local tarball="$1"
-  if [ -s "$tarball" ]; then
-    log "reusing the cached root file system $tarball"
-    return
-  fi
-  [ "$(id -u)" -eq 0 ] || die "debootstrap needs root to make the root file system"
-  command -v debootstrap >/dev/null 2>&1 \
-    || die "debootstrap is missing (apt-get install debootstrap)"
-  mkdir -p "$cache_dir"
-  local work
-  work="$(mktemp -d "$cache_dir/rootfs.XXXXXX")"
-  # shellcheck disable=SC2064 # expand now: $work is local
-  trap "rm -rf '$work'" EXIT
-  log "debootstrap --variant=minbase --include=python3 $suite (a few minutes; Debian's default mirror)"
-  local started=$SECONDS
-  debootstrap --variant=minbase --include=python3 "$suite" "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
-    || { tail -n 30 "$work/debootstrap.log" >&2; die "debootstrap failed (log above)"; }
-  log "debootstrap took $((SECONDS - started)) s; trimming package caches"
-  rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/cache/apt/"*.bin \
-         "$work/rootfs/var/lib/apt/lists/"* "$work/rootfs/var/log/"*
-  log "packing it into $tarball"
-  # The engine provides /dev, /proc and /sys at run time; their contents do not belong in an image.
-  tar --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
-      -C "$work/rootfs" -cf "$tarball.partial" .
-  mv -f "$tarball.partial" "$tarball"
-  rm -rf "$work"
-  trap - EXIT
-}
-
 base_image="python:3.12-slim"
 if $offline; then
   base_image="$offline_base"
-  if image_exists "$offline_base"; then
-    log "base image $offline_base exists; not importing it again"
-  else
-    tarball="$cache_dir/debian-$suite-python3-$(uname -m).tar"
-    ensure_rootfs_tarball "$tarball"
-    log "docker import $tarball as $offline_base"
-    docker import \
-      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      --change 'ENV LANG=C.UTF-8' \
-      --change 'LABEL faas.image=base' \
-      --change 'CMD ["python3"]' \
-      --message "Debian $suite minbase with python3, made by build-image.sh" \
-      "$tarball" "$offline_base" >/dev/null
-  fi
+  "$here/../deploy/debian-base-image.sh" --tag "$offline_base" --include python3 \
+    --change 'LABEL faas.image=base' --change 'CMD ["python3"]'
 fi
 
 # The build context is exactly the two files the Dockerfile needs, owned by root and world-readable,

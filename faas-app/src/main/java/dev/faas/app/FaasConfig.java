@@ -70,7 +70,7 @@ public record FaasConfig(
                 dataDir,
                 get.apply("FAAS_DB_URL"),
                 get.apply("FAAS_DB_USER"),
-                env.get("FAAS_DB_PASSWORD"),
+                dbPassword(env.get("FAAS_DB_PASSWORD"), get.apply("FAAS_DB_PASSWORD_FILE")),
                 integer("FAAS_MAX_INSTANCES", get.apply("FAAS_MAX_INSTANCES"), 64, 1, 100_000),
                 integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000),
                 duration("FAAS_QUEUE_TIMEOUT", get.apply("FAAS_QUEUE_TIMEOUT"), "10s"),
@@ -101,6 +101,25 @@ public record FaasConfig(
                 + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated + "]";
+    }
+
+    /**
+     * The database password: {@code FAAS_DB_PASSWORD}, or the content of {@code FAAS_DB_PASSWORD_FILE} (a Docker or
+     * Kubernetes secret) without its trailing line break. Both at once is ambiguous and refused.
+     */
+    private static String dbPassword(String password, String file) {
+        if (file == null) {
+            return password;
+        }
+        if (password != null) {
+            throw new ConfigException("FAAS_DB_PASSWORD and FAAS_DB_PASSWORD_FILE are both set: keep one");
+        }
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).replaceFirst("\\r?\\n$", "");
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigException("FAAS_DB_PASSWORD_FILE='" + file + "' cannot be read: "
+                    + e.getClass().getSimpleName());
+        }
     }
 
     /** The configured API keys; errors name the entry or line, never a key. */

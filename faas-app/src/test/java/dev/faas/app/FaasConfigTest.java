@@ -3,10 +3,12 @@ package dev.faas.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FaasConfigTest {
 
@@ -52,5 +54,29 @@ class FaasConfigTest {
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_DB_PASSWORD", "s3cret"));
 
         assertThat(config.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void givenAPasswordFile_fromEnvironment_readsItWithoutTheTrailingLineBreak(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("db_password"), "s3cret with spaces \n");
+
+        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_DB_PASSWORD_FILE", secret.toString()));
+
+        assertThat(config.dbPassword()).isEqualTo("s3cret with spaces ");
+    }
+
+    @Test
+    void givenAPasswordFileProblem_fromEnvironment_namesTheVariableNeverTheContent(@TempDir Path dir)
+            throws Exception {
+        Path secret = Files.writeString(dir.resolve("db_password"), "s3cret");
+
+        assertThatThrownBy(() -> FaasConfig.fromEnvironment(
+                Map.of("FAAS_DB_PASSWORD_FILE", dir.resolve("missing").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FAAS_DB_PASSWORD_FILE")
+                .hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> FaasConfig.fromEnvironment(
+                Map.of("FAAS_DB_PASSWORD_FILE", secret.toString(), "FAAS_DB_PASSWORD", "other")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("both set")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret").doesNotContain("other"));
     }
 }
