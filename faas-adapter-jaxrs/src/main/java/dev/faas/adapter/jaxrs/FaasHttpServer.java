@@ -3,9 +3,13 @@ package dev.faas.adapter.jaxrs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -19,16 +23,28 @@ public final class FaasHttpServer implements AutoCloseable {
     /** Requests that may wait for a worker thread, per thread, before new ones are refused. */
     static final int QUEUED_REQUESTS_PER_THREAD = 16;
 
-    private final HttpServer server;
+    /** How long stopping waits for requests in progress before it cuts them off. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    private FaasHttpServer(HttpServer server) {
+    private final HttpServer server;
+    private final DrainingHttpHandler handler;
+
+    private FaasHttpServer(HttpServer server, DrainingHttpHandler handler) {
         this.server = server;
+        this.handler = handler;
     }
 
     /** Starts listening on {@code bind:port} (port 0 picks a free port) with {@code workerThreads} workers. */
     public static FaasHttpServer start(String bind, int port, int workerThreads, ResourceConfig application) {
         URI uri = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port + "/");
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
+        // The factory registered Jersey's handler; the draining one takes its place and mapping.
+        ServerConfiguration configuration = server.getServerConfiguration();
+        Map.Entry<HttpHandler, HttpHandlerRegistration[]> jersey =
+                configuration.getHttpHandlersWithMapping().entrySet().iterator().next();
+        DrainingHttpHandler handler = new DrainingHttpHandler(jersey.getKey());
+        configuration.removeHttpHandler(jersey.getKey());
+        configuration.addHttpHandler(handler, jersey.getValue());
         for (NetworkListener listener : server.getListeners()) {
             listener.registerAddOn(new H2cUpgradeIgnoringAddOn());
             listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
@@ -43,7 +59,11 @@ public final class FaasHttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        return new FaasHttpServer(server);
+        return new FaasHttpServer(server, handler);
+    }
+
+    DrainingHttpHandler drainingHandler() {
+        return handler;
     }
 
     /** The port actually bound. */
@@ -51,12 +71,13 @@ public final class FaasHttpServer implements AutoCloseable {
         return server.getListeners().iterator().next().getPort();
     }
 
+    /**
+     * Stops gracefully: new requests get a 503 {@code shutting-down} problem document at once, requests in progress
+     * get {@link #STOP_GRACE} to finish, then the listener closes.
+     */
     @Override
     public void close() {
-        try {
-            server.shutdown().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            server.shutdownNow();
-        }
+        handler.drain(STOP_GRACE);
+        server.shutdownNow();
     }
 }

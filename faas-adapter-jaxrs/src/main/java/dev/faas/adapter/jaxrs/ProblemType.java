@@ -31,6 +31,7 @@ public enum ProblemType {
     OUT_OF_MEMORY("out-of-memory", "The function ran out of memory", 502),
     UNABLE_TO_START("unable-to-start", "No sandbox could be started", 503),
     STORE_UNAVAILABLE("store-unavailable", "The function store is unavailable", 503),
+    SHUTTING_DOWN("shutting-down", "The node is shutting down", 503),
     FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
     UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
     FORBIDDEN("forbidden", "Not allowed", 403),

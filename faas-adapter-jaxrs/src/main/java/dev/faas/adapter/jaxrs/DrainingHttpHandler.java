@@ -1,0 +1,86 @@
+package dev.faas.adapter.jaxrs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/**
+ * Wraps the application so that stopping is graceful and says so: once {@link #drain} starts, new requests get a
+ * 503 {@code urn:faas:problem:shutting-down} problem document (with {@code Connection: close}, so a load balancer
+ * retries them on another node: the call was not run) while the requests already inside finish.
+ */
+final class DrainingHttpHandler extends HttpHandler {
+
+    static final String BODY = "{\"type\":\"" + ProblemType.SHUTTING_DOWN.uri() + "\",\"title\":\""
+            + ProblemType.SHUTTING_DOWN.title() + "\",\"status\":503,\"detail\":"
+            + "\"this node is shutting down and takes no new requests; retry on another node\"}";
+
+    private final HttpHandler application;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    DrainingHttpHandler(HttpHandler application) {
+        super("faas-draining");
+        this.application = application;
+    }
+
+    @Override
+    public void service(Request request, Response response) throws Exception {
+        inFlight.incrementAndGet();
+        try {
+            if (draining) {
+                refuse(response);
+                return;
+            }
+            application.service(request, response);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * Refuses new requests from now on and waits, at most {@code grace}, for those inside to finish.
+     *
+     * @return whether every request finished within {@code grace}
+     */
+    boolean drain(Duration grace) {
+        draining = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void refuse(Response response) throws IOException {
+        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(503);
+        response.setHeader("Connection", "close");
+        response.setHeader("Retry-After", "1");
+        response.setContentType(Problem.MEDIA_TYPE.toString());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    @Override
+    public void start() {
+        application.start();
+    }
+
+    @Override
+    public void destroy() {
+        application.destroy();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.faas.adapter.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FaasHttpServerDrainTest {
+
+    // Jersey makes the resource; each test gets fresh latches.
+    static volatile CountDownLatch entered;
+    static volatile CountDownLatch release;
+
+    @Path("/")
+    public static class SlowResource {
+        @GET
+        @Path("slow")
+        public String slow() throws InterruptedException {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return "done";
+        }
+
+        @GET
+        @Path("fast")
+        public String fast() {
+            return "fast";
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private FaasHttpServer server;
+
+    @BeforeEach
+    void freshLatches() {
+        entered = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+    }
+
+    @AfterEach
+    void releaseAndClose() {
+        release.countDown();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void givenARequestInProgress_close_letsItFinishAndRefusesNewOnesWithAProblemDocument() throws Exception {
+        server = FaasHttpServer.start("127.0.0.1", 0, 8, new ResourceConfig(SlowResource.class));
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        assertThat(get(base.resolve("/fast")).body()).isEqualTo("fast");
+        CompletableFuture<HttpResponse<String>> inProgress = client.sendAsync(
+                HttpRequest.newBuilder(base.resolve("/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+        HttpResponse<String> refused = awaitRefusal(base.resolve("/fast"));
+        assertThat(closing).as("close waits for the request in progress").isNotDone();
+        release.countDown();
+
+        assertThat(inProgress.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(inProgress.get().body()).isEqualTo("done");
+        closing.get(10, TimeUnit.SECONDS);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(refused.body()).contains("\"type\":\"urn:faas:problem:shutting-down\"").contains("\"status\":503");
+        server = null;
+    }
+
+    @Test
+    void givenARequestThatDoesNotFinish_drain_givesUpAfterItsGrace() throws Exception {
+        server = FaasHttpServer.start("127.0.0.1", 0, 8, new ResourceConfig(SlowResource.class));
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        client.sendAsync(HttpRequest.newBuilder(base.resolve("/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        DrainingHttpHandler handler = server.drainingHandler();
+
+        long started = System.nanoTime();
+        boolean finished = handler.drain(Duration.ofMillis(200));
+
+        assertThat(finished).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(150),
+                Duration.ofSeconds(5));
+    }
+
+    private HttpResponse<String> awaitRefusal(URI uri) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            HttpResponse<String> response = get(uri);
+            if (response.statusCode() != 200 || System.nanoTime() > deadline) {
+                return response;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private HttpResponse<String> get(URI uri) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
