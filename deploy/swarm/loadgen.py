@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sustained invoke load for the swarm test: C callers POST /invoke in a loop for S seconds.
+"""Sustained load for the swarm test: C callers POST /invoke (or GET /healthz) in a loop for S seconds.
 
 Writes a JSON summary to --out: calls, statuses, latency p50/p99 (ms), calls per second, and every failed
 call (time, status, content type, body prefix), so the test can judge each error and report them.
@@ -17,7 +17,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True, help="base URL, e.g. http://192.168.240.11:8000")
     parser.add_argument("--key", required=True, help="API key (Bearer)")
-    parser.add_argument("--function", required=True, help="version id to invoke, e.g. hello-1")
+    parser.add_argument("--function", help="version id to invoke, e.g. hello-1")
+    parser.add_argument("--floor", action="store_true",
+                        help="GET /healthz instead of invoking: the HTTP path's own cost, for comparison")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--expect", help="the body every 200 must have; another is counted as a failure")
@@ -25,7 +27,10 @@ def main():
     args = parser.parse_args()
 
     target = urllib.parse.urlsplit(args.url)
-    body = json.dumps({"name": args.function, "params": {"name": "swarm"}}).encode()
+    if not args.floor and not args.function:
+        parser.error("--function is required unless --floor")
+    method, path = ("GET", "/healthz") if args.floor else ("POST", "/invoke")
+    body = None if args.floor else json.dumps({"name": args.function, "params": {"name": "swarm"}}).encode()
     headers = {"Content-Type": "application/json", "Authorization": "Bearer " + args.key}
     started = time.monotonic()
     deadline = started + args.seconds
@@ -40,7 +45,7 @@ def main():
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-                connection.request("POST", "/invoke", body=body, headers=headers)
+                connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
                 status = response.status
                 content_type = response.getheader("Content-Type", "")

@@ -42,7 +42,8 @@ public record FaasConfig(
         int httpThreads,
         int maxRequestBytes,
         List<ConfiguredApiKey> apiKeys,
-        boolean allowUnauthenticated) {
+        boolean allowUnauthenticated,
+        Duration drainTime) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -85,7 +86,8 @@ public record FaasConfig(
                 integer("FAAS_MAX_REQUEST_BYTES", get.apply("FAAS_MAX_REQUEST_BYTES"), 6 * 1024 * 1024, 1024,
                         256 * 1024 * 1024),
                 apiKeys(get.apply(ConfiguredApiKeys.LIST_VARIABLE), get.apply(ConfiguredApiKeys.FILE_VARIABLE)),
-                bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)));
+                bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)),
+                duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"));
     }
 
     /** The defaults, as if no variable were set. */
@@ -100,7 +102,8 @@ public record FaasConfig(
                 + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + ", maxInstances="
                 + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
-                + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated + "]";
+                + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
+                + ", drainTime=" + drainTime + "]";
     }
 
     /**

@@ -92,7 +92,7 @@ public final class FaasServer implements AutoCloseable {
             platform.changeFollower().ifPresent(follower ->
                     follower.listen(ChangeListener.invalidatingApiKeys(apiKeys)));
             return new FaasServer(platform, FaasHttpEndpoint.start(platform, config.bind(), config.port(),
-                    config.maxRequestBytes(), config.httpThreads(), apiKeys));
+                    config.maxRequestBytes(), config.httpThreads(), apiKeys, config.drainTime()));
         } catch (RuntimeException e) {
             platform.close();
             throw e;

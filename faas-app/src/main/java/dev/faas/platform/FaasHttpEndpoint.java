@@ -9,6 +9,7 @@ import dev.faas.adapter.memory.InMemoryApiKeyRepository;
 import dev.faas.domain.access.ApiKeyService;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The HTTP API of a {@link FaasPlatform}: the same resources the server runs, on a port of its own. Closing it stops
@@ -39,8 +40,17 @@ public final class FaasHttpEndpoint implements AutoCloseable {
      */
     public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port, int maxRequestBytes,
                                          int workerThreads, ApiKeyService apiKeys) {
+        return start(platform, bind, port, maxRequestBytes, workerThreads, apiKeys, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #start(FaasPlatform, String, int, int, int, ApiKeyService)}; closing it then keeps answering 503
+     * {@code shutting-down} for at least {@code drainTime}, so a load balancer notices before the port closes.
+     */
+    public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port, int maxRequestBytes,
+                                         int workerThreads, ApiKeyService apiKeys, Duration drainTime) {
         ApiSettings settings = new ApiSettings(maxRequestBytes);
-        FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, AccessControl.install(
+        FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
                 FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
                         platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
                         settings), apiKeys, apiKeys, settings));

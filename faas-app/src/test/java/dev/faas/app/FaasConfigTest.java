@@ -27,6 +27,9 @@ class FaasConfigTest {
         assertThat(config.dbUrl()).isNull();
         assertThat(config.cleanupInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.deleteAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.drainTime()).isEqualTo(Duration.ZERO);
+        assertThat(FaasConfig.fromEnvironment(Map.of("FAAS_DRAIN_TIME", "3s")).drainTime())
+                .isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test

@@ -43,16 +43,19 @@ final class DrainingHttpHandler extends HttpHandler {
     }
 
     /**
-     * Refuses new requests from now on and waits, at most {@code grace}, for those inside to finish.
+     * Refuses new requests from now on, for at least {@code minimum}, and waits for those inside to finish, giving up
+     * on them after {@code grace} (or {@code minimum}, if longer).
      *
-     * @return whether every request finished within {@code grace}
+     * @return whether every request finished in time
      */
-    boolean drain(Duration grace) {
+    boolean drain(Duration minimum, Duration grace) {
         draining = true;
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (inFlight.get() > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
+        long started = System.nanoTime();
+        long earliest = started + minimum.toNanos();
+        long deadline = started + Math.max(minimum.toNanos(), grace.toNanos());
+        while (inFlight.get() > 0 || System.nanoTime() - earliest < 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return inFlight.get() == 0;
             }
             try {
                 Thread.sleep(5);

@@ -28,14 +28,28 @@ public final class FaasHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final DrainingHttpHandler handler;
+    private final Duration drainTime;
 
-    private FaasHttpServer(HttpServer server, DrainingHttpHandler handler) {
+    private FaasHttpServer(HttpServer server, DrainingHttpHandler handler, Duration drainTime) {
         this.server = server;
         this.handler = handler;
+        this.drainTime = drainTime;
     }
 
     /** Starts listening on {@code bind:port} (port 0 picks a free port) with {@code workerThreads} workers. */
     public static FaasHttpServer start(String bind, int port, int workerThreads, ResourceConfig application) {
+        return start(bind, port, workerThreads, Duration.ZERO, application);
+    }
+
+    /**
+     * As {@link #start(String, int, int, ResourceConfig)}; {@link #close()} then answers 503 {@code shutting-down}
+     * for at least {@code drainTime} before it closes the port (see {@link #close()}).
+     */
+    public static FaasHttpServer start(String bind, int port, int workerThreads, Duration drainTime,
+                                       ResourceConfig application) {
+        if (drainTime.isNegative()) {
+            throw new IllegalArgumentException("drainTime must not be negative: " + drainTime);
+        }
         URI uri = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port + "/");
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
         // The factory registered Jersey's handler; the draining one takes its place and mapping.
@@ -59,7 +73,7 @@ public final class FaasHttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        return new FaasHttpServer(server, handler);
+        return new FaasHttpServer(server, handler, drainTime);
     }
 
     DrainingHttpHandler drainingHandler() {
@@ -72,12 +86,14 @@ public final class FaasHttpServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: new requests get a 503 {@code shutting-down} problem document at once, requests in progress
-     * get {@link #STOP_GRACE} to finish, then the listener closes.
+     * Stops gracefully: new requests get a 503 {@code shutting-down} problem document at once (with
+     * {@code Connection: close}), for at least the drain time, so that a load balancer sees the node fail its checks
+     * and stops sending before the port closes, never racing a request onto a closing connection. Requests in
+     * progress get {@link #STOP_GRACE} (or the drain time, if longer) to finish; then every connection closes.
      */
     @Override
     public void close() {
-        handler.drain(STOP_GRACE);
+        handler.drain(drainTime, STOP_GRACE);
         server.shutdownNow();
     }
 }

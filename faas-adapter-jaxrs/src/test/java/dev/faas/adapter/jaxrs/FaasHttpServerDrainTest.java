@@ -90,11 +90,31 @@ class FaasHttpServerDrainTest {
         DrainingHttpHandler handler = server.drainingHandler();
 
         long started = System.nanoTime();
-        boolean finished = handler.drain(Duration.ofMillis(200));
+        boolean finished = handler.drain(Duration.ZERO, Duration.ofMillis(200));
 
         assertThat(finished).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(150),
                 Duration.ofSeconds(5));
+    }
+
+    @Test
+    void givenADrainTime_close_keepsRefusingWithAProblemDocumentForThatLong() throws Exception {
+        server = FaasHttpServer.start("127.0.0.1", 0, 8, Duration.ofMillis(400),
+                new ResourceConfig(SlowResource.class));
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        long started = System.nanoTime();
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+        HttpResponse<String> refused = awaitRefusal(base.resolve("/fast"));
+        Thread.sleep(200);
+        HttpResponse<String> stillRefused = get(base.resolve("/fast"));
+        closing.get(10, TimeUnit.SECONDS);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(stillRefused.statusCode()).as("still answering, 200 ms into a 400 ms drain").isEqualTo(503);
+        assertThat(stillRefused.headers().firstValue("Connection")).hasValue("close");
+        server = null;
     }
 
     private HttpResponse<String> awaitRefusal(URI uri) throws Exception {
