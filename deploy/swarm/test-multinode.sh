@@ -231,7 +231,7 @@ other="$(printf '%s' "$out" | sed -n 1p | python3 -c 'import json,sys; print(jso
 # ---------------------------------------------------------------------------------------------- 2. spread
 node_count() { # node_count NODE VERSION: ok calls of VERSION on the node, from its /metrics
   curl -s --max-time 5 "${auth[@]}" "$(node_url "$1")/metrics" | python3 -c '
-import re, sys
+import sys
 version, total = sys.argv[1], 0.0
 for line in sys.stdin:
     if line.startswith("faas_invocations_total{") and ("function=\"%s\"" % version) in line and "outcome=\"ok\"" in line:
@@ -323,7 +323,8 @@ for n in a c; do post "$(node_url "$n")" /invoke "{\"name\": \"$version\", \"par
 # Only the other function stays; its instances are stopped too by deleting it, so none may remain anywhere.
 curl -s -o /dev/null --max-time 10 "${auth[@]}" -X DELETE "$(node_url b)/functions/other"
 # Deletes hello through b, then watches a and c (a thread each, every 20 ms) for the first 404 of the
-# version and the first /metrics with no warm or busy instance; times are from the delete's answer.
+# version and the first /metrics with no warm or busy instance; times are from the delete's answer (which
+# itself took delete_answered_ms).
 python3 - "$(node_url b)" "$(node_url a)" "$(node_url c)" "$api_key" "$version" >"$work/delete.json" <<'PY'
 import http.client, json, sys, threading, time, urllib.parse
 deleter, watched, key, version = sys.argv[1], sys.argv[2:4], sys.argv[4], sys.argv[5]
@@ -343,9 +344,11 @@ def instances(base):
                if line.startswith("faas_instances{") and ('state="warm"' in line or 'state="busy"' in line))
 invoke = json.dumps({"name": version, "params": {"name": "swarm"}})
 result = {"before": {base: instances(base) for base in watched}}
+sent = time.monotonic()
 status, _ = request(deleter, "DELETE", "/functions/hello")
-result["delete_status"] = status
 deleted = time.monotonic()
+result["delete_status"] = status
+result["delete_answered_ms"] = round((deleted - sent) * 1000)
 def watch(base):
     seen = {"before_404": []}
     while time.monotonic() - deleted < 5 and len(seen) < 3:
