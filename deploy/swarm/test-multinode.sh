@@ -13,7 +13,9 @@
 #   2. sustained load through the load balancer reaches all three nodes (per-node counts from /metrics);
 #   3. c's engine stops under load: calls keep succeeding through a and b; only calls in flight on c may
 #      fail, each with a problem document; nothing registered is lost; c is started again and serves again;
-#   4. a delete through b is a 404 through a and c within 2 s, and their instances are gone.
+#   4. an API key created through b works through c; revoked through a, it is refused through b and c
+#      within 2 s;
+#   5. a delete through b is a 404 through a and c within 2 s, and their instances are gone.
 # Everything it started is torn down at the end, even on failure. Needs root, iproute2, iptables, nsenter,
 # unshare, dockerd, curl and python3. Traffic goes only to loopback and the namespaces' addresses.
 set -euo pipefail
@@ -318,7 +320,50 @@ else
   check "c is ready again within 180 s" false
 fi
 
-# ---------------------------------------------------------------------------------------------- 4. delete
+# ---------------------------------------------------------------------------------------------- 4. API keys
+# A key created through b works through c at once; revoked through a, it is refused through b and c.
+python3 - "$(node_url b)" "$(node_url c)" "$(node_url a)" "$api_key" >"$work/keys.json" <<'PY'
+import http.client, json, sys, threading, time, urllib.parse
+creator, user, revoker, admin = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+def request(base, method, path, key, body=None):
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    try:
+        connection.request(method, path, body=body,
+                           headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+status, text = request(creator, "POST", "/admin/keys", admin, json.dumps({"role": "invoke", "description": "swarm-test"}))
+created = json.loads(text)
+result = {"create_status": status, "first_use_status": request(user, "GET", "/functions", created["key"])[0]}
+status, _ = request(revoker, "DELETE", "/admin/keys/" + created["id"], admin)
+revoked = time.monotonic()
+result["revoke_status"] = status
+def watch(name, base):
+    while time.monotonic() - revoked < 5:
+        elapsed = round((time.monotonic() - revoked) * 1000)
+        if request(base, "GET", "/functions", created["key"])[0] == 401:
+            result[name + "_401_ms"] = elapsed
+            return
+        time.sleep(0.02)
+threads = [threading.Thread(target=watch, args=(name, base)) for name, base in (("b", creator), ("c", user))]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print(json.dumps(result))
+PY
+log "keys: $(cat "$work/keys.json")"
+key_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], "never"))' "$work/keys.json" "$1"; }
+check "a key created through b ($(key_field create_status)) works through c at once ($(key_field first_use_status))" \
+  [ "$(key_field create_status)" = 201 -a "$(key_field first_use_status)" = 200 ]
+for n in b c; do
+  ms="$(key_field "${n}_401_ms")"
+  check "revoked through a ($(key_field revoke_status)), the key is refused through $n within 2 s ($ms ms)" \
+    [ "${ms/never/99999}" -le 2000 ]
+done
+
+# ---------------------------------------------------------------------------------------------- 5. delete
 for n in a c; do post "$(node_url "$n")" /invoke "{\"name\": \"$version\", \"params\": {\"name\": \"swarm\"}}" >/dev/null; done
 # Only the other function stays; its instances are stopped too by deleting it, so none may remain anywhere.
 curl -s -o /dev/null --max-time 10 "${auth[@]}" -X DELETE "$(node_url b)/functions/other"
@@ -382,4 +427,4 @@ import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["before"][sys.argv[
   check "$n's instances of hello gone within 2 s (${gone_instances[$n]} ms)" \
     [ "${gone_instances[$n]/never/99999}" -le 2000 ]
 done
-log "figures: spread per node:$spread; delete propagation: 404 a=${gone_404[a]} ms c=${gone_404[c]} ms, instances gone a=${gone_instances[a]} ms c=${gone_instances[c]} ms"
+log "figures: spread per node:$spread; key revocation: b=$(key_field b_401_ms) ms c=$(key_field c_401_ms) ms; delete propagation: 404 a=${gone_404[a]} ms c=${gone_404[c]} ms, instances gone a=${gone_instances[a]} ms c=${gone_instances[c]} ms"
