@@ -214,13 +214,24 @@ wait_ready "$lb_url" 60 || { dump_diagnostics; die "the load balancer does not a
 log "stack ready in $((SECONDS - started)) s: $(for n in "${nodes[@]}"; do curl -s "$(node_url "$n")/readyz" | tr -d '\n'; echo -n ' '; done)"
 
 # ---------------------------------------------------------------------------------------------- 1. register/invoke
+json_field() { # json_field FILE KEY...: the value at that path of the JSON in FILE (- for stdin), else "never"
+  python3 -c '
+import json, sys
+try:
+    node = json.load(sys.stdin if sys.argv[1] == "-" else open(sys.argv[1]))
+except ValueError:
+    node = {}
+for key in sys.argv[2:]:
+    node = node.get(key, "never") if isinstance(node, dict) else "never"
+print(node)' "$@"
+}
 post() { # post URL PATH JSON -> prints "status body"
   curl -s --max-time 30 -w '\n%{http_code}' "${auth[@]}" -H 'Content-Type: application/json' -X POST "$1$2" -d "$3"
 }
 code='def user_function(name):\n    return f\"Hello, {name}!\"'
 out="$(post "$(node_url a)" /register "{\"name\": \"hello\", \"code\": \"$code\"}")"
-version="$(printf '%s' "$out" | sed -n 1p | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"])')" \
-  || die "register through a failed: $out"
+version="$(printf '%s' "$out" | sed -n 1p | json_field - result)"
+[ "$version" != never ] || die "register through a failed: $out"
 log "registered $version through a"
 expected='{"result":"Hello, swarm!"}'
 for n in b c; do
@@ -228,7 +239,7 @@ for n in b c; do
   check "invoke $version through $n: $(echo "$out" | tr '\n' ' ')" [ "$out" = "$expected"$'\n'200 ]
 done
 out="$(post "$(node_url a)" /register '{"name": "other", "code": "def user_function():\n    return 42"}')"
-other="$(printf '%s' "$out" | sed -n 1p | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"])')"
+other="$(printf '%s' "$out" | sed -n 1p | json_field - result)"
 
 # ---------------------------------------------------------------------------------------------- 2. spread
 node_count() { # node_count NODE VERSION: ok calls of VERSION on the node, from its /metrics
@@ -322,109 +333,36 @@ fi
 
 # ---------------------------------------------------------------------------------------------- 4. API keys
 # A key created through b works through c at once; revoked through a, it is refused through b and c.
-python3 - "$(node_url b)" "$(node_url c)" "$(node_url a)" "$api_key" >"$work/keys.json" <<'PY'
-import http.client, json, sys, threading, time, urllib.parse
-creator, user, revoker, admin = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-def request(base, method, path, key, body=None):
-    url = urllib.parse.urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
-    try:
-        connection.request(method, path, body=body,
-                           headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
-status, text = request(creator, "POST", "/admin/keys", admin, json.dumps({"role": "invoke", "description": "swarm-test"}))
-created = json.loads(text)
-result = {"create_status": status, "first_use_status": request(user, "GET", "/functions", created["key"])[0]}
-status, _ = request(revoker, "DELETE", "/admin/keys/" + created["id"], admin)
-revoked = time.monotonic()
-result["revoke_status"] = status
-def watch(name, base):
-    while time.monotonic() - revoked < 5:
-        elapsed = round((time.monotonic() - revoked) * 1000)
-        if request(base, "GET", "/functions", created["key"])[0] == 401:
-            result[name + "_401_ms"] = elapsed
-            return
-        time.sleep(0.02)
-threads = [threading.Thread(target=watch, args=(name, base)) for name, base in (("b", creator), ("c", user))]
-for thread in threads: thread.start()
-for thread in threads: thread.join()
-print(json.dumps(result))
-PY
+python3 "$here/propagation.py" keys "$(node_url b)" "$(node_url c)" "$(node_url a)" "$api_key" >"$work/keys.json"
 log "keys: $(cat "$work/keys.json")"
-key_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], "never"))' "$work/keys.json" "$1"; }
-check "a key created through b ($(key_field create_status)) works through c at once ($(key_field first_use_status))" \
-  [ "$(key_field create_status)" = 201 -a "$(key_field first_use_status)" = 200 ]
+check "a key created through b ($(json_field "$work/keys.json" create_status)) works through c at once ($(json_field "$work/keys.json" first_use_status))" \
+  [ "$(json_field "$work/keys.json" create_status)" = 201 -a "$(json_field "$work/keys.json" first_use_status)" = 200 ]
+declare -A revoked_401
+revoked_401[b]="$(json_field "$work/keys.json" creator_401_ms)"
+revoked_401[c]="$(json_field "$work/keys.json" user_401_ms)"
 for n in b c; do
-  ms="$(key_field "${n}_401_ms")"
-  check "revoked through a ($(key_field revoke_status)), the key is refused through $n within 2 s ($ms ms)" \
-    [ "${ms/never/99999}" -le 2000 ]
+  check "revoked through a ($(json_field "$work/keys.json" revoke_status)), the key is refused through $n within 2 s (${revoked_401[$n]} ms)" \
+    [ "${revoked_401[$n]/never/99999}" -le 2000 ]
 done
 
 # ---------------------------------------------------------------------------------------------- 5. delete
 for n in a c; do post "$(node_url "$n")" /invoke "{\"name\": \"$version\", \"params\": {\"name\": \"swarm\"}}" >/dev/null; done
 # Only the other function stays; its instances are stopped too by deleting it, so none may remain anywhere.
 curl -s -o /dev/null --max-time 10 "${auth[@]}" -X DELETE "$(node_url b)/functions/other"
-# Deletes hello through b, then watches a and c (a thread each, every 20 ms) for the first 404 of the
-# version and the first /metrics with no warm or busy instance; times are from the delete's answer (which
-# itself took delete_answered_ms).
-python3 - "$(node_url b)" "$(node_url a)" "$(node_url c)" "$api_key" "$version" >"$work/delete.json" <<'PY'
-import http.client, json, sys, threading, time, urllib.parse
-deleter, watched, key, version = sys.argv[1], sys.argv[2:4], sys.argv[4], sys.argv[5]
-headers = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
-def request(base, method, path, body=None):
-    url = urllib.parse.urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
-def instances(base):
-    _, text = request(base, "GET", "/metrics")
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith("faas_instances{") and ('state="warm"' in line or 'state="busy"' in line))
-invoke = json.dumps({"name": version, "params": {"name": "swarm"}})
-result = {"before": {base: instances(base) for base in watched}}
-sent = time.monotonic()
-status, _ = request(deleter, "DELETE", "/functions/hello")
-deleted = time.monotonic()
-result["delete_status"] = status
-result["delete_answered_ms"] = round((deleted - sent) * 1000)
-def watch(base):
-    seen = {"before_404": []}
-    while time.monotonic() - deleted < 5 and len(seen) < 3:
-        elapsed = round((time.monotonic() - deleted) * 1000)
-        if "404_ms" not in seen:
-            status, text = request(base, "POST", "/invoke", invoke)
-            if status == 404:
-                seen["404_ms"] = elapsed
-            else:
-                seen["before_404"].append([elapsed, status, text[:120]])
-        if "instances_gone_ms" not in seen and instances(base) == 0:
-            seen["instances_gone_ms"] = elapsed
-        time.sleep(0.02)
-    result[base] = seen
-threads = [threading.Thread(target=watch, args=(base,)) for base in watched]
-for thread in threads: thread.start()
-for thread in threads: thread.join()
-print(json.dumps(result))
-PY
+python3 "$here/propagation.py" delete "$(node_url b)" "$(node_url a)" "$(node_url c)" "$api_key" "$version" \
+  >"$work/delete.json"
 log "delete: $(cat "$work/delete.json")"
-del_status="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["delete_status"])' "$work/delete.json")"
+del_status="$(json_field "$work/delete.json" delete_status)"
 check "delete of hello through b ($del_status)" [ "$del_status" = 200 ]
 declare -A gone_404 gone_instances
 for n in a c; do
-  check "$n had instances before the delete" python3 -c '
-import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["before"][sys.argv[2]] > 0 else 1)' "$work/delete.json" "$(node_url "$n")"
-  gone_404[$n]="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]].get("404_ms", "never"))' "$work/delete.json" "$(node_url "$n")")"
-  gone_instances[$n]="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]].get("instances_gone_ms", "never"))' "$work/delete.json" "$(node_url "$n")")"
+  before="$(json_field "$work/delete.json" "$(node_url "$n")" before)"
+  check "$n had instances before the delete ($before)" python3 -c 'import sys; sys.exit(float(sys.argv[1]) <= 0)' "$before"
+  gone_404[$n]="$(json_field "$work/delete.json" "$(node_url "$n")" 404_ms)"
+  gone_instances[$n]="$(json_field "$work/delete.json" "$(node_url "$n")" instances_gone_ms)"
   check "404 through $n within 2 s of the delete through b (${gone_404[$n]} ms)" \
     [ "${gone_404[$n]/never/99999}" -le 2000 ]
   check "$n's instances of hello gone within 2 s (${gone_instances[$n]} ms)" \
     [ "${gone_instances[$n]/never/99999}" -le 2000 ]
 done
-log "figures: spread per node:$spread; key revocation: b=$(key_field b_401_ms) ms c=$(key_field c_401_ms) ms; delete propagation: 404 a=${gone_404[a]} ms c=${gone_404[c]} ms, instances gone a=${gone_instances[a]} ms c=${gone_instances[c]} ms"
+log "figures: spread per node:$spread; key revocation: b=${revoked_401[b]} ms c=${revoked_401[c]} ms; delete propagation: 404 a=${gone_404[a]} ms c=${gone_404[c]} ms, instances gone a=${gone_instances[a]} ms c=${gone_instances[c]} ms"

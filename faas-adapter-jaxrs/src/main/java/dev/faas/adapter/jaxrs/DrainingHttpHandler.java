@@ -15,9 +15,9 @@ import org.glassfish.grizzly.http.server.Response;
  */
 final class DrainingHttpHandler extends HttpHandler {
 
-    static final String BODY = "{\"type\":\"" + ProblemType.SHUTTING_DOWN.uri() + "\",\"title\":\""
-            + ProblemType.SHUTTING_DOWN.title() + "\",\"status\":503,\"detail\":"
-            + "\"this node is shutting down and takes no new requests; retry on another node\"}";
+    private static final byte[] REFUSAL = Problem.of(ProblemType.SHUTTING_DOWN,
+            "this node is shutting down and takes no new requests; retry on another node").json()
+            .getBytes(StandardCharsets.UTF_8);
 
     private final HttpHandler application;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -68,13 +68,12 @@ final class DrainingHttpHandler extends HttpHandler {
     }
 
     private static void refuse(Response response) throws IOException {
-        byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(503);
+        response.setStatus(ProblemType.SHUTTING_DOWN.status());
         response.setHeader("Connection", "close");
         response.setHeader("Retry-After", "1");
         response.setContentType(Problem.MEDIA_TYPE.toString());
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        response.setContentLength(REFUSAL.length);
+        response.getOutputStream().write(REFUSAL);
     }
 
     @Override

@@ -59,7 +59,12 @@ final class Problem {
     }
 
     Response build() {
-        return response.entity(Json.write(body)).build();
+        return response.entity(json()).build();
+    }
+
+    /** The problem document alone, for answers made outside JAX-RS. */
+    String json() {
+        return Json.write(body);
     }
 
     int status() {
