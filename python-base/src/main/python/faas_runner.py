@@ -77,8 +77,19 @@ class Failure(Exception):
 
     def __init__(self, kind, error_type, message, traceback_text="", line=0):
         super().__init__(message)
-        self.error = {"kind": kind, "type": error_type, "message": message,
-                      "traceback": traceback_text, "line": line}
+        # Bounded like the logs, so that a reply's header stays under the platform's limit (RunnerConnection).
+        self.error = {"kind": kind, "type": bounded(error_type), "message": bounded(message),
+                      "traceback": bounded(traceback_text), "line": line}
+
+
+def bounded(text, limit=65536):
+    """text cut to at most limit bytes of UTF-8, with a notice saying how many characters were left out."""
+    if not isinstance(text, str) or len(text) * 4 <= limit:
+        return text
+    kept = text[:limit].encode("utf-8", "replace")[:limit].decode("utf-8", "ignore")
+    if len(kept) == len(text):
+        return text
+    return "%s\n[truncated: %d more characters not shown]" % (kept, len(text) - len(kept))
 
 
 def failure_from(kind, error, message=None, line=0):
