@@ -56,7 +56,7 @@ public final class RunnerConnection implements Closeable {
     /**
      * The largest reply header accepted. The runner's largest header carries the logs and, on failure, an error
      * message and a traceback, each at most 64 KiB of UTF-8 (the runner cuts them), which its ASCII-only JSON escapes
-     * at most sixfold ({@code \u0001} for one byte): 1.125 MiB, plus a few short fields. 2 MiB leaves room.
+     * at most sixfold (a control character's six-byte escape): 1.125 MiB, plus a few short fields. 2 MiB leaves room.
      */
     public static final int MAX_HEADER_BYTES = 2 * 1024 * 1024;
 
