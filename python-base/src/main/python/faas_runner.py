@@ -37,7 +37,9 @@ A failure replies {"ok": false, "error": {"kind": K, "type": T, "message": M, "t
             --max-result-bytes, default 6 MiB ("ResultTooLarge")
   params    the params are not a JSON object or are nested too deeply ("InvalidParams")
   protocol  unknown op, run before a successful init, a second init, a malformed message
-Tracebacks hold the user's frames only, never the runner's.
+Tracebacks hold the user's frames only, never the runner's. Types, messages and tracebacks are cut
+at 64 KiB of UTF-8 each, ending with "[truncated: N more characters not shown]", so that a reply's
+header stays under the platform's limit (2 MiB).
 
 Logs: while the code loads and while the handler runs, sys.stdout and sys.stderr are one shared
 capture that keeps, in order, the first --log-limit bytes (default 64 KiB) of UTF-8 output and
