@@ -37,7 +37,9 @@ A failure replies {"ok": false, "error": {"kind": K, "type": T, "message": M, "t
             --max-result-bytes, default 6 MiB ("ResultTooLarge")
   params    the params are not a JSON object or are nested too deeply ("InvalidParams")
   protocol  unknown op, run before a successful init, a second init, a malformed message
-Tracebacks hold the user's frames only, never the runner's.
+Tracebacks hold the user's frames only, never the runner's. Types, messages and tracebacks are cut
+at 64 KiB of UTF-8 each, ending with "[truncated: N more characters not shown]", so that a reply's
+header stays under the platform's limit (2 MiB).
 
 Logs: while the code loads and while the handler runs, sys.stdout and sys.stderr are one shared
 capture that keeps, in order, the first --log-limit bytes (default 64 KiB) of UTF-8 output and
@@ -77,8 +79,19 @@ class Failure(Exception):
 
     def __init__(self, kind, error_type, message, traceback_text="", line=0):
         super().__init__(message)
-        self.error = {"kind": kind, "type": error_type, "message": message,
-                      "traceback": traceback_text, "line": line}
+        # Bounded like the logs, so that a reply's header stays under the platform's limit (RunnerConnection).
+        self.error = {"kind": kind, "type": bounded(error_type), "message": bounded(message),
+                      "traceback": bounded(traceback_text), "line": line}
+
+
+def bounded(text, limit=65536):
+    """text cut to at most limit bytes of UTF-8, with a notice saying how many characters were left out."""
+    if not isinstance(text, str) or len(text) * 4 <= limit:
+        return text
+    kept = text[:limit].encode("utf-8", "replace")[:limit].decode("utf-8", "ignore")
+    if len(kept) == len(text):
+        return text
+    return "%s\n[truncated: %d more characters not shown]" % (kept, len(text) - len(kept))
 
 
 def failure_from(kind, error, message=None, line=0):

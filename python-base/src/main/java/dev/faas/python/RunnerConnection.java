@@ -1,7 +1,12 @@
 package dev.faas.python;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionRaisedException;
 import dev.faas.ports.error.InstanceCrashedException;
@@ -36,11 +41,44 @@ import java.util.function.BooleanSupplier;
  * which the connection stays usable. The connection failing throws {@link RunnerConnectionLostException}, and a
  * runner answering nonsense throws {@link InstanceCrashedException}; after either the connection is useless and its
  * runner should be stopped.
+ *
+ * <p>Replies are not trusted: the user's code runs in the runner's process and can write on its socket. A reply's
+ * header and body are bounded before anything is allocated, a result must be exactly one strict JSON value, and the
+ * texts a reply carries (logs, error message, traceback) are cut to {@value #MAX_TEXT_CHARS} characters. A reply the
+ * runner never sends throws {@link ForgedReplyException} (the function's fault) and closes the connection: the runner
+ * should be stopped, since its own reply may still follow, or the rest of an oversized one is unread.
  */
 public final class RunnerConnection implements Closeable {
 
-    /** The largest reply accepted unless told otherwise; the runner's default limit for requests is the same. */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** The largest result accepted unless told otherwise: the runner's own default ({@code --max-result-bytes}). */
+    public static final int DEFAULT_MAX_RESULT_BYTES = 6 * 1024 * 1024;
+
+    /**
+     * The largest reply header accepted. The runner's largest header carries the logs and, on failure, an error
+     * message and a traceback, each at most 64 KiB of UTF-8 (the runner cuts them), which its ASCII-only JSON escapes
+     * at most sixfold (a control character's six-byte escape): 1.125 MiB, plus a few short fields. 2 MiB leaves room.
+     */
+    public static final int MAX_HEADER_BYTES = 2 * 1024 * 1024;
+
+    /** Characters kept of a reply's logs, error message or traceback, as many as the runner keeps (64 KiB). */
+    public static final int MAX_TEXT_CHARS = 64 * 1024;
+
+    // The runner appends its own truncation notice after 64 KiB of logs; that much more is still its own reply.
+    private static final int RUNNER_NOTICE_CHARS = 256;
+    // Python's json.dumps nests at most as deep as its recursion limit (1000 unless raised); each level costs the
+    // parser a small context object, so this bounds the check's memory whatever a forged reply holds.
+    private static final int MAX_RESULT_NESTING = 100_000;
+    private static final JsonFactory RESULTS = JsonFactory.builder()
+            // Field names are only skipped; interning them would let a forged result fill the symbol table.
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            // The result's size is bounded by the body limit already; any JSON the runner can write must pass.
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_RESULT_NESTING)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PING = "ping";
@@ -53,29 +91,32 @@ public final class RunnerConnection implements Closeable {
     private final InputStream input;
     private final OutputStream output;
     private final Closeable resource;
-    private final int maxMessageBytes;
+    private final int maxResultBytes;
     /** The number of the latest call; starts at random so user code cannot count on guessing it from zero. */
     private long lastCall;
 
     /** Talks over {@code input} and {@code output}, closing {@code resource} on {@link #close()}. */
     public RunnerConnection(InputStream input, OutputStream output, Closeable resource) {
-        this(input, output, resource, DEFAULT_MAX_MESSAGE_BYTES);
+        this(input, output, resource, DEFAULT_MAX_RESULT_BYTES);
     }
 
-    /** Talks over {@code input} and {@code output}, accepting replies of at most {@code maxMessageBytes}. */
-    public RunnerConnection(InputStream input, OutputStream output, Closeable resource, int maxMessageBytes) {
-        this(input, output, resource, maxMessageBytes, ThreadLocalRandom.current().nextLong(1L << 48));
+    /**
+     * Talks over {@code input} and {@code output}, accepting results of at most {@code maxResultBytes}: the
+     * runner's {@code --max-result-bytes}, so that only a forged reply is ever over it.
+     */
+    public RunnerConnection(InputStream input, OutputStream output, Closeable resource, int maxResultBytes) {
+        this(input, output, resource, maxResultBytes, ThreadLocalRandom.current().nextLong(1L << 48));
     }
 
     /** As above, numbering calls from {@code lastCall + 1}: for tests with canned replies. */
-    RunnerConnection(InputStream input, OutputStream output, Closeable resource, int maxMessageBytes, long lastCall) {
+    RunnerConnection(InputStream input, OutputStream output, Closeable resource, int maxResultBytes, long lastCall) {
         this.input = new BufferedInputStream(Objects.requireNonNull(input, "input"), STREAM_BUFFER_BYTES);
         this.output = new BufferedOutputStream(Objects.requireNonNull(output, "output"), STREAM_BUFFER_BYTES);
         this.resource = Objects.requireNonNull(resource, "resource");
-        if (maxMessageBytes <= 0) {
-            throw new IllegalArgumentException("maxMessageBytes must be positive, not " + maxMessageBytes);
+        if (maxResultBytes <= 0) {
+            throw new IllegalArgumentException("maxResultBytes must be positive, not " + maxResultBytes);
         }
-        this.maxMessageBytes = maxMessageBytes;
+        this.maxResultBytes = maxResultBytes;
         this.lastCall = lastCall;
     }
 
@@ -139,7 +180,7 @@ public final class RunnerConnection implements Closeable {
         JsonNode header = exchange(header(PING), NO_BODY).header();
         JsonNode pid = header.get("pid");
         if (!header.path("ok").asBoolean(false) || pid == null || !pid.canConvertToLong()) {
-            throw protocolBroken("unexpected reply to ping: " + header);
+            throw protocolBroken("unexpected reply to ping: " + excerpt(header));
         }
         return pid.asLong();
     }
@@ -169,6 +210,8 @@ public final class RunnerConnection implements Closeable {
      * @return the result's JSON text exactly as the runner produced it, and the call's output
      * @throws FunctionRaisedException if the handler raised
      * @throws InvalidResultException if the handler's result is not JSON or is too large
+     * @throws ForgedReplyException if the reply is not one the runner sends (the function wrote its own); the
+     *     connection is closed
      * @throws InvalidRequestException if {@code paramsJson} is not a JSON object the runner can read
      */
     public RunOutput run(String paramsJson) {
@@ -176,11 +219,17 @@ public final class RunnerConnection implements Closeable {
         if (!reply.ok()) {
             throw failure(reply.header());
         }
-        if (reply.body().length == 0) {
-            throw protocolBroken("a successful run replied without a result");
+        String result = new String(reply.body(), StandardCharsets.UTF_8);
+        String invalid = notOneJsonValue(result);
+        if (invalid != null) {
+            // The runner writes every result with json.dumps(allow_nan=False): only a forged reply gets here.
+            throw forged("ResultNotSerializable", "the instance's reply holds a result that is not one JSON value: "
+                    + invalid);
         }
-        return new RunOutput(new String(reply.body(), StandardCharsets.UTF_8), text(reply.header(), "logs"),
-                reply.header().path("logs_truncated").asBoolean(false));
+        String logs = text(reply.header(), "logs");
+        String boundedLogs = bounded(logs);
+        return new RunOutput(result, boundedLogs,
+                reply.header().path("logs_truncated").asBoolean(false) || boundedLogs.length() != logs.length());
     }
 
     /** Closes the connection; the runner exits once it notices. Never throws. */
@@ -197,9 +246,14 @@ public final class RunnerConnection implements Closeable {
         RunnerFrames.Message message;
         try {
             RunnerFrames.write(output, header, body);
-            message = RunnerFrames.read(input, maxMessageBytes);
+            message = RunnerFrames.read(input, MAX_HEADER_BYTES, maxResultBytes);
         } catch (FrameTooLargeException e) {
-            throw protocolBroken(e.getMessage());
+            // Not read, and never allocated: a forged prefix may announce 4 GiB.
+            throw "body".equals(e.part())
+                    ? forged("ResultTooLarge", "the result is " + e.announcedBytes()
+                            + " bytes, more than the limit of " + e.limitBytes() + " bytes")
+                    : forged("ReplyTooLarge", "the instance's reply has a " + e.part() + " of " + e.announcedBytes()
+                            + " bytes, more than the limit of " + e.limitBytes() + " bytes");
         } catch (IOException e) {
             throw new RunnerConnectionLostException(e);
         }
@@ -222,10 +276,10 @@ public final class RunnerConnection implements Closeable {
 
     private static RuntimeException failure(JsonNode header) {
         JsonNode error = header.path("error");
-        String type = text(error, "type");
-        String message = text(error, "message");
-        String traceback = text(error, "traceback");
-        String logs = text(header, "logs");
+        String type = bounded(text(error, "type"));
+        String message = bounded(text(error, "message"));
+        String traceback = bounded(text(error, "traceback"));
+        String logs = bounded(text(header, "logs"));
         return switch (text(error, "kind")) {
             case "init" -> new FunctionInitException(type, message, traceback, error.path("line").asInt(0), logs);
             case "raised" -> new FunctionRaisedException(type, message, traceback, logs);
@@ -233,8 +287,54 @@ public final class RunnerConnection implements Closeable {
             case "params" -> new InvalidRequestException("params", message);
             case "protocol" -> new InstanceCrashedException(
                     "the runner rejected a request: " + type + ": " + message, false, logs);
-            default -> protocolBroken("unexpected failure reply: " + header);
+            default -> protocolBroken("unexpected failure reply: " + excerpt(header));
         };
+    }
+
+    /** Closes the connection (its stream cannot be trusted to be in step any more) and explains why. */
+    private ForgedReplyException forged(String type, String detail) {
+        close();
+        return new ForgedReplyException(type, detail);
+    }
+
+    /**
+     * Why {@code text} is not exactly one strict JSON value (nothing before or after it but JSON whitespace, no NaN
+     * or Infinity), or null if it is one. Streams over it, building nothing, so it costs no more than the text.
+     */
+    static String notOneJsonValue(String text) {
+        if (text.isEmpty()) {
+            return "it is empty";
+        }
+        try (JsonParser parser = RESULTS.createParser(text)) {
+            if (parser.nextToken() == null) {
+                return "it holds no value";
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                return "more follows the value at character " + parser.currentTokenLocation().getCharOffset();
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return e.getOriginalMessage();
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string failed", e);
+        }
+    }
+
+    /** {@code text} cut to {@link #MAX_TEXT_CHARS} characters with a notice, unless the runner could have sent it. */
+    static String bounded(String text) {
+        if (text.length() <= MAX_TEXT_CHARS + RUNNER_NOTICE_CHARS) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(MAX_TEXT_CHARS - 1)) ? MAX_TEXT_CHARS - 1 : MAX_TEXT_CHARS;
+        return text.substring(0, cut) + "\n[truncated by the platform: " + (text.length() - cut)
+                + " more characters not shown]\n";
+    }
+
+    /** The start of a reply's header, for an exception's message: a forged one may be megabytes long. */
+    private static String excerpt(JsonNode header) {
+        String text = header.toString();
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static InstanceCrashedException protocolBroken(String detail) {

@@ -39,6 +39,23 @@ public final class RunnerFrames {
      * @throws FrameTooLargeException if the prefix announces more than {@code maxBytes}; nothing more is read
      */
     public static Message read(InputStream input, int maxBytes) throws IOException {
+        return read(input, Long.MAX_VALUE, Long.MAX_VALUE, maxBytes);
+    }
+
+    /**
+     * Reads one message whose header is at most {@code maxHeaderBytes} and whose body is at most
+     * {@code maxBodyBytes}. The lengths are checked before anything is allocated, so a peer announcing 4 GiB costs
+     * nothing.
+     *
+     * @throws EOFException if the stream ends before the message is complete, or before it starts
+     * @throws FrameTooLargeException if the prefix announces more than a limit; nothing more is read
+     */
+    public static Message read(InputStream input, int maxHeaderBytes, int maxBodyBytes) throws IOException {
+        return read(input, maxHeaderBytes, maxBodyBytes, (long) maxHeaderBytes + maxBodyBytes);
+    }
+
+    private static Message read(InputStream input, long maxHeaderBytes, long maxBodyBytes, long maxBytes)
+            throws IOException {
         byte[] prefix = new byte[PREFIX_BYTES];
         int prefixRead = input.readNBytes(prefix, 0, PREFIX_BYTES);
         if (prefixRead == 0) {
@@ -50,6 +67,12 @@ public final class RunnerFrames {
         }
         long headerLength = getUnsignedInt(prefix, 0);
         long bodyLength = getUnsignedInt(prefix, 4);
+        if (headerLength > maxHeaderBytes) {
+            throw new FrameTooLargeException("header", headerLength, maxHeaderBytes);
+        }
+        if (bodyLength > maxBodyBytes) {
+            throw new FrameTooLargeException("body", bodyLength, maxBodyBytes);
+        }
         if (headerLength + bodyLength > maxBytes) {
             throw new FrameTooLargeException(headerLength + bodyLength, maxBytes);
         }

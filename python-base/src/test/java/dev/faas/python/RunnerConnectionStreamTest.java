@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.out.RunOutput;
 import java.io.ByteArrayInputStream;
@@ -71,13 +72,13 @@ class RunnerConnectionStreamTest {
     }
 
     @Test
-    void givenReplyLargerThanTheLimit_run_throwsInstanceCrashed() throws IOException {
+    void givenResultLargerThanTheLimit_run_throwsForgedReply() throws IOException {
         RunnerConnection connection = new RunnerConnection(
                 new ByteArrayInputStream(reply("{\"ok\":true}", "x".repeat(100))), sent, () -> { }, 50);
 
         assertThatThrownBy(() -> connection.run("{}"))
-                .isInstanceOf(InstanceCrashedException.class)
-                .hasMessageContaining("larger than the limit of 50 bytes");
+                .isInstanceOf(ForgedReplyException.class)
+                .hasMessageContaining("more than the limit of 50 bytes");
     }
 
     @Test
@@ -95,7 +96,7 @@ class RunnerConnectionStreamTest {
 
     private RunnerConnection connectionReplying(byte[] replies) {
         return new RunnerConnection(new ByteArrayInputStream(replies), sent, () -> { },
-                RunnerConnection.DEFAULT_MAX_MESSAGE_BYTES, 0);
+                RunnerConnection.DEFAULT_MAX_RESULT_BYTES, 0);
     }
 
     private static byte[] reply(String header, String body) throws IOException {

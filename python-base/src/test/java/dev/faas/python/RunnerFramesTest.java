@@ -96,6 +96,37 @@ class RunnerFramesTest {
                         e -> assertThat(e.announcedBytes()).isEqualTo(0xFFFF_FFFFL + 1));
     }
 
+    @Test
+    void givenHeaderOverItsLimit_read_throwsFrameTooLargeAfterThePrefixOnly() throws IOException {
+        ByteArrayInputStream input = new ByteArrayInputStream(frame(new byte[11], new byte[1]));
+
+        assertThatThrownBy(() -> RunnerFrames.read(input, 10, 100))
+                .isInstanceOfSatisfying(FrameTooLargeException.class, tooLarge -> {
+                    assertThat(tooLarge.part()).isEqualTo("header");
+                    assertThat(tooLarge.announcedBytes()).isEqualTo(11);
+                    assertThat(tooLarge.limitBytes()).isEqualTo(10);
+                });
+        assertThat(input.available()).isEqualTo(12);
+    }
+
+    @Test
+    void givenBodyOverItsLimit_read_throwsFrameTooLarge() throws IOException {
+        ByteArrayInputStream input = new ByteArrayInputStream(frame(new byte[1], new byte[101]));
+
+        assertThatThrownBy(() -> RunnerFrames.read(input, 10, 100))
+                .isInstanceOfSatisfying(FrameTooLargeException.class,
+                        tooLarge -> assertThat(tooLarge.part()).isEqualTo("body"));
+    }
+
+    @Test
+    void givenHeaderAndBodyAtTheirLimits_read_returnsThem() throws IOException {
+        RunnerFrames.Message message = RunnerFrames.read(
+                new ByteArrayInputStream(frame(new byte[10], new byte[100])), 10, 100);
+
+        assertThat(message.header()).hasSize(10);
+        assertThat(message.body()).hasSize(100);
+    }
+
     private static byte[] frame(byte[] header, byte[] body) throws IOException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         RunnerFrames.write(output, header, body);

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,14 +47,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * an answer older than {@link #DEFAULT_CACHE_TTL} is still given once more while it is looked up again in the
  * background, which bounds staleness when no follower runs. No request waits for the store or fails while it is
  * down, as long as its key was seen before. A token never seen is looked up while the caller waits.
+ *
+ * <p>Authentication cannot be used to load the store: a token that cannot be a key ({@link
+ * ConfiguredApiKeys#plausible}) is refused without a query; a token the store does not know is remembered as
+ * unknown for {@link #UNKNOWN_TOKEN_TTL}; and lookups of tokens not cached have a budget ({@link
+ * #UNKNOWN_LOOKUP_BURST} at once, {@link #UNKNOWN_LOOKUPS_PER_SECOND} a second after that), spent only by tokens
+ * that turn out not to be keys. Random tokens are all distinct, so only that budget bounds their queries: past it,
+ * unknown tokens are refused without one, while cached keys keep working. Known keys and unknown tokens are cached
+ * apart, each bounded, so no flood of made-up tokens evicts a key.
  */
 public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUseCase {
 
     /** Every generated key starts with this, so secret scanners and people can recognise one. */
     public static final String KEY_PREFIX = "faas_";
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(1);
-    /** Past this many cached lookups the cache starts afresh, so a flood of made-up tokens cannot fill memory. */
-    static final int MAX_CACHED_LOOKUPS = 10_000;
+    /** Keys cached at most; past it the key looked up longest ago makes room. */
+    static final int MAX_CACHED_KEYS = 10_000;
+    /** Unknown tokens remembered at most; past it the oldest is forgotten. Never evicts a key. */
+    static final int MAX_CACHED_UNKNOWN_TOKENS = 10_000;
+    /** How long a token the store does not know is refused without asking again; a key added meanwhile is reported. */
+    public static final Duration UNKNOWN_TOKEN_TTL = Duration.ofSeconds(10);
+    /**
+     * Lookups of uncached tokens that may be spent at once. Generous enough for every client of a freshly started
+     * node to be looked up together (a key found gives its lookup back), small enough to be a moment's work.
+     */
+    static final int UNKNOWN_LOOKUP_BURST = 100;
+    /** Lookups of tokens that turn out unknown, a second, once the burst is spent: indexed reads a store shrugs off. */
+    static final int UNKNOWN_LOOKUPS_PER_SECOND = 50;
+    private static final long BUDGET_WARNING_INTERVAL_MILLIS = 60_000;
     private static final int KEY_BYTES = 32;
     private static final int ID_BYTES = 8;
 
@@ -66,8 +88,17 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
     private final SecureRandom random;
     private final long cacheTtlMillis;
 
-    /** Lookups by key hash; an entry is used while its generation is current, and looked up again when stale. */
-    private final Map<String, CachedLookup> lookups = new ConcurrentHashMap<>();
+    /** Keys by hash; an entry is used while its generation is current, and looked up again when stale. */
+    private final Map<String, CachedLookup> keys = new ConcurrentHashMap<>();
+    /** Hashes of tokens the store did not know, oldest first; guarded by itself. */
+    private final LinkedHashMap<String, CachedLookup> unknownTokens = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedLookup> eldest) {
+            return size() > MAX_CACHED_UNKNOWN_TOKENS;
+        }
+    };
+    private final LookupBudget unknownLookups;
+    private final AtomicLong budgetWarnedAtMillis = new AtomicLong(NEVER);
     /** Moved on by every revocation on this node, which so invalidates every cached lookup at once. */
     private final AtomicLong generation = new AtomicLong();
     /** Hashes being looked up again in the background; one lookup per hash at a time. */
@@ -91,24 +122,52 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
         this.random = Objects.requireNonNull(random, "random");
         this.cacheTtlMillis = cacheTtl.toMillis();
         this.refresher = Objects.requireNonNull(refresher, "refresher");
+        this.unknownLookups = new LookupBudget(UNKNOWN_LOOKUP_BURST, UNKNOWN_LOOKUPS_PER_SECOND, clock.millis());
     }
 
     // --- authentication ------------------------------------------------------------------------------------------
 
     @Override
     public Optional<AuthenticatedCaller> authenticate(String bearerToken) {
-        if (!ConfiguredApiKeys.plausibleLength(bearerToken)) {
+        if (!ConfiguredApiKeys.plausible(bearerToken)) {
             return Optional.empty();
         }
         String hash = sha256Hex(bearerToken);
-        CachedLookup cached = lookups.get(hash);
-        if (cached == null || cached.generation() != generation.get()) {
-            return lookUp(hash);
+        long currentGeneration = generation.get();
+        CachedLookup key = keys.get(hash);
+        if (key != null && key.generation() == currentGeneration) {
+            if (isStale(key.cachedAtMillis())) {
+                refreshInBackground(hash);
+            }
+            return key.caller();
         }
-        if (isStale(cached.cachedAtMillis())) {
-            refreshInBackground(hash);
+        CachedLookup unknown;
+        synchronized (unknownTokens) {
+            unknown = unknownTokens.get(hash);
         }
-        return cached.caller();
+        if (unknown != null && unknown.generation() == currentGeneration
+                && !isOlderThan(unknown.cachedAtMillis(), UNKNOWN_TOKEN_TTL.toMillis())) {
+            return Optional.empty();
+        }
+        if (!unknownLookups.tryTake(clock.millis())) {
+            warnBudgetSpent();
+            return Optional.empty();
+        }
+        Optional<AuthenticatedCaller> caller = lookUp(hash);
+        if (caller.isPresent()) {
+            unknownLookups.giveBack();
+        }
+        return caller;
+    }
+
+    private void warnBudgetSpent() {
+        long now = clock.millis();
+        long warnedAt = budgetWarnedAtMillis.get();
+        if ((warnedAt == NEVER || isOlderThan(warnedAt, BUDGET_WARNING_INTERVAL_MILLIS))
+                && budgetWarnedAtMillis.compareAndSet(warnedAt, now)) {
+            LOG.log(System.Logger.Level.WARNING, "more than " + UNKNOWN_LOOKUPS_PER_SECOND + " unknown API keys a"
+                    + " second: tokens not seen before are refused without a lookup for now; known keys still work");
+        }
     }
 
     @Override
@@ -156,12 +215,30 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
                 .filter(stored -> sameHash(stored.keyHash(), hash))
                 .filter(stored -> !stored.record().revoked())
                 .map(stored -> new AuthenticatedCaller(stored.record().id(), stored.record().role()));
-        if (lookups.size() >= MAX_CACHED_LOOKUPS) {
-            lookups.clear();
-        }
         // Tagged with the generation read before the query, so a revocation meanwhile makes this entry stale.
-        lookups.put(hash, new CachedLookup(caller, lookupGeneration, now));
+        CachedLookup lookup = new CachedLookup(caller, lookupGeneration, now);
+        if (caller.isPresent()) {
+            if (keys.size() >= MAX_CACHED_KEYS && !keys.containsKey(hash)) {
+                evictKeyLookedUpLongestAgo();
+            }
+            keys.put(hash, lookup);
+            synchronized (unknownTokens) {
+                unknownTokens.remove(hash);
+            }
+        } else {
+            keys.remove(hash);
+            synchronized (unknownTokens) {
+                unknownTokens.put(hash, lookup);
+            }
+        }
         return caller;
+    }
+
+    /** Only with more keys in use than are cached: a scan, but rare, and only ever of keys. */
+    private void evictKeyLookedUpLongestAgo() {
+        keys.entrySet().stream()
+                .min(Comparator.comparingLong(entry -> entry.getValue().cachedAtMillis()))
+                .ifPresent(oldest -> keys.remove(oldest.getKey(), oldest.getValue()));
     }
 
     private void refreshInBackground(String hash) {
@@ -190,7 +267,7 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
      */
     private static Executor refreshThreads() {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(REFRESH_THREADS, REFRESH_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(MAX_CACHED_LOOKUPS), runnable -> {
+                new LinkedBlockingQueue<>(MAX_CACHED_KEYS), runnable -> {
                     Thread thread = new Thread(runnable, "faas-api-key-refresh");
                     thread.setDaemon(true);
                     return thread;
@@ -201,8 +278,13 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
 
     /** Whether an answer of {@code sinceMillis} is due to be looked up again; a clock set back makes it due. */
     private boolean isStale(long sinceMillis) {
+        return isOlderThan(sinceMillis, cacheTtlMillis);
+    }
+
+    /** Whether {@code sinceMillis} is at least {@code ageMillis} ago; a clock set back makes it so. */
+    private boolean isOlderThan(long sinceMillis, long ageMillis) {
         long now = clock.millis();
-        return now < sinceMillis || now - sinceMillis >= cacheTtlMillis;
+        return now < sinceMillis || now - sinceMillis >= ageMillis;
     }
 
     // --- management ----------------------------------------------------------------------------------------------
@@ -264,7 +346,10 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
     /** Makes every cached lookup stale at once, those being made now included (they carry the old generation). */
     private void dropCachedLookups() {
         generation.incrementAndGet();
-        lookups.clear();
+        keys.clear();
+        synchronized (unknownTokens) {
+            unknownTokens.clear();
+        }
     }
 
     /**
@@ -307,12 +392,22 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
             LOG.log(System.Logger.Level.INFO, "an API key of the same hash was stored meanwhile");
         }
         anyKeyStored = true;
+        synchronized (unknownTokens) {
+            unknownTokens.remove(sha256Hex(key)); // tried before it existed: no longer unknown
+        }
         return record;
     }
 
-    /** How many lookups are cached now, for tests. */
-    int cachedLookups() {
-        return lookups.size();
+    /** How many keys are cached now, for tests. */
+    int cachedKeys() {
+        return keys.size();
+    }
+
+    /** How many unknown tokens are remembered now, for tests. */
+    int cachedUnknownTokens() {
+        synchronized (unknownTokens) {
+            return unknownTokens.size();
+        }
     }
 
     private Instant now() {

@@ -106,8 +106,14 @@ public final class ConfiguredApiKeys {
         return List.copyOf(distinct);
     }
 
-    /** Whether {@code token} could be a key at all, by its length alone; longer tokens are never hashed. */
-    static boolean plausibleLength(String token) {
-        return token != null && token.length() >= MIN_KEY_LENGTH && token.length() <= MAX_KEY_LENGTH;
+    /**
+     * Whether {@code token} could be a key at all: of {@value #MIN_KEY_LENGTH} to {@value #MAX_KEY_LENGTH} characters
+     * of the alphabet every configured key is held to (RFC 6750's {@code b64token}), of which generated keys
+     * ({@code faas_} and 43 base64url characters) are a part. Operators choose configured keys freely within that
+     * shape, with no prefix, so it is the narrowest that lets every key through. Other tokens are never hashed.
+     */
+    static boolean plausible(String token) {
+        return token != null && token.length() >= MIN_KEY_LENGTH && token.length() <= MAX_KEY_LENGTH
+                && KEY_CHARACTERS.matcher(token).matches();
     }
 }

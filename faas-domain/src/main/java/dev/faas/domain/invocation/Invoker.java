@@ -1,6 +1,7 @@
 package dev.faas.domain.invocation;
 
 import dev.faas.domain.pool.InstancePool;
+import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionNotFoundException;
@@ -83,8 +84,10 @@ public final class Invoker implements InvokeFunctionUseCase {
                     Duration.ofNanos(doneNanos - readyNanos), Duration.ofNanos(doneNanos - startNanos),
                     output.logs(), output.logsTruncated());
         } catch (FunctionCodeException | InvalidRequestException e) {
-            // The user's code or params failed, not the instance: it stays warm, unless it never loaded the code.
-            healthy = lease.instance() != null && !(e instanceof FunctionInitException);
+            // The user's code or params failed, not the instance: it stays warm, unless it never loaded the code or
+            // forged a reply on its socket (the runner's own reply may follow and answer the next call).
+            healthy = lease.instance() != null && !(e instanceof FunctionInitException)
+                    && !(e instanceof ForgedReplyException);
             throw e;
         } finally {
             if (healthy) {

@@ -258,140 +258,122 @@ class ApiKeyServiceTest {
     }
 
     @Test
-    void givenManyMadeUpTokens_cache_staysBounded() {
-        for (int i = 0; i < ApiKeyService.MAX_CACHED_LOOKUPS + 10; i++) {
-            service.authenticate("made-up-token-number-" + i);
-        }
-        assertThat(service.cachedLookups()).isLessThanOrEqualTo(ApiKeyService.MAX_CACHED_LOOKUPS);
+    void givenManyMadeUpTokensOverTime_caches_stayBounded_andTheKeyStaysCached() {
         CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
-
         assertThat(service.authenticate(created.key())).isPresent();
-    }
 
-    // --- listing and revoking ------------------------------------------------------------------------------------
+        for (int i = 0; i < 3 * ApiKeyService.MAX_CACHED_UNKNOWN_TOKENS; i++) {
+            service.authenticate("made-up-token-number-" + i);
+            clock.advance(Duration.ofMillis(20)); // as slowly as the budget allows: every one is looked up
+        }
 
-    @Test
-    void givenKeys_listAndFind_returnTheirRecordsOldestFirst() {
-        CreatedApiKey first = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, "first"));
-        clock.advance(Duration.ofSeconds(1));
-        CreatedApiKey second = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, "second"));
-
-        assertThat(service.list()).containsExactly(first.record(), second.record());
-        assertThat(service.find(second.record().id())).isEqualTo(second.record());
-    }
-
-    @Test
-    void givenUnknownId_revokeAndFind_throwNotFound() {
-        ApiKeyId unknown = ApiKeyId.of("key_0000000000000000");
-
-        assertThatThrownBy(() -> service.revoke(unknown)).isInstanceOf(ApiKeyNotFoundException.class)
-                .hasMessageContaining("key_0000000000000000");
-        assertThatThrownBy(() -> service.find(unknown)).isInstanceOf(ApiKeyNotFoundException.class);
-    }
-
-    @Test
-    void givenRevokedKey_revokeAgain_changesNothing() {
-        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
-        service.revoke(created.record().id());
-
-        service.revoke(created.record().id());
-
-        assertThat(service.list()).containsExactly(created.record().asRevoked());
-    }
-
-    // --- whether authentication is on -----------------------------------------------------------------------------
-
-    @Test
-    void givenNoKey_anyKeyConfigured_isFalse_andAsksTheStoreAtMostOnceASecond() {
-        assertThat(service.anyKeyConfigured()).isFalse();
-        int before = repository.lists.get();
-        assertThat(service.anyKeyConfigured()).isFalse();
-        assertThat(repository.lists.get()).isEqualTo(before);
-    }
-
-    @Test
-    void givenKeyAddedByAnotherNode_anyKeyConfigured_turnsTrueWithinASecond() {
-        assertThat(service.anyKeyConfigured()).isFalse();
-        repository.add(new ApiKeyRecord(ApiKeyId.of("key_other"), AccessRole.ADMIN, clock.instant(), false, ""),
-                ApiKeyService.sha256Hex("another-nodes-key-0001"));
-
-        clock.advance(Duration.ofSeconds(1));
-
-        assertThat(service.anyKeyConfigured()).isTrue();
-    }
-
-    @Test
-    void givenStoreDownAndNoKey_anyKeyConfigured_staysFalseWithoutFailingOrWaiting() {
-        assertThat(service.anyKeyConfigured()).isFalse();
+        assertThat(service.cachedUnknownTokens()).isEqualTo(ApiKeyService.MAX_CACHED_UNKNOWN_TOKENS);
+        assertThat(service.cachedKeys()).isEqualTo(1);
         repository.down = true;
-        clock.advance(Duration.ofSeconds(5));
+        assertThat(service.authenticate(created.key())).as("still cached, though the store is down").isPresent();
+    }
 
-        assertThat(service.anyKeyConfigured()).isFalse();
-        assertThat(service.anyKeyConfigured()).isFalse();
+    // --- floods of made-up tokens --------------------------------------------------------------------------------
+
+    @Test
+    void givenTokensThatCannotBeKeys_authenticate_refusesThemWithoutAQuery() {
+        int before = repository.lookups.get();
+
+        for (String token : List.of("has spaces in it, sixteen+", "faas_\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
+                "padding=in-the-middle-of-it", "quote\"d-token-of-length", "sixteen-chars-but:colon")) {
+            assertThat(service.authenticate(token)).as(token).isEmpty();
+        }
+
+        assertThat(repository.lookups.get()).isEqualTo(before);
     }
 
     @Test
-    void givenEveryKeyRevoked_anyKeyConfigured_staysTrue_soTheApiNeverOpensByRevocation() {
-        CreatedApiKey created = service.create(new CreateApiKeyCommand(AccessRole.ADMIN, ""));
-        assertThat(service.anyKeyConfigured()).isTrue();
+    void givenEveryShapeAKeyMayHave_authenticate_looksItUp() {
+        CreatedApiKey generated = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        service.bootstrap(ConfiguredApiKeys.parse("Zm9vYmFyYmF6cXV4cXV1eA==:admin,a.b_c~d+e/f-g0123456:invoke", null));
 
-        service.revoke(created.record().id());
-        ApiKeyService restarted = new ApiKeyService(repository, clock);
-
-        assertThat(service.anyKeyConfigured()).isTrue();
-        assertThat(restarted.anyKeyConfigured()).isTrue();
-    }
-
-    // --- configured keys -----------------------------------------------------------------------------------------
-
-    @Test
-    void givenConfiguredKeys_bootstrap_addsThem_andTheyAuthenticateWithTheirRoles() {
-        int added = service.bootstrap(ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin," + CONFIGURED_INVOKE + ":invoke", null));
-
-        assertThat(added).isEqualTo(2);
-        assertThat(service.anyKeyConfigured()).isTrue();
-        assertThat(service.authenticate(CONFIGURED_ADMIN)).map(AuthenticatedCaller::role).contains(AccessRole.ADMIN);
-        assertThat(service.authenticate(CONFIGURED_INVOKE)).map(AuthenticatedCaller::role).contains(AccessRole.INVOKE);
-        assertThat(service.list()).extracting(ApiKeyRecord::description)
-                .containsExactlyInAnyOrder("configured in FAAS_API_KEYS entry 1", "configured in FAAS_API_KEYS entry 2");
-        assertThat(service.list().toString()).doesNotContain(CONFIGURED_ADMIN).doesNotContain(CONFIGURED_INVOKE);
+        assertThat(service.authenticate(generated.key())).isPresent();
+        assertThat(service.authenticate("Zm9vYmFyYmF6cXV4cXV1eA==")).isPresent();
+        assertThat(service.authenticate("a.b_c~d+e/f-g0123456")).isPresent();
     }
 
     @Test
-    void givenConfiguredKeysStoredAlready_bootstrapAgain_addsNothing() {
-        List<ConfiguredApiKey> configured = ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin", null);
-        service.bootstrap(configured);
+    void givenFloodOf100000RandomTokensAtOnce_authenticate_queriesTheStoreAtMostTheBurst() {
+        CreatedApiKey known = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        assertThat(service.authenticate(known.key())).isPresent();
+        int before = repository.lookups.get();
 
-        ApiKeyService restarted = new ApiKeyService(repository, clock);
-        int added = restarted.bootstrap(configured);
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(service.authenticate(randomWellFormedToken())).isEmpty();
+        }
 
-        assertThat(added).isZero();
-        assertThat(repository.list()).hasSize(1);
+        // K = the burst: the clock stands still, so the budget never refills.
+        assertThat(repository.lookups.get() - before).isEqualTo(ApiKeyService.UNKNOWN_LOOKUP_BURST);
+        assertThat(service.authenticate(known.key())).as("a cached key keeps working").isPresent();
     }
 
     @Test
-    void givenConfiguredKeyRevoked_bootstrapAgain_leavesItRevoked() {
-        List<ConfiguredApiKey> configured = ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin", null);
-        service.bootstrap(configured);
-        service.revoke(service.list().get(0).id());
+    void givenFloodOf100000RandomTokensOver100Seconds_authenticate_queriesTheStoreAtMostTheBudget() {
+        int before = repository.lookups.get();
 
-        ApiKeyService restarted = new ApiKeyService(repository, clock);
-        restarted.bootstrap(configured);
+        for (int i = 0; i < 100_000; i++) {
+            service.authenticate(randomWellFormedToken());
+            clock.advance(Duration.ofMillis(1));
+        }
 
-        assertThat(restarted.authenticate(CONFIGURED_ADMIN)).isEmpty();
-        assertThat(repository.list()).hasSize(1);
+        // K = burst + rate x 100 s = 100 + 50 x 100 = 5,100 (instead of 100,000).
+        assertThat(repository.lookups.get() - before).isLessThanOrEqualTo(
+                ApiKeyService.UNKNOWN_LOOKUP_BURST + ApiKeyService.UNKNOWN_LOOKUPS_PER_SECOND * 100);
     }
 
     @Test
-    void givenConfiguredKeyStoredWithAnotherRole_bootstrap_keepsTheStoredRole() {
-        service.bootstrap(ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":invoke", null));
+    void givenBudgetSpent_aKeyNeverSeenWaitsForTheRefill_andFindingItCostsNothing() {
+        CreatedApiKey fresh = service.create(new CreateApiKeyCommand(AccessRole.INVOKE, ""));
+        for (int i = 0; i < ApiKeyService.UNKNOWN_LOOKUP_BURST; i++) {
+            service.authenticate(randomWellFormedToken());
+        }
+        int before = repository.lookups.get();
 
-        new ApiKeyService(repository, clock).bootstrap(ConfiguredApiKeys.parse(CONFIGURED_ADMIN + ":admin", null));
+        assertThat(service.authenticate(fresh.key())).as("refused without a query while the budget is spent")
+                .isEmpty();
+        assertThat(repository.lookups.get()).isEqualTo(before);
+        clock.advance(Duration.ofMillis(1000 / ApiKeyService.UNKNOWN_LOOKUPS_PER_SECOND));
 
-        assertThat(service.authenticate(CONFIGURED_ADMIN)).map(AuthenticatedCaller::role).contains(AccessRole.INVOKE);
+        assertThat(service.authenticate(fresh.key())).isPresent();
+        assertThat(service.authenticate(randomWellFormedToken())).as("the key's lookup was given back").isEmpty();
+        assertThat(repository.lookups.get()).isEqualTo(before + 2);
     }
 
-    // --- test doubles --------------------------------------------------------------------------------------------
+    @Test
+    void givenUnknownToken_itIsRefusedWithoutAQueryForAWhile_thenLookedUpAgain() {
+        String token = "faas_" + "u".repeat(43);
+        assertThat(service.authenticate(token)).isEmpty();
+        int before = repository.lookups.get();
+
+        clock.advance(ApiKeyService.UNKNOWN_TOKEN_TTL.minusMillis(1));
+        assertThat(service.authenticate(token)).isEmpty();
+        assertThat(repository.lookups.get()).isEqualTo(before);
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(service.authenticate(token)).isEmpty();
+        assertThat(repository.lookups.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void givenKeyCreatedOnThisNodeAfterItsTokenWasTried_authenticate_letsItInAtOnce() {
+        String configured = "configured-later-key-0001";
+        assertThat(service.authenticate(configured)).isEmpty();
+
+        service.bootstrap(ConfiguredApiKeys.parse(configured + ":invoke", null));
+
+        assertThat(service.authenticate(configured)).isPresent();
+    }
+
+    private static String randomWellFormedToken() {
+        byte[] bytes = new byte[32];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+        return ApiKeyService.KEY_PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 
     /** Counts the queries the service makes; can be taken down, or do something in the middle of a lookup. */
     private static final class CountingRepository implements ApiKeyRepository {

@@ -11,6 +11,7 @@ import dev.faas.domain.registry.LimitsPolicy;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionRaisedException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.InstanceTimeoutException;
@@ -194,6 +195,20 @@ class InvokerTest {
 
         assertThat(runtime.starts()).isEqualTo(1);
         assertThat(runtime.stops()).isZero();
+    }
+
+    @Test
+    void givenHandlerForgesAReply_invoke_throwsAndDiscardsTheInstance() {
+        runtime.whenCode("forge", params -> {
+            throw new ForgedReplyException("ResultNotSerializable", "not one JSON value");
+        });
+        FunctionId id = register("forge", "forge", null);
+
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(ForgedReplyException.class);
+        assertThatThrownBy(() -> invoke(id, "{}")).isInstanceOf(ForgedReplyException.class);
+
+        assertThat(runtime.starts()).isEqualTo(2);
+        awaitStops(2);
     }
 
     @Test

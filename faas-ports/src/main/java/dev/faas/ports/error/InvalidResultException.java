@@ -4,6 +4,10 @@ package dev.faas.ports.error;
 public class InvalidResultException extends FunctionCodeException {
 
     public InvalidResultException(String errorType, String errorMessage, String logs) {
-        super("the function's result is not JSON: " + errorMessage, errorType, errorMessage, "", logs);
+        this("the function's result is not JSON: " + errorMessage, errorType, errorMessage, logs);
+    }
+
+    protected InvalidResultException(String summary, String errorType, String errorMessage, String logs) {
+        super(summary, errorType, errorMessage, "", logs);
     }
 }

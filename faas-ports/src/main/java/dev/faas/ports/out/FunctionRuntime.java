@@ -34,6 +34,8 @@ public interface FunctionRuntime extends AutoCloseable {
      * killed and {@link dev.faas.ports.error.InstanceTimeoutException} thrown; it must not be used again.
      *
      * @throws dev.faas.ports.error.FunctionCodeException if the handler raised or returned something not JSON
+     * @throws dev.faas.ports.error.ForgedReplyException if the function wrote a reply of its own on the instance's
+     *     protocol; the instance must not be used again
      * @throws dev.faas.ports.error.PlatformException if the instance died, timed out or broke the protocol
      */
     RunOutput run(Instance instance, String paramsJson, Duration timeout);

@@ -1,0 +1,82 @@
+package dev.faas.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.faas.ports.error.ForgedReplyException;
+import dev.faas.ports.error.FunctionRaisedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** User code forging its runner's replies, against a real {@code python3} running {@code faas_runner.py}. */
+class RunnerForgedReplyTest {
+
+    @TempDir
+    Path directory;
+
+    private final List<StartedRunner> runners = new ArrayList<>();
+    private final List<RunnerConnection> connections = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        connections.forEach(RunnerConnection::close);
+        for (StartedRunner runner : runners) {
+            runner.close();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "nonjson, ResultNotSerializable",
+        "injected, ResultNotSerializable",
+        "trailing, ResultNotSerializable",
+        "nan, ResultNotSerializable",
+        "oversized, ResultTooLarge",
+        "logs, ReplyTooLarge"})
+    void givenFunctionForgingAReplyWithTheRightCallNumber_run_throwsForgedReply(String kind, String errorType)
+            throws IOException {
+        RunnerConnection connection = loaded(forgingFunction());
+
+        assertThatThrownBy(() -> connection.run("{\"kind\":\"" + kind + "\"}"))
+                .isInstanceOfSatisfying(ForgedReplyException.class,
+                        forged -> assertThat(forged.errorType()).isEqualTo(errorType));
+    }
+
+    @Test
+    void givenExceptionWithAHugeMessage_run_getsItCutByTheRunnerAndStaysInStep() throws IOException {
+        RunnerConnection connection = loaded("def user_function(n):\n"
+                + "    if n:\n        raise ValueError('\\x01' * n)\n    return 'fine'\n");
+
+        assertThatThrownBy(() -> connection.run("{\"n\":3000000}"))
+                .isInstanceOfSatisfying(FunctionRaisedException.class, raised -> {
+                    assertThat(raised.errorMessage()).hasSizeLessThan(RunnerConnection.MAX_TEXT_CHARS + 100)
+                            .endsWith("[truncated: 2934464 more characters not shown]");
+                    assertThat(raised.traceback()).hasSizeLessThan(RunnerConnection.MAX_TEXT_CHARS + 100);
+                });
+        assertThat(connection.run("{\"n\":0}").resultJson()).isEqualTo("\"fine\"");
+    }
+
+    private static String forgingFunction() throws IOException {
+        try (InputStream source = RunnerForgedReplyTest.class.getResourceAsStream("forge_reply.py")) {
+            return new String(source.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private RunnerConnection loaded(String code) throws IOException {
+        StartedRunner runner = StartedRunner.start(directory);
+        runners.add(runner);
+        RunnerConnection connection = runner.connect();
+        connections.add(connection);
+        connection.init(code, "user_function");
+        return connection;
+    }
+}
