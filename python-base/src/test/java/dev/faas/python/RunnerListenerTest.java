@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,7 @@ class RunnerListenerTest {
 
     @Test
     void givenImpostorOfAnotherUser_accept_closesItUnread_andTakesTheRealRunner() throws Exception {
+        Assumptions.assumeTrue(PrivateDirectory.currentUid() == 0, "acting as another user needs root");
         // Open the directory and the socket to everyone, so that only the peer check stands in the impostor's way.
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         RunnerListener listener = RunnerListener.bind(directory.resolve("platform.sock"),
