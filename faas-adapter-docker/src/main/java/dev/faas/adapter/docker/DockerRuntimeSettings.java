@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Settings of the Docker runtime: the function image, this node's id (in every container's labels and name), the
- * host directory under which each instance gets its socket directory, how long a container may take to accept the
- * platform's connection, and each container's limits (pids, /tmp size, CPUs, open files, user, log bytes per call).
- * Memory is not here: it comes with each {@link dev.faas.ports.out.InstanceSpec}.
+ * host directory under which each instance gets its socket directory (kept private to the platform's user), how
+ * long a container's runner may take to connect to the platform and answer its first ping, and each container's
+ * limits (pids, /tmp size, CPUs, open files, user, log bytes per call). Memory is not here: it comes with each
+ * {@link dev.faas.ports.out.InstanceSpec}.
  *
  * <p>{@code socketRoot} must be an absolute path on the Docker engine's host (when the platform itself runs in a
  * container, the same path must be mounted at the same place), and short: a Unix socket path holds at most
