@@ -1,14 +1,21 @@
-"""Runs one Python function for the FaaS platform, serving requests on a Unix domain socket.
+"""Runs one Python function for the FaaS platform, serving its requests over a Unix domain socket.
 
-Usage: python3 faas_runner.py --socket PATH [--socket-mode OCTAL] [--accept-timeout SECONDS]
+Usage: python3 faas_runner.py --connect PATH [--connect-timeout SECONDS] [--new-session]
                               [--log-limit BYTES] [--max-message-bytes BYTES]
                               [--max-result-bytes BYTES]
 
-The runner binds PATH, accepts exactly one connection and unlinks PATH, serves one request at a
-time until the peer closes the connection, then exits 0. Exit status 3: nobody connected within
---accept-timeout (default 60 s). Exit status 4: the peer broke the framing. Exit status 1: the
-connection failed. Standard library only. --socket-mode (such as 0666) sets PATH's permissions
-before the runner listens, for a peer that runs as another user (default: as the umask leaves them).
+The platform listens; the runner connects. The platform binds PATH in a directory it owns (the
+Docker runtime mounts that directory read-only into the container: the runner needs no writable
+path shared with the platform), accepts one connection from the runner's user only (it checks the
+peer's credentials) and then removes PATH. The runner connects to PATH, retrying while PATH is
+not there yet or its backlog is full, serves one request at a time until the platform closes the
+connection, then exits 0. The platform's first request is a ping, which it expects answered
+within its start deadline. Exit status 3: PATH could not be reached within --connect-timeout
+(default 60 s). Exit status 4: the peer broke the framing. Exit status 1: the connection failed
+(such as PATH refusing this user). --new-session makes the runner the leader of a new session
+and process group before anything else, so the platform can end it together with every process
+the function starts (the process runtime uses it; a container is its own boundary). Standard
+library only.
 
 Framing, both directions: an 8-byte prefix holding two big-endian unsigned 32-bit integers,
 header_len and body_len; then header_len bytes of UTF-8 JSON, an object (the header); then
@@ -65,6 +72,7 @@ import types
 PREFIX = struct.Struct(">II")
 CHILD_LINGER_SECONDS = 0.5  # after a call that forked, how long to wait for its children to end
 PROTOCOL_FD_MIN = 100  # the socket lives above the descriptors user code is likely to touch
+CONNECT_RETRY_SECONDS = 0.002
 EXIT_CONNECTION_FAILED, EXIT_NO_CONNECTION, EXIT_PROTOCOL_ERROR = 1, 3, 4
 PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
 RUNNER_FILE = (lambda: None).__code__.co_filename
@@ -358,24 +366,23 @@ def send_message(connection, header, body=b""):
     connection.sendall(PREFIX.pack(len(header_bytes), len(body)) + header_bytes + body)
 
 
-def accept_one(path, timeout, mode=None):
-    """Returns the one connection the platform opens on path, or None if it does not come in time."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-        listener.bind(path)
-        if mode is not None:
-            os.chmod(path, mode)  # before listen(): a peer connecting earlier is refused and retries
-        listener.listen(1)
-        listener.settimeout(timeout)
+def connect_to_platform(path, timeout):
+    """Returns the connection to the platform's socket at path, or None if it cannot be reached in time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            connection, _ = listener.accept()
-        except socket.timeout:
-            return None
-        finally:
-            os.unlink(path)
+            connection.connect(path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError, BlockingIOError):
+            # Not listening yet, or its backlog is full: the platform accepts within milliseconds.
+            connection.close()
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(CONNECT_RETRY_SECONDS)
+        except BaseException:
+            connection.close()
+            raise
     # A duplicate at a high, close-on-exec descriptor keeps the socket away from user code and its children.
     with connection:
         return socket.socket(fileno=fcntl.fcntl(connection.fileno(), fcntl.F_DUPFD_CLOEXEC, PROTOCOL_FD_MIN))
@@ -389,22 +396,13 @@ def isolate_stdin():
     sys.stdin = io.StringIO()
 
 
-def socket_mode(text):
-    try:
-        mode = int(text, 8)
-    except ValueError:
-        raise argparse.ArgumentTypeError("%r is not an octal mode such as 0666" % text) from None
-    if not 0 <= mode <= 0o777:
-        raise argparse.ArgumentTypeError("%r is not a permission mode between 0 and 0777" % text)
-    return mode
-
-
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description="Runs one Python function for the FaaS platform.")
-    parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
-    parser.add_argument("--socket-mode", type=socket_mode, default=None,
-                        help="octal permissions of the socket, such as 0666 (default: as the umask leaves them)")
-    parser.add_argument("--accept-timeout", type=float, default=60.0, help="seconds to wait for the connection")
+    parser.add_argument("--connect", required=True, help="path of the platform's Unix socket to connect to")
+    parser.add_argument("--connect-timeout", type=float, default=60.0,
+                        help="seconds to keep trying to reach the platform's socket")
+    parser.add_argument("--new-session", action="store_true",
+                        help="lead a new session and process group, so the platform can end them together")
     parser.add_argument("--log-limit", type=int, default=65536, help="bytes of output kept per call")
     parser.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024, help="largest request")
     parser.add_argument("--max-result-bytes", type=int, default=6 * 1024 * 1024, help="largest result")
@@ -413,9 +411,16 @@ def parse_arguments(argv):
 
 def main(argv=None):
     options = parse_arguments(argv)
-    connection = accept_one(options.socket, options.accept_timeout, options.socket_mode)
+    if options.new_session:
+        os.setsid()  # before any user code runs, so every process the function starts is in the group
+    try:
+        connection = connect_to_platform(options.connect, options.connect_timeout)
+    except OSError as error:
+        print("faas_runner: cannot connect to %s: %s" % (options.connect, error), file=sys.stderr)
+        return EXIT_CONNECTION_FAILED
     if connection is None:
-        print("faas_runner: nobody connected within %s s" % options.accept_timeout, file=sys.stderr)
+        print("faas_runner: %s could not be reached within %s s" % (options.connect, options.connect_timeout),
+              file=sys.stderr)
         return EXIT_NO_CONNECTION
     isolate_stdin()
     runner = Runner(options.log_limit, options.max_result_bytes)

@@ -42,8 +42,9 @@ class DockerEndToEndTest {
         String problem = null;
         if (!DockerClients.engineAvailable(docker)) {
             problem = "no Docker engine answers";
-        } else if (docker.listImagesCmd().withImageNameFilter("faas-python:latest").exec().isEmpty()) {
-            problem = "the function image faas-python:latest is missing (python-base/build-image.sh --offline)";
+        } else if (docker.listImagesCmd().withImageNameFilter(ServerProcess.functionImage()).exec().isEmpty()) {
+            problem = "the function image " + ServerProcess.functionImage()
+                    + " is missing (python-base/build-image.sh --offline)";
         }
         if (problem != null) {
             if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {

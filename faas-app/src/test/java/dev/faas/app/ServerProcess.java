@@ -46,9 +46,17 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("FAAS_") || name.equals("DELETE_AFTER")
                 || name.equals("CLEANUP_INTERVAL"));
         builder.environment().put("FAAS_RUNTIME", "process");
+        // The image under test, unless the test chose one.
+        builder.environment().put("FAAS_IMAGE", functionImage());
         builder.environment().putAll(environment);
         builder.environment().put("FAAS_PORT", Integer.toString(port));
         return new ServerProcess(builder.start(), log, port);
+    }
+
+    /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
+    static String functionImage() {
+        String configured = System.getProperty("FAAS_IMAGE", System.getenv("FAAS_IMAGE"));
+        return configured == null || configured.isBlank() ? "faas-python:latest" : configured.strip();
     }
 
     int port() {

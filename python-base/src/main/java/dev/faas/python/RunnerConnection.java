@@ -12,7 +12,6 @@ import dev.faas.ports.error.FunctionRaisedException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.InvalidResultException;
-import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.out.RunOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -20,21 +19,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 
 /**
  * The platform's end of one connection to a Python runner ({@code faas_runner.py}, whose docstring documents the
- * protocol). Not thread-safe: one call at a time, except that {@link #close()} may come from another thread to abort
+ * protocol); {@link RunnerListener} makes one as the runner connects. Not thread-safe: one call at a time, except that {@link #close()} may come from another thread to abort
  * a call that is blocked.
  *
  * <p>Failures: the user's code failing throws the matching {@link dev.faas.ports.error.FunctionCodeException}, after
@@ -85,8 +76,6 @@ public final class RunnerConnection implements Closeable {
     private static final String RUN = "run";
     private static final byte[] NO_BODY = new byte[0];
     private static final int STREAM_BUFFER_BYTES = 64 * 1024;
-    // Short: the runner usually listens within a few milliseconds, and cold start latency is what users feel.
-    private static final long CONNECT_POLL_MILLIS = 2;
 
     private final InputStream input;
     private final OutputStream output;
@@ -118,56 +107,6 @@ public final class RunnerConnection implements Closeable {
         }
         this.maxResultBytes = maxResultBytes;
         this.lastCall = lastCall;
-    }
-
-    /**
-     * Connects to the runner listening on {@code socketPath}, retrying every few milliseconds while it starts.
-     *
-     * @param stillAlive checked before each attempt; false means the runner is gone and waiting is pointless
-     * @throws UnableToStartInstanceException if no connection succeeds within {@code timeout}, the runner is no
-     *     longer alive, or the thread is interrupted
-     */
-    public static RunnerConnection connect(Path socketPath, Duration timeout, BooleanSupplier stillAlive) {
-        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socketPath);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        IOException lastFailure = null;
-        while (true) {
-            if (!stillAlive.getAsBoolean()) {
-                throw new UnableToStartInstanceException(
-                        "the runner exited before it accepted a connection on " + socketPath, "");
-            }
-            // Checking for the file first spares a socket per attempt while the runner is still starting up.
-            if (Files.exists(socketPath)) {
-                try {
-                    return open(address);
-                } catch (IOException e) {
-                    lastFailure = e;
-                }
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                String reason = "the runner did not accept a connection on " + socketPath + " within "
-                        + timeout.toMillis() + " ms";
-                throw lastFailure == null ? new UnableToStartInstanceException(reason, "")
-                        : new UnableToStartInstanceException(reason + ": " + lastFailure.getMessage(), lastFailure);
-            }
-            try {
-                Thread.sleep(CONNECT_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnableToStartInstanceException("interrupted while connecting to the runner", e);
-            }
-        }
-    }
-
-    private static RunnerConnection open(UnixDomainSocketAddress address) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            channel.connect(address);
-            return new RunnerConnection(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
     }
 
     /** A request header for {@code op}, numbered with the next call number, which the reply must echo. */

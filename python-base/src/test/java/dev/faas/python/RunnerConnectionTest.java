@@ -9,18 +9,13 @@ import dev.faas.ports.error.FunctionRaisedException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.InvalidResultException;
-import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.out.RunOutput;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -324,67 +319,31 @@ class RunnerConnectionTest {
     }
 
     @Test
-    void givenAcceptedConnection_runner_removesItsSocketFile() throws IOException {
-        StartedRunner runner = start();
-        connect(runner).ping();
-
-        assertThat(runner.socket).doesNotExist();
-    }
-
-    @Test
-    void givenNobodyConnects_runner_exitsWithStatusThree() throws IOException, InterruptedException {
-        StartedRunner runner = start("--accept-timeout", "1");
-
-        assertThat(runner.awaitExit()).isEqualTo(3);
-        assertThat(runner.socket).doesNotExist();
-    }
-
-    @Test
-    void givenSocketMode_runner_setsTheSocketsPermissionsBeforeItListens() throws Exception {
-        StartedRunner runner = start("--socket-mode", "0606");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Set<PosixFilePermission> permissions = Set.of();
-        while (System.nanoTime() < deadline) {
-            try {
-                permissions = Files.getPosixFilePermissions(runner.socket);
-                if (permissions.equals(PosixFilePermissions.fromString("rw----rw-"))) {
-                    break;
-                }
-            } catch (NoSuchFileException notYetBound) {
-                // The runner is still starting.
-            }
-            Thread.sleep(5);
-        }
-
-        assertThat(PosixFilePermissions.toString(permissions)).isEqualTo("rw----rw-");
-        assertThat(connect(runner).ping()).isPositive();
-    }
-
-    @Test
-    void givenSocketModeThatIsNotOctal_runner_exitsWithUsage() throws IOException, InterruptedException {
-        StartedRunner runner = start("--socket-mode", "0999");
-
-        assertThat(runner.awaitExit()).isEqualTo(2);
-        assertThat(Files.readString(runner.output)).contains("not an octal mode");
-    }
-
-    @Test
-    void givenRunnerThatIsNotAlive_connect_throwsUnableToStartInstance() {
+    void givenPlatformSocketThatIsNotThere_runner_exitsWithStatusThree() throws IOException, InterruptedException {
         Path nowhere = directory.resolve("nobody.sock");
+        Process process = new ProcessBuilder("python3", RunnerScript.writeTo(directory).toString(),
+                "--connect", nowhere.toString(), "--connect-timeout", "0.2").redirectErrorStream(true).start();
 
-        assertThatThrownBy(() -> RunnerConnection.connect(nowhere, Duration.ofSeconds(10), () -> false))
-                .isInstanceOf(UnableToStartInstanceException.class)
-                .hasMessageContaining("exited before it accepted a connection");
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(3);
+        assertThat(new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("could not be reached within 0.2 s");
     }
 
     @Test
-    void givenNobodyListening_connect_throwsUnableToStartInstanceAfterTheTimeout() {
-        Path nowhere = directory.resolve("nobody.sock");
+    void givenNewSession_runner_leadsItsOwnSessionAndProcessGroup() throws IOException {
+        RunnerConnection connection = loaded(start("--new-session"),
+                "import os\ndef user_function():\n    return [os.getpid() == os.getsid(0), os.getpid() == os.getpgid(0)]\n",
+                HANDLER);
 
-        assertThatThrownBy(() -> RunnerConnection.connect(nowhere, Duration.ofMillis(50), () -> true))
-                .isInstanceOf(UnableToStartInstanceException.class)
-                .hasMessageContaining("did not accept a connection")
-                .hasMessageContaining("within 50 ms");
+        assertThat(connection.run("{}").resultJson()).isEqualTo("[true,true]");
+    }
+
+    @Test
+    void givenNoNewSession_runner_staysInTheCallersProcessGroup() throws IOException {
+        RunnerConnection connection = loaded("import os\ndef user_function():\n    return os.getpid() == os.getpgid(0)\n");
+
+        assertThat(connection.run("{}").resultJson()).isEqualTo("false");
     }
 
     @Test

@@ -2,39 +2,53 @@ package dev.faas.python;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real {@code python3 faas_runner.py} process for tests, its output going to a file beside its socket. */
+/**
+ * A real {@code python3 faas_runner.py} process for tests, connecting to a {@link RunnerListener} the test owns, its
+ * output going to a file beside the socket.
+ */
 final class StartedRunner implements AutoCloseable {
 
     final Process process;
+    final RunnerListener listener;
     final Path socket;
     final Path output;
 
-    private StartedRunner(Process process, Path socket, Path output) {
+    private StartedRunner(Process process, RunnerListener listener, Path output) {
         this.process = process;
-        this.socket = socket;
+        this.listener = listener;
+        this.socket = listener.socketPath();
         this.output = output;
     }
 
     static StartedRunner start(Path directory, String... extraArguments) throws IOException {
         Path script = RunnerScript.writeTo(directory);
-        Path socket = directory.resolve("runner.sock");
+        RunnerListener listener = RunnerListener.bind(directory.resolve("platform.sock"),
+                PosixFilePermissions.fromString("rw-------"), PrivateDirectory.currentUid());
         Path output = directory.resolve("runner.out");
-        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "--socket", socket.toString()));
+        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "--connect",
+                listener.socketPath().toString()));
         command.addAll(List.of(extraArguments));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        return new StartedRunner(process, socket, output);
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            return new StartedRunner(process, listener, output);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 
+    /** Accepts the runner's connection and checks it answers a ping. */
     RunnerConnection connect() {
-        return RunnerConnection.connect(socket, Duration.ofSeconds(10), process::isAlive);
+        return listener.accept(Duration.ofSeconds(10), process::isAlive);
     }
 
     int awaitExit() throws InterruptedException {
@@ -46,6 +60,7 @@ final class StartedRunner implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        listener.close();
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

@@ -23,14 +23,18 @@ import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
 import dev.faas.python.DeadlineTimer;
+import dev.faas.python.PrivateDirectory;
 import dev.faas.python.RunnerConnection;
 import dev.faas.python.RunnerConnectionLostException;
+import dev.faas.python.RunnerListener;
+import dev.faas.python.UnsafeDirectoryException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,9 +63,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each instance as one hardened Docker container of the function image: no network, read-only root file
  * system, a small {@code /tmp}, no capabilities, no new privileges, a non-root user and limits on pids, memory (no
- * swap), CPU and open files. The runner in the container listens on a Unix socket in a per-instance host directory
- * bind-mounted at {@value #CONTAINER_SOCKET_DIRECTORY}, so the platform reaches it without any network. Deadlines
- * are enforced by killing the container. Every container carries the labels {@value #LABEL_MANAGED},
+ * swap), CPU and open files. The platform listens on a Unix socket in a per-instance host directory it owns, which
+ * is bind-mounted read-only at {@value #CONTAINER_SOCKET_DIRECTORY}; the runner connects to it, so neither needs any
+ * network and the container gets no writable host path. Only the container's user may connect (checked with
+ * {@code SO_PEERCRED}), once; the socket root is kept private to the platform's user. Deadlines are enforced by
+ * killing the container. Every container carries the labels {@value #LABEL_MANAGED},
  * {@value #LABEL_NODE}, {@value #LABEL_FUNCTION} and {@value #LABEL_INSTANCE}; {@link #sweep()} removes this node's
  * leftovers by them. The {@link DockerClient} is the caller's: this runtime never closes it. Thread-safe.
  */
@@ -77,9 +83,12 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     public static final String CONTAINER_SOCKET_DIRECTORY = "/run/faas";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerFunctionRuntime.class);
-    private static final String SOCKET_FILE = "runner.sock";
-    // The platform may run as a user other than the container's: both must be able to use the socket.
-    private static final String SOCKET_MODE = "0666";
+    private static final String SOCKET_FILE = "platform.sock";
+    // The container's user only needs to reach the socket: search, but no listing or writing, in its directory.
+    private static final Set<PosixFilePermission> INSTANCE_DIRECTORY_MODE = PosixFilePermissions.fromString(
+            "rwx--x--x");
+    // connect() needs write permission on the socket, nothing more; the root above keeps other users out.
+    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw--w--w-");
     private static final int LOG_TAIL_LINES = 50;
     private static final int LOG_TAIL_MAX_CHARS = 8 * 1024;
     private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(2);
@@ -112,24 +121,18 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
 
     /**
      * A runtime starting containers on the engine {@code docker} talks to. Creates {@code settings.socketRoot()}
-     * (private to this user) if it does not exist; talks to the engine only when asked to.
+     * private to this user ({@code rwx------}), or makes an existing one so; talks to the engine only when asked to.
      *
+     * @throws UnsafeDirectoryException if the socket root is a symbolic link, not a directory, shared, or owned by
+     *     another user: the message says what to fix
      * @throws UncheckedIOException if the socket root cannot be created
      */
     public DockerFunctionRuntime(DockerClient docker, DockerRuntimeSettings settings) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.settings = Objects.requireNonNull(settings, "settings");
-        Path socketRoot = settings.socketRoot();
-        try {
-            if (!Files.isDirectory(socketRoot)) {
-                Files.createDirectories(socketRoot);
-                // Instance directories are open to all (the container's user must create its socket there), so
-                // their parent keeps other local users out.
-                Files.setPosixFilePermissions(socketRoot, PosixFilePermissions.fromString("rwx------"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the socket root " + socketRoot, e);
-        }
+        // Instance directories below must be reachable by the container's user, so their parent keeps everyone
+        // else out, whoever created it.
+        PrivateDirectory.ensure(settings.socketRoot(), "the socket root (FAAS_SOCKET_DIR)");
     }
 
     @Override
@@ -171,14 +174,15 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         long startNanos = System.nanoTime();
         String id = newInstanceId();
         Path directory = settings.socketRoot().resolve(id);
+        RunnerListener listener;
         try {
             Files.createDirectory(directory);
-            // Set explicitly: the umask would otherwise keep the container's user from creating its socket.
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+            // Set explicitly, whatever the umask: the container's user must reach the socket, and only that.
+            Files.setPosixFilePermissions(directory, INSTANCE_DIRECTORY_MODE);
+            listener = RunnerListener.bind(directory.resolve(SOCKET_FILE), SOCKET_MODE, settings.runnerUid());
         } catch (IOException e) {
             deleteRecursively(directory);
-            throw new UnableToStartInstanceException("cannot create the socket directory " + directory + ": " + e,
-                    e);
+            throw new UnableToStartInstanceException("cannot listen for the runner in " + directory + ": " + e, e);
         }
         String function = spec.functionId() == null ? PREWARM_FUNCTION : spec.functionId().toString();
         CreateContainerResponse created;
@@ -190,15 +194,16 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
                     .withUser(settings.user())
                     // The image's PATH and LANG stay; nothing of the platform's environment goes in.
                     .withEnv("HOME=/tmp")
-                    .withCmd("--socket", CONTAINER_SOCKET_DIRECTORY + "/" + SOCKET_FILE,
-                            "--socket-mode", SOCKET_MODE,
+                    .withCmd("--connect", CONTAINER_SOCKET_DIRECTORY + "/" + SOCKET_FILE,
                             "--log-limit", Integer.toString(settings.logLimitBytes()))
                     .withHostConfig(hostConfig(spec, directory))
                     .exec();
         } catch (NotFoundException e) {
+            listener.close();
             deleteRecursively(directory);
             throw new UnableToStartInstanceException(missingImageMessage(settings.image()), e);
         } catch (RuntimeException e) {
+            listener.close();
             deleteRecursively(directory);
             throw new UnableToStartInstanceException("the engine did not create a container of " + settings.image()
                     + ": " + e.getMessage(), e);
@@ -214,25 +219,19 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         try {
             docker.startContainerCmd(containerId).exec();
         } catch (RuntimeException e) {
+            listener.close();
             throw failedStart(id, containerId, directory, "the engine did not start the container: "
-                    + e.getMessage());
+                    + e.getMessage(), null);
         }
         long launchedNanos = System.nanoTime();
         RunnerConnection connection;
         try {
-            connection = RunnerConnection.connect(directory.resolve(SOCKET_FILE), settings.startTimeout(),
-                    new ContainerLiveness(containerId));
-        } catch (RuntimeException e) {
-            throw failedStart(id, containerId, directory, null);
-        }
-        try {
-            // Once the runner answers it has its connection and has removed its socket file: from now on the
-            // function must not write into this host directory at all.
-            connection.ping();
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException | RuntimeException e) {
-            connection.close();
-            throw failedStart(id, containerId, directory, "the runner did not answer its first ping: " + e);
+            // The runner's connection and its answer to the first ping, both within the start timeout.
+            connection = listener.accept(settings.startTimeout(), new ContainerLiveness(containerId));
+        } catch (UnableToStartInstanceException e) {
+            throw failedStart(id, containerId, directory, null, e.getMessage());
+        } finally {
+            listener.close();
         }
         DockerInstance instance = new DockerInstance(id, containerId, connection, directory, spec.memoryMb());
         running.put(id, instance);
@@ -258,7 +257,8 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
                 .withNetworkMode("none")
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + settings.tmpfsBytes() + ",mode=1777"))
-                .withBinds(new Bind(directory.toString(), new Volume(CONTAINER_SOCKET_DIRECTORY), AccessMode.rw))
+                // Read-only: the runner connects to the platform's socket there, which needs no write access.
+                .withBinds(new Bind(directory.toString(), new Volume(CONTAINER_SOCKET_DIRECTORY), AccessMode.ro))
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withPidsLimit((long) settings.pidsLimit())
@@ -269,9 +269,12 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
                 .withLogConfig(CONTAINER_LOG);
     }
 
-    /** Inspects the container that failed to start, keeps its last output, removes it and explains. */
+    /**
+     * Inspects the container that failed to start, keeps its last output, removes it and explains: with
+     * {@code reason}, or else by the container's end, or, if it still runs, with {@code whileRunning}.
+     */
     private UnableToStartInstanceException failedStart(String id, String containerId, Path directory,
-                                                       String reason) {
+                                                       String reason, String whileRunning) {
         ContainerExit exit = inspectExit(containerId);
         String logs = logTail(containerId);
         removeContainer(containerId);
@@ -282,8 +285,8 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         } else if (exit.oomKilled()) {
             explanation = "the runner ran out of memory before it was ready";
         } else if (exit.running()) {
-            explanation = "the runner did not accept a connection within " + settings.startTimeout().toMillis()
-                    + " ms";
+            explanation = whileRunning != null ? whileRunning : "the runner was not ready within "
+                    + settings.startTimeout().toMillis() + " ms";
         } else if (exit.exitCode() != null) {
             explanation = "the runner exited with status " + describeStatus(exit.exitCode())
                     + " before it was ready";

@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Settings of the Docker runtime: the function image, this node's id (in every container's labels and name), the
- * host directory under which each instance gets its socket directory, how long a container may take to accept the
- * platform's connection, and each container's limits (pids, /tmp size, CPUs, open files, user, log bytes per call).
- * Memory is not here: it comes with each {@link dev.faas.ports.out.InstanceSpec}.
+ * host directory under which each instance gets its socket directory (kept private to the platform's user), how
+ * long a container's runner may take to connect to the platform and answer its first ping, and each container's
+ * limits (pids, /tmp size, CPUs, open files, user, log bytes per call). Memory is not here: it comes with each
+ * {@link dev.faas.ports.out.InstanceSpec}.
  *
  * <p>{@code socketRoot} must be an absolute path on the Docker engine's host (when the platform itself runs in a
  * container, the same path must be mounted at the same place), and short: a Unix socket path holds at most
@@ -29,8 +30,9 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     // Usable in a container name and a label value, and short enough to leave room in the socket path.
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
 
-    // "/<nodeId>-<counter up to 10 digits>-<6 hex>/runner.sock"
-    private static final int SOCKET_PATH_SUFFIX_BYTES = 1 + 1 + 10 + 1 + 6 + 1 + "runner.sock".length();
+    // "/<nodeId>-<counter up to 10 digits>-<6 hex>/platform.sock"
+    private static final int SOCKET_PATH_SUFFIX_BYTES = 1 + 1 + 10 + 1 + 6 + 1 + "platform.sock".length();
+    private static final Pattern NUMERIC_USER = Pattern.compile("([0-9]{1,9})(:[0-9]+)?");
 
     public DockerRuntimeSettings {
         requireText(image, "image");
@@ -68,6 +70,16 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     public static DockerRuntimeSettings defaults(String nodeId, Path socketRoot) {
         return new DockerRuntimeSettings(DEFAULT_IMAGE, nodeId, socketRoot, Duration.ofSeconds(30), 64,
                 64L * 1024 * 1024, 1.0, 1024, "10001:10001", 64 * 1024);
+    }
+
+    /**
+     * The uid the runner runs as in its container, which alone may connect to the platform's socket: the numeric
+     * uid of {@code user} ("10001:10001" gives 10001), or {@link dev.faas.python.RunnerListener#ANY_USER} when
+     * {@code user} is a name, which only the image can resolve (the socket directory's permissions then stand alone).
+     */
+    public int runnerUid() {
+        var numeric = NUMERIC_USER.matcher(user);
+        return numeric.matches() ? Integer.parseInt(numeric.group(1)) : dev.faas.python.RunnerListener.ANY_USER;
     }
 
     /** These settings with another function image. */

@@ -3,6 +3,7 @@ package dev.faas.adapter.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faas.python.RunnerListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,16 @@ class DockerRuntimeSettingsTest {
         assertThat(settings.user()).isEqualTo("10001:10001");
         assertThat(settings.logLimitBytes()).isEqualTo(64 * 1024);
         assertThat(settings.withImage("other:1").image()).isEqualTo("other:1");
+    }
+
+    @Test
+    void runnerUid_isTheNumericUidOfTheUser_orAnyUserForANamedOne() {
+        DockerRuntimeSettings defaults = DockerRuntimeSettings.defaults("node-1", Path.of("/run/faas-sockets"));
+
+        assertThat(defaults.runnerUid()).isEqualTo(10001);
+        assertThat(withUser(defaults, "2000").runnerUid()).isEqualTo(2000);
+        assertThat(withUser(defaults, "nobody").runnerUid()).isEqualTo(RunnerListener.ANY_USER);
+        assertThat(withUser(defaults, "nobody:nogroup").runnerUid()).isEqualTo(RunnerListener.ANY_USER);
     }
 
     @Test
@@ -48,5 +59,10 @@ class DockerRuntimeSettingsTest {
                 .hasMessageContaining("node id");
         assertThatThrownBy(() -> DockerRuntimeSettings.defaults("node/1", Path.of("/tmp/s")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static DockerRuntimeSettings withUser(DockerRuntimeSettings base, String user) {
+        return new DockerRuntimeSettings(base.image(), base.nodeId(), base.socketRoot(), base.startTimeout(),
+                base.pidsLimit(), base.tmpfsBytes(), base.cpus(), base.nofile(), user, base.logLimitBytes());
     }
 }

@@ -8,20 +8,26 @@ import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
 import dev.faas.python.DeadlineTimer;
+import dev.faas.python.PrivateDirectory;
 import dev.faas.python.RunnerConnection;
 import dev.faas.python.RunnerConnectionLostException;
+import dev.faas.python.RunnerListener;
 import dev.faas.python.RunnerScript;
+import dev.faas.python.UnsafeDirectoryException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,15 +37,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each instance as a local python3 process serving the runner protocol on a Unix socket in a private
- * temporary directory. For development, tests and trusted code only: <strong>this is not a sandbox</strong>; the
- * function runs with the platform's user, file system and network. Deadlines are enforced by killing the process.
- * Thread-safe.
+ * Runs each instance as a local python3 process that connects to a Unix socket the platform listens on in a private
+ * temporary directory (the work directory above is kept {@code rwx------}; only the platform's own user may
+ * connect). For development, tests and trusted code only: <strong>this is not a sandbox</strong>; the function runs
+ * with the platform's user, file system and network.
+ *
+ * <p>Each runner leads a process group of its own ({@code faas_runner.py --new-session}); at a deadline, and when an
+ * instance stops, the whole group is killed ({@code kill -KILL -PGID}), so processes the function forked die with
+ * it, then any descendant still found (one that left the group with {@code setsid()} and is still a descendant).
+ * A function that deliberately detaches itself (setsid and a double fork) can still outlive its instance: this is
+ * not a sandbox. The runner's stdout and stderr go to {@code runner.log} in its directory, kept under
+ * {@value #RUNNER_LOG_LIMIT_BYTES} bytes. Thread-safe.
  */
 public final class ProcessFunctionRuntime implements FunctionRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessFunctionRuntime.class);
     private static final int LOG_TAIL_BYTES = 4096;
+    /** The most {@code runner.log} holds; beyond it, the file starts again with the latest output. */
+    public static final long RUNNER_LOG_LIMIT_BYTES = 1024 * 1024;
+    private static final String SOCKET_FILE = "platform.sock";
+    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final Duration KILL_WAIT = Duration.ofSeconds(2);
+    private static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(1);
 
     private final ProcessRuntimeSettings settings;
     private final String pythonExecutable;
@@ -47,11 +66,19 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
     private final Map<String, ProcessInstance> running = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final DeadlineTimer deadlines = new DeadlineTimer("faas-process-deadlines", 1);
+    private final int platformUid = PrivateDirectory.currentUid();
 
+    /**
+     * A runtime keeping its instances under {@code settings.workDirectory()}, which it creates private to this user
+     * ({@code rwx------}) or makes so.
+     *
+     * @throws UnsafeDirectoryException if the work directory is a symbolic link, not a directory, shared, or owned by
+     *     another user: the message says what to fix
+     */
     public ProcessFunctionRuntime(ProcessRuntimeSettings settings) {
         this.settings = settings;
+        PrivateDirectory.ensure(settings.workDirectory(), "the process runtime's work directory");
         try {
-            Files.createDirectories(settings.workDirectory());
             this.runnerScript = RunnerScript.writeTo(Files.createTempDirectory(settings.workDirectory(), "runner-"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the work directory " + settings.workDirectory(), e);
@@ -73,13 +100,20 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         } catch (IOException e) {
             throw new UnableToStartInstanceException("cannot create the instance directory: " + e.getMessage(), e);
         }
-        Path socket = directory.resolve("runner.sock");
+        RunnerListener listener;
+        try {
+            listener = RunnerListener.bind(directory.resolve(SOCKET_FILE), SOCKET_MODE, platformUid);
+        } catch (IOException e) {
+            deleteRecursively(directory);
+            throw new UnableToStartInstanceException("cannot listen for the runner in " + directory + ": "
+                    + e.getMessage(), e);
+        }
         Path log = directory.resolve("runner.log");
         ProcessBuilder builder = new ProcessBuilder(pythonExecutable, "-I", "-B", "-u", runnerScript.toString(),
-                "--socket", socket.toString(), "--log-limit", Integer.toString(settings.logLimitBytes()))
+                "--connect", listener.socketPath().toString(), "--new-session",
+                "--log-limit", Integer.toString(settings.logLimitBytes()))
                 .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectErrorStream(true);
         // Functions see none of the platform's environment (no secrets), only what Python needs.
         Map<String, String> environment = builder.environment();
         String path = environment.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -89,24 +123,40 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         environment.put("TMPDIR", directory.toString());
         environment.put("LANG", "C.UTF-8");
         Process process;
+        RunnerLog runnerLog;
         try {
             process = builder.start();
         } catch (IOException e) {
+            listener.close();
             deleteRecursively(directory);
             throw new UnableToStartInstanceException("cannot start " + pythonExecutable + ": " + e.getMessage(), e);
         }
         try {
-            RunnerConnection connection = RunnerConnection.connect(socket, settings.startTimeout(), process::isAlive);
+            runnerLog = RunnerLog.start(process.getInputStream(), log, RUNNER_LOG_LIMIT_BYTES,
+                    "faas-runner-log-" + id);
+        } catch (IOException e) {
+            listener.close();
+            killProcessGroup(process);
+            deleteRecursively(directory);
+            throw new UnableToStartInstanceException("cannot write " + log + ": " + e.getMessage(), e);
+        }
+        try {
+            // The runner's connection and its answer to the first ping, both within the start timeout.
+            RunnerConnection connection = listener.accept(settings.startTimeout(), process::isAlive);
             ProcessInstance instance = new ProcessInstance(id, process, connection, directory, log);
             running.put(id, instance);
             return instance;
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
+        } catch (UnableToStartInstanceException e) {
+            boolean exitedByItself = !process.isAlive();
+            killProcessGroup(process);
+            runnerLog.awaitEnd(LOG_DRAIN_WAIT);
             String tail = tail(log);
             deleteRecursively(directory);
-            String reason = process.isAlive() ? "the runner did not open its socket within " + settings.startTimeout()
-                    : "the runner exited with status " + exitStatus(process) + " before it was ready";
+            String reason = exitedByItself ? "the runner exited with status " + exitStatus(process)
+                    + " before it was ready" : e.getMessage();
             throw new UnableToStartInstanceException(reason, tail);
+        } finally {
+            listener.close();
         }
     }
 
@@ -132,7 +182,7 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         return deadlines.call(new DeadlineTimer.Guarded() {
             @Override
             public void kill() {
-                instance.process.destroyForcibly();
+                killProcessGroup(instance.process);
             }
 
             @Override
@@ -170,12 +220,8 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         }
         process.stopped = true;
         process.connection.close();
-        process.process.destroyForcibly();
-        try {
-            process.process.waitFor(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // Whatever the function left running (a background child) ends with its instance.
+        killProcessGroup(process.process);
         deleteRecursively(process.directory);
     }
 
@@ -191,6 +237,32 @@ public final class ProcessFunctionRuntime implements FunctionRuntime {
         }
         deadlines.close();
         deleteRecursively(runnerScript.getParent());
+    }
+
+    /**
+     * Kills the runner's process group (the runner leads it, so its id is the runner's pid), then any descendant
+     * that left the group, then the runner, and waits briefly for the runner's end. Never throws.
+     */
+    private static void killProcessGroup(Process runner) {
+        // Descendants first, while they are still linked to the runner: once it dies they are re-parented.
+        List<ProcessHandle> descendants = runner.descendants().toList();
+        try {
+            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + runner.pid())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // Status 1 just means the group is gone already.
+            kill.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            LOG.debug("could not run kill for the process group {}: {}", runner.pid(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        runner.destroyForcibly();
+        try {
+            runner.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The interpreter's real path, so each start skips wrappers such as pyenv shims. */

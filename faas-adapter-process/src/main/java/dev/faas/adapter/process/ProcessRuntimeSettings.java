@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Settings of the process runtime: the python3 command, the directory under which each instance gets its private
- * socket directory, how long a runner may take to start, and the per-call log limit.
+ * socket directory (the runtime keeps it {@code rwx------}: give it a directory of its own), how long a runner may
+ * take to connect and answer its first ping, and the per-call log limit.
  */
 public record ProcessRuntimeSettings(String pythonCommand, Path workDirectory, Duration startTimeout,
                                      int logLimitBytes) {

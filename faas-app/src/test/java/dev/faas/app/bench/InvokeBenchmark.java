@@ -11,10 +11,12 @@ import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerConnection;
+import dev.faas.python.RunnerListener;
 import dev.faas.python.RunnerScript;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,12 +174,12 @@ class InvokeBenchmark {
     /** The protocol alone against a local runner process. */
     private LatencyRecorder rawProcessRunner() throws Exception {
         Path directory = Files.createTempDirectory(dataDir, "raw");
-        Path socket = directory.resolve("raw.sock");
+        RunnerListener listener = RunnerListener.bind(directory.resolve("raw.sock"),
+                PosixFilePermissions.fromString("rw-------"), RunnerListener.ANY_USER);
         Process process = new ProcessBuilder("python3", "-I", "-B", "-u", RunnerScript.writeTo(directory).toString(),
-                "--socket", socket.toString()).redirectErrorStream(true)
+                "--connect", listener.socketPath().toString()).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("log").toFile()).start();
-        try (RunnerConnection connection = RunnerConnection.connect(socket, Duration.ofSeconds(10),
-                process::isAlive)) {
+        try (listener; RunnerConnection connection = listener.accept(Duration.ofSeconds(10), process::isAlive)) {
             connection.init(TRIVIAL_SOURCE, "user_function");
             return BenchClient.latency(() -> connection.run(PARAMS), SAMPLES);
         } finally {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class DockerSupport implements AutoCloseable {
 
-    static final String IMAGE = "faas-python:latest";
+    /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
+    static final String IMAGE = configuredImage();
 
     private final DockerClient docker;
 
@@ -61,6 +62,11 @@ final class DockerSupport implements AutoCloseable {
         } catch (NotFoundException e) {
             return false;
         }
+    }
+
+    private static String configuredImage() {
+        String configured = System.getProperty("FAAS_IMAGE", System.getenv("FAAS_IMAGE"));
+        return configured == null || configured.isBlank() ? "faas-python:latest" : configured.strip();
     }
 
     DockerClient client() {

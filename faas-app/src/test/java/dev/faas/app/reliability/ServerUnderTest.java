@@ -50,6 +50,8 @@ final class ServerUnderTest implements AutoCloseable {
         builder.environment().keySet().removeIf(name -> name.startsWith("FAAS_") || name.equals("DELETE_AFTER")
                 || name.equals("CLEANUP_INTERVAL"));
         builder.environment().put("FAAS_RUNTIME", "process");
+        // The image under test, unless the test chose one.
+        builder.environment().put("FAAS_IMAGE", DockerSupport.IMAGE);
         builder.environment().putAll(withPort);
         ServerUnderTest server = new ServerUnderTest(builder.start(), log, port);
         try {
