@@ -1,5 +1,6 @@
 package dev.faas.app;
 
+import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.domain.access.ConfiguredApiKey;
 import dev.faas.domain.access.ConfiguredApiKeys;
 import dev.faas.domain.access.InvalidApiKeyConfigException;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * {@code runtime} null means "docker when an engine answers"; {@code dbUrl} null means the embedded H2 database
  * under {@code dataDir}; {@code nodeId} null means the id kept in {@code dataDir}, generated on first start.
  * {@code apiKeys} are those of {@code FAAS_API_KEYS} and {@code FAAS_API_KEYS_FILE}; {@link #toString()} shows neither
- * them nor the database password.
+ * them nor the database password, nor credentials written into {@code dbUrl}.
  */
 public record FaasConfig(
         int port,
@@ -99,7 +100,7 @@ public record FaasConfig(
     public String toString() {
         // Never print the password.
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
-                + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + ", maxInstances="
+                + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : JdbiRepositoryConfig.redact(dbUrl)) + ", maxInstances="
                 + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated

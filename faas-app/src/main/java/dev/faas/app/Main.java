@@ -1,5 +1,6 @@
 package dev.faas.app;
 
+import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.cli.FaasCli;
 import java.util.concurrent.CountDownLatch;
@@ -69,7 +70,7 @@ public final class Main {
         }, "faas-shutdown"));
         LOG.info("faas listening on http://{}:{}/ (runtime {}, store {})", config.bind(), server.port(),
                 server.runtime().name(), config.dbUrl() == null ? "H2 in " + config.dataDir().toAbsolutePath()
-                        : config.dbUrl());
+                        : JdbiRepositoryConfig.redact(config.dbUrl()));
         // Grizzly's threads are daemons: the main thread keeps the JVM up until a signal ends it.
         try {
             stopped.await();
