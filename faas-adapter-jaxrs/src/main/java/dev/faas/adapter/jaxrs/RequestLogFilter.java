@@ -51,6 +51,12 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
                 (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
     }
 
+    /** The id {@link #filter(ContainerRequestContext)} gave {@code request}, or null outside a request. */
+    static String requestId(ContainerRequestContext request) {
+        Object id = request == null ? null : request.getProperty(ID_PROPERTY);
+        return id == null ? null : id.toString();
+    }
+
     /** Records which function version the request calls, for its log line. */
     static void function(ContainerRequestContext request, FunctionId id) {
         if (request != null) {
