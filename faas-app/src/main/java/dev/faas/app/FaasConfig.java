@@ -44,7 +44,9 @@ public record FaasConfig(
         int maxRequestBytes,
         List<ConfiguredApiKey> apiKeys,
         boolean allowUnauthenticated,
-        Duration drainTime) {
+        Duration drainTime,
+        Path tlsCertFile,
+        Path tlsKeyFile) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -88,7 +90,30 @@ public record FaasConfig(
                         256 * 1024 * 1024),
                 apiKeys(get.apply(ConfiguredApiKeys.LIST_VARIABLE), get.apply(ConfiguredApiKeys.FILE_VARIABLE)),
                 bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)),
-                duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"));
+                duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"),
+                tlsFile("FAAS_TLS_CERT_FILE", get.apply("FAAS_TLS_CERT_FILE"), get.apply("FAAS_TLS_KEY_FILE")),
+                tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")));
+    }
+
+    /** Whether the server serves HTTPS ({@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE} set). */
+    public boolean tls() {
+        return tlsCertFile != null;
+    }
+
+    /** One of the two TLS files: both are set or neither. Their content is read when the server starts. */
+    private static Path tlsFile(String variable, String value, String other) {
+        if ((value == null) != (other == null)) {
+            throw new ConfigException("FAAS_TLS_CERT_FILE and FAAS_TLS_KEY_FILE go together: set both (PEM"
+                    + " certificate chain and PEM private key) to serve HTTPS, or neither");
+        }
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(variable + "='" + value + "' is not a path");
+        }
     }
 
     /** The defaults, as if no variable were set. */
@@ -104,7 +129,7 @@ public record FaasConfig(
                 + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
-                + ", drainTime=" + drainTime + "]";
+                + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";
     }
 
     /**

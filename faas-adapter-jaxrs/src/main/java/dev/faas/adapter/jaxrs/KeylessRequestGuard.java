@@ -7,10 +7,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -40,7 +38,6 @@ import java.util.regex.Pattern;
 @Priority(Priorities.AUTHENTICATION - 100)
 final class KeylessRequestGuard implements ContainerRequestFilter {
 
-    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     private final AuthenticateUseCase authenticate;
@@ -78,31 +75,8 @@ final class KeylessRequestGuard implements ContainerRequestFilter {
     /** Whether a {@code Host} header names this machine's loopback: {@code localhost}, 127.0.0.0/8 or ::1. */
     static boolean isLoopbackHost(String hostHeader) {
         HostAndPort parsed = HostAndPort.parse(hostHeader);
-        if (parsed == null) {
-            return false;
-        }
-        String host = parsed.host();
-        if (host.equals("localhost")) {
-            return true;
-        }
-        if (host.startsWith("[")) {
-            try {
-                // A bracketed literal is parsed, never looked up.
-                return InetAddress.getByName(host).isLoopbackAddress();
-            } catch (UnknownHostException | SecurityException e) {
-                return false;
-            }
-        }
-        if (!IPV4_LITERAL.matcher(host).matches()) {
-            return false;
-        }
-        String[] octets = host.split("\\.");
-        for (String octet : octets) {
-            if (Integer.parseInt(octet) > 255) {
-                return false;
-            }
-        }
-        return octets[0].equals("127");
+        // An IPv6 address in a Host header is always in brackets; HostAndPort refuses it without.
+        return parsed != null && LoopbackAddresses.isLoopback(parsed.host());
     }
 
     /**
