@@ -36,7 +36,9 @@ final class BindPolicy {
                     + "=true to allow every request from the network");
         }
         return Optional.of("no API key is configured and " + ALLOW_VARIABLE + "=true: the API on " + bind
-                + " allows every request from the network, registering and deleting functions included");
+                + " allows every request from the network, registering and deleting functions included, as long as"
+                + " it is addressed to localhost or a loopback address (Host), as through a port published on a"
+                + " host's loopback");
     }
 
     /**

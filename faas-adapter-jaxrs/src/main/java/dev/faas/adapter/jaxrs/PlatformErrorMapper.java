@@ -61,12 +61,6 @@ final class PlatformErrorMapper implements ExceptionMapper<PlatformException> {
     }
 
     private String requestId() {
-        String id = null;
-        try {
-            id = requests == null ? null : RequestLogFilter.requestId(requests.get());
-        } catch (IllegalStateException outsideARequest) {
-            // no request scope: leave it unknown
-        }
-        return id == null ? "unknown" : id;
+        return RequestLogFilter.requestId(requests);
     }
 }

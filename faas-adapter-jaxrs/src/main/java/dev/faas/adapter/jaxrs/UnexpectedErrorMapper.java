@@ -23,13 +23,7 @@ final class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable exception) {
-        String requestId = null;
-        try {
-            requestId = requests == null ? null : RequestLogFilter.requestId(requests.get());
-        } catch (IllegalStateException outsideARequest) {
-            // no request scope: the error id alone identifies it
-        }
-        return internalError(exception, requestId == null ? "unknown" : requestId);
+        return internalError(exception, RequestLogFilter.requestId(requests));
     }
 
     static Response internalError(Throwable exception) {
