@@ -50,6 +50,13 @@ class TlsEndToEndTest {
             assertThatThrownBy(() -> post(client(SSLContext.getDefault()), base + "/invoke", "{}"))
                     .as("a client that does not trust the certificate").isInstanceOf(IOException.class);
             assertThat(server.log()).contains("faas listening on https://");
+            // Without keys, a page's own origin is the https:// one; the http:// origin of the same host is another.
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/functions"))
+                    .header("Origin", base).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/functions"))
+                    .header("Origin", "http://127.0.0.1:" + server.port()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
         }
     }
 
