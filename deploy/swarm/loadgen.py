@@ -8,6 +8,7 @@ Standard library only.
 import argparse
 import http.client
 import json
+import ssl
 import threading
 import time
 import urllib.parse
@@ -15,7 +16,8 @@ import urllib.parse
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", required=True, help="base URL, e.g. http://192.168.240.11:8000")
+    parser.add_argument("--url", required=True, help="base URL, e.g. https://192.168.240.11:8443")
+    parser.add_argument("--cacert", help="PEM certificate(s) to trust for an https:// URL (default: the system's)")
     parser.add_argument("--key", required=True, help="API key (Bearer)")
     parser.add_argument("--function", help="version id to invoke, e.g. hello-1")
     parser.add_argument("--floor", action="store_true",
@@ -27,6 +29,7 @@ def main():
     args = parser.parse_args()
 
     target = urllib.parse.urlsplit(args.url)
+    tls = ssl.create_default_context(cafile=args.cacert) if target.scheme == "https" else None
     if not args.floor and not args.function:
         parser.error("--function is required unless --floor")
     method, path = ("GET", "/healthz") if args.floor else ("POST", "/invoke")
@@ -44,7 +47,8 @@ def main():
             status, content_type, text = None, "", ""
             try:
                 if connection is None:
-                    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                    connection = (http.client.HTTPSConnection(target.hostname, target.port, timeout=30, context=tls)
+                                  if tls else http.client.HTTPConnection(target.hostname, target.port, timeout=30))
                 connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
                 status = response.status

@@ -8,7 +8,11 @@
 # its own data root under $FAAS_SWARM_WORK (default /tmp/faas-swarm), joined into one swarm over a bridge
 # on 192.168.240.0/24 (FAAS_SWARM_NET, the first three octets) that this test makes. The images are built
 # offline (build-offline-images.sh; --no-build reuses the host engine's) and loaded with docker save | load.
-# Then, through the stack's HAProxy and each node's published port:
+# HAProxy is the stack's only published entry and terminates TLS with a certificate this test makes (openssl,
+# for the bridge address of node a); the nodes publish no port, so the test reaches each node's plain HTTP
+# from inside the overlay network, in the network namespace of HAProxy's container (nsenter --net). Then:
+#   0. the nodes' port 8080 cannot be reached from outside the overlay; plain HTTP to HAProxy's TLS port
+#      gets no answer, HTTPS with the test's certificate does;
 #   1. register through a, invoke the same version through b and c;
 #   2. sustained load through the load balancer reaches all three nodes (per-node counts from /metrics);
 #   3. c's engine stops under load: calls keep succeeding through a and b; only calls in flight on c may
@@ -17,7 +21,7 @@
 #      within 2 s;
 #   5. a delete through b is a 404 through a and c within 2 s, and their instances are gone.
 # Everything it started is torn down at the end, even on failure. Needs root, iproute2, iptables, nsenter,
-# unshare, dockerd, curl and python3. Traffic goes only to loopback and the namespaces' addresses.
+# unshare, dockerd, curl, openssl and python3. Traffic goes only to loopback and the namespaces' addresses.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,11 +46,36 @@ check() { # check DESCRIPTION COMMAND...: runs the command, records a failure wi
 ns() { echo "faas-sw-$1"; }
 addr() { case "$1" in a) echo "$net.11" ;; b) echo "$net.12" ;; c) echo "$net.13" ;; esac; }
 engine() { local n="$1"; shift; docker -H "unix://$work/$n/run/docker.sock" "$@"; }
-node_url() { echo "http://$(addr "$1"):8080"; }
-lb_url="http://$net.11:8000"
+lb_url="https://$net.11:8443"
+cacert="$work/tls/server.crt"
+task_of() { # task_of NODE SERVICE: the id of the service's running container on the node, if any
+  engine "$1" ps -q --filter "label=com.docker.swarm.service.name=${stack}_$2" 2>/dev/null | head -n 1
+}
+node_url() { # the node's platform on the overlay network (its address changes when its task is replaced)
+  local task ip=""
+  task="$(task_of "$1" platform)"
+  [ -z "$task" ] || ip="$(engine "$1" inspect -f "{{with index .NetworkSettings.Networks \"${stack}_faas\"}}{{.IPAddress}}{{end}}" "$task" 2>/dev/null || true)"
+  # No task yet (or its engine is down): a local port nothing listens on, so the call fails at once.
+  if [ -n "$ip" ]; then echo "http://$ip:8080"; else echo "http://127.0.0.1:9"; fi
+}
+overlay() { # overlay COMMAND...: runs COMMAND in the network namespace of HAProxy's container, on the overlay
+  local task pid
+  task="$(task_of a lb)"
+  [ -n "$task" ] || return 1
+  pid="$(engine a inspect -f '{{.State.Pid}}' "$task" 2>/dev/null || true)"
+  [ -n "$pid" ] && [ "$pid" != 0 ] || return 1
+  nsenter --net="/proc/$pid/ns/net" "$@"
+}
+hcurl() { # curl to a node's http:// URL from inside the overlay, or to the load balancer with the test's certificate
+  local arg
+  for arg in "$@"; do
+    case "$arg" in http://*) overlay curl "$@"; return ;; esac
+  done
+  curl --cacert "$cacert" "$@"
+}
 
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, a bridge, Docker engines)"
-for tool in ip iptables nsenter unshare dockerd docker curl python3; do
+for tool in ip iptables nsenter unshare dockerd docker curl openssl python3; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is missing"
 done
 
@@ -184,19 +213,24 @@ a_id="$(engine a info --format '{{.Swarm.NodeID}}')"
 engine a node update --label-add faas.db=true --label-add faas.lb=true "$a_id" >/dev/null
 engine a node ls >&2
 
-log "secrets and stack deploy"
+log "secrets (a self-signed certificate for $net.11 among them) and stack deploy"
+mkdir -p "$work/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=faas-swarm-test" \
+  -addext "subjectAltName=IP:$net.11,DNS:localhost" -keyout "$work/tls/server.key" -out "$cacert" 2>/dev/null
+cat "$cacert" "$work/tls/server.key" | engine a secret create faas_tls - >/dev/null
 api_key="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | engine a secret create faas_db_password - >/dev/null
 printf '%s:admin\n' "$api_key" | engine a secret create faas_api_keys - >/dev/null
 (cd "$here" && FAAS_POSTGRES_IMAGE=faas-postgres:offline FAAS_LB_IMAGE=faas-haproxy:offline FAAS_PREWARM=1 \
-  engine a stack deploy --resolve-image never -c stack.yml "$stack" >&2)
+  FAAS_LB_PORT=8443 engine a stack deploy --resolve-image never -c stack.yml "$stack" >&2)
 
 auth=(-H "Authorization: Bearer $api_key")
-status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
-wait_ready() { # wait_ready URL SECONDS
-  local deadline=$((SECONDS + $2))
+status_of() { hcurl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
+wait_ready() { # wait_ready NODE|URL SECONDS (a node's address is looked up again on each try)
+  local deadline=$((SECONDS + $2)) url
   while [ $SECONDS -lt $deadline ]; do
-    [ "$(status_of "$1/readyz")" = 200 ] && return 0
+    case "$1" in http*) url="$1" ;; *) url="$(node_url "$1")" ;; esac
+    [ "$(status_of "$url/readyz")" = 200 ] && return 0
     sleep 0.5
   done
   return 1
@@ -208,10 +242,22 @@ dump_diagnostics() {
 }
 started=$SECONDS
 for n in "${nodes[@]}"; do
-  wait_ready "$(node_url "$n")" 240 || { dump_diagnostics; die "node $n's platform is not ready after 240 s"; }
+  wait_ready "$n" 240 || { dump_diagnostics; die "node $n's platform is not ready after 240 s"; }
 done
 wait_ready "$lb_url" 60 || { dump_diagnostics; die "the load balancer does not answer /readyz"; }
-log "stack ready in $((SECONDS - started)) s: $(for n in "${nodes[@]}"; do curl -s "$(node_url "$n")/readyz" | tr -d '\n'; echo -n ' '; done)"
+log "stack ready in $((SECONDS - started)) s: $(for n in "${nodes[@]}"; do hcurl -s "$(node_url "$n")/readyz" | tr -d '\n'; echo -n ' '; done)"
+
+# ---------------------------------------------------------------------------------------------- 0. entry
+for n in "${nodes[@]}"; do
+  check "node $n's port 8080 is not reachable from outside the overlay" \
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$(addr "$n"):8080/healthz" || true)" = 000 ]
+done
+check "plain HTTP to the load balancer's TLS port gets no HTTP answer" \
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$net.11:8443/healthz" || true)" = 000 ]
+check "HTTPS to the load balancer with the test's certificate answers /healthz" \
+  [ "$(status_of "$lb_url/healthz")" = 200 ]
+check "HTTPS without trusting the test's certificate is refused" \
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$lb_url/healthz" || true)" = 000 ]
 
 # ---------------------------------------------------------------------------------------------- 1. register/invoke
 json_field() { # json_field FILE KEY...: the value at that path of the JSON in FILE (- for stdin), else "never"
@@ -226,7 +272,7 @@ for key in sys.argv[2:]:
 print(node)' "$@"
 }
 post() { # post URL PATH JSON -> prints "status body"
-  curl -s --max-time 30 -w '\n%{http_code}' "${auth[@]}" -H 'Content-Type: application/json' -X POST "$1$2" -d "$3"
+  hcurl -s --max-time 30 -w '\n%{http_code}' "${auth[@]}" -H 'Content-Type: application/json' -X POST "$1$2" -d "$3"
 }
 code='def user_function(name):\n    return f\"Hello, {name}!\"'
 out="$(post "$(node_url a)" /register "{\"name\": \"hello\", \"code\": \"$code\"}")"
@@ -238,12 +284,14 @@ for n in b c; do
   out="$(post "$(node_url "$n")" /invoke "{\"name\": \"$version\", \"params\": {\"name\": \"swarm\"}}")"
   check "invoke $version through $n: $(echo "$out" | tr '\n' ' ')" [ "$out" = "$expected"$'\n'200 ]
 done
+out="$(post "$lb_url" /invoke "{\"name\": \"$version\", \"params\": {\"name\": \"swarm\"}}")"
+check "invoke $version through the load balancer over HTTPS: $(echo "$out" | tr '\n' ' ')" [ "$out" = "$expected"$'\n'200 ]
 out="$(post "$(node_url a)" /register '{"name": "other", "code": "def user_function():\n    return 42"}')"
 other="$(printf '%s' "$out" | sed -n 1p | json_field - result)"
 
 # ---------------------------------------------------------------------------------------------- 2. spread
 node_count() { # node_count NODE VERSION: ok calls of VERSION on the node, from its /metrics
-  curl -s --max-time 5 "${auth[@]}" "$(node_url "$1")/metrics" | python3 -c '
+  hcurl -s --max-time 5 "${auth[@]}" "$(node_url "$1")/metrics" | python3 -c '
 import sys
 version, total = sys.argv[1], 0.0
 for line in sys.stdin:
@@ -251,16 +299,16 @@ for line in sys.stdin:
         total += float(line.rsplit(" ", 1)[1])
 print(int(total))' "$version"
 }
-node_info() { curl -s --max-time 5 "${auth[@]}" "$(node_url "$1")/metrics" | grep '^faas_node_info' | tr -d '\n'; }
+node_info() { hcurl -s --max-time 5 "${auth[@]}" "$(node_url "$1")/metrics" | grep '^faas_node_info' | tr -d '\n'; }
 for n in "${nodes[@]}"; do log "node $n: $(node_info "$n")"; done
 log "warm-up through the load balancer (5 s, not counted), then the floor: GET /healthz, 5 s, 8 callers"
-python3 "$here/loadgen.py" --url "$lb_url" --key "$api_key" --function "$version" --seconds 5 --concurrency 8 \
+python3 "$here/loadgen.py" --url "$lb_url" --cacert "$cacert" --key "$api_key" --function "$version" --seconds 5 --concurrency 8 \
   --out "$work/warmup.json"
-python3 "$here/loadgen.py" --url "$lb_url" --key "$api_key" --floor --seconds 5 --concurrency 8 --out "$work/floor.json"
+python3 "$here/loadgen.py" --url "$lb_url" --cacert "$cacert" --key "$api_key" --floor --seconds 5 --concurrency 8 --out "$work/floor.json"
 declare -A before after
 for n in "${nodes[@]}"; do before[$n]="$(node_count "$n" "$version")"; done
 log "load through the load balancer: 15 s, 8 callers"
-python3 "$here/loadgen.py" --url "$lb_url" --key "$api_key" --function "$version" --seconds 15 --concurrency 8 \
+python3 "$here/loadgen.py" --url "$lb_url" --cacert "$cacert" --key "$api_key" --function "$version" --seconds 15 --concurrency 8 \
   --expect "$expected" --out "$work/spread.json"
 for n in "${nodes[@]}"; do after[$n]="$(node_count "$n" "$version")"; done
 spread=""
@@ -283,7 +331,7 @@ import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if s["ok"] == s["
 
 # ---------------------------------------------------------------------------------------------- 3. node loss
 log "node loss: load through the load balancer for 25 s; c's engine stops at 5 s"
-python3 "$here/loadgen.py" --url "$lb_url" --key "$api_key" --function "$version" --seconds 25 --concurrency 8 \
+python3 "$here/loadgen.py" --url "$lb_url" --cacert "$cacert" --key "$api_key" --function "$version" --seconds 25 --concurrency 8 \
   --expect "$expected" --out "$work/loss.json" &
 load_pid=$!
 sleep 5
@@ -314,7 +362,7 @@ for n in a b; do
   out="$(post "$(node_url "$n")" /invoke "{\"name\": \"$version\", \"params\": {\"name\": \"swarm\"}}")"
   check "with c down, $n still serves $version" [ "$out" = "$expected"$'\n'200 ]
 done
-listing="$(curl -s --max-time 5 "${auth[@]}" "$(node_url a)/functions")"
+listing="$(hcurl -s --max-time 5 "${auth[@]}" "$(node_url a)/functions")"
 check "nothing registered was lost ($listing)" python3 -c '
 import json, sys
 names = {f["name"] for f in json.loads(sys.argv[1])["functions"]}
@@ -322,7 +370,7 @@ sys.exit(0 if {"hello", "other"} <= names else 1)' "$listing"
 log "starting c's engine again"
 restart_started=$SECONDS
 start_engine c
-if wait_ready "$(node_url c)" 180; then
+if wait_ready c 180; then
   log "c serves again $((SECONDS - restart_started)) s after its engine started"
   out="$(post "$(node_url c)" /invoke "{\"name\": \"$other\", \"params\": {}}")"
   check "c serves again ($other through c)" [ "$out" = '{"result":42}'$'\n'200 ]
@@ -333,7 +381,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------- 4. API keys
 # A key created through b works through c at once; revoked through a, it is refused through b and c.
-python3 "$here/propagation.py" keys "$(node_url b)" "$(node_url c)" "$(node_url a)" "$api_key" >"$work/keys.json"
+overlay python3 "$here/propagation.py" keys "$(node_url b)" "$(node_url c)" "$(node_url a)" "$api_key" >"$work/keys.json"
 log "keys: $(cat "$work/keys.json")"
 check "a key created through b ($(json_field "$work/keys.json" create_status)) works through c at once ($(json_field "$work/keys.json" first_use_status))" \
   [ "$(json_field "$work/keys.json" create_status)" = 201 -a "$(json_field "$work/keys.json" first_use_status)" = 200 ]
@@ -348,8 +396,8 @@ done
 # ---------------------------------------------------------------------------------------------- 5. delete
 for n in a c; do post "$(node_url "$n")" /invoke "{\"name\": \"$version\", \"params\": {\"name\": \"swarm\"}}" >/dev/null; done
 # Only the other function stays; its instances are stopped too by deleting it, so none may remain anywhere.
-curl -s -o /dev/null --max-time 10 "${auth[@]}" -X DELETE "$(node_url b)/functions/other"
-python3 "$here/propagation.py" delete "$(node_url b)" "$(node_url a)" "$(node_url c)" "$api_key" "$version" \
+hcurl -s -o /dev/null --max-time 10 "${auth[@]}" -X DELETE "$(node_url b)/functions/other"
+overlay python3 "$here/propagation.py" delete "$(node_url b)" "$(node_url a)" "$(node_url c)" "$api_key" "$version" \
   >"$work/delete.json"
 log "delete: $(cat "$work/delete.json")"
 del_status="$(json_field "$work/delete.json" delete_status)"

@@ -1,10 +1,7 @@
 package dev.faas.app;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Locale;
+import dev.faas.adapter.jaxrs.LoopbackAddresses;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where a server without API keys may listen: on the loopback interface only, unless the operator opts in with
@@ -14,8 +11,6 @@ import java.util.regex.Pattern;
 final class BindPolicy {
 
     static final String ALLOW_VARIABLE = "FAAS_ALLOW_UNAUTHENTICATED";
-
-    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private BindPolicy() {
     }
@@ -41,7 +36,9 @@ final class BindPolicy {
                     + "=true to allow every request from the network");
         }
         return Optional.of("no API key is configured and " + ALLOW_VARIABLE + "=true: the API on " + bind
-                + " allows every request from the network, registering and deleting functions included");
+                + " allows every request from the network, registering and deleting functions included, as long as"
+                + " it is addressed to localhost or a loopback address (Host), as through a port published on a"
+                + " host's loopback");
     }
 
     /**
@@ -49,33 +46,6 @@ final class BindPolicy {
      * never looked up; anything not provably loopback counts as reaching the network.
      */
     static boolean isLoopback(String bind) {
-        if (bind == null) {
-            return false;
-        }
-        String address = bind.strip().toLowerCase(Locale.ROOT);
-        if (address.startsWith("[") && address.endsWith("]")) {
-            address = address.substring(1, address.length() - 1);
-        }
-        if (address.equals("localhost")) {
-            return true;
-        }
-        if (IPV4_LITERAL.matcher(address).matches()) {
-            String[] octets = address.split("\\.");
-            for (String octet : octets) {
-                if (Integer.parseInt(octet) > 255) {
-                    return false;
-                }
-            }
-            return Integer.parseInt(octets[0]) == 127;
-        }
-        if (!address.contains(":")) {
-            return false;
-        }
-        try {
-            // Text with a colon is parsed as an IPv6 literal, never resolved.
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException | SecurityException e) {
-            return false;
-        }
+        return LoopbackAddresses.isLoopback(bind);
     }
 }

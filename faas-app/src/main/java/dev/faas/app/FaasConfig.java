@@ -1,5 +1,6 @@
 package dev.faas.app;
 
+import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.domain.access.ConfiguredApiKey;
 import dev.faas.domain.access.ConfiguredApiKeys;
 import dev.faas.domain.access.InvalidApiKeyConfigException;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  * {@code runtime} null means "docker when an engine answers"; {@code dbUrl} null means the embedded H2 database
  * under {@code dataDir}; {@code nodeId} null means the id kept in {@code dataDir}, generated on first start.
  * {@code apiKeys} are those of {@code FAAS_API_KEYS} and {@code FAAS_API_KEYS_FILE}; {@link #toString()} shows neither
- * them nor the database password.
+ * them nor the database password, nor credentials written into {@code dbUrl}.
  */
 public record FaasConfig(
         int port,
@@ -43,7 +44,9 @@ public record FaasConfig(
         int maxRequestBytes,
         List<ConfiguredApiKey> apiKeys,
         boolean allowUnauthenticated,
-        Duration drainTime) {
+        Duration drainTime,
+        Path tlsCertFile,
+        Path tlsKeyFile) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -87,7 +90,30 @@ public record FaasConfig(
                         256 * 1024 * 1024),
                 apiKeys(get.apply(ConfiguredApiKeys.LIST_VARIABLE), get.apply(ConfiguredApiKeys.FILE_VARIABLE)),
                 bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)),
-                duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"));
+                duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"),
+                tlsFile("FAAS_TLS_CERT_FILE", get.apply("FAAS_TLS_CERT_FILE"), get.apply("FAAS_TLS_KEY_FILE")),
+                tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")));
+    }
+
+    /** Whether the server serves HTTPS ({@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE} set). */
+    public boolean tls() {
+        return tlsCertFile != null;
+    }
+
+    /** One of the two TLS files: both are set or neither. Their content is read when the server starts. */
+    private static Path tlsFile(String variable, String value, String other) {
+        if ((value == null) != (other == null)) {
+            throw new ConfigException("FAAS_TLS_CERT_FILE and FAAS_TLS_KEY_FILE go together: set both (PEM"
+                    + " certificate chain and PEM private key) to serve HTTPS, or neither");
+        }
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(variable + "='" + value + "' is not a path");
+        }
     }
 
     /** The defaults, as if no variable were set. */
@@ -99,11 +125,11 @@ public record FaasConfig(
     public String toString() {
         // Never print the password.
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
-                + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : dbUrl) + ", maxInstances="
+                + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : JdbiRepositoryConfig.redact(dbUrl)) + ", maxInstances="
                 + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
-                + ", drainTime=" + drainTime + "]";
+                + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";
     }
 
     /**

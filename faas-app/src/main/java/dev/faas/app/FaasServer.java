@@ -1,5 +1,6 @@
 package dev.faas.app;
 
+import dev.faas.adapter.jaxrs.TlsCredentials;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.adapter.memory.InMemoryApiKeyRepository;
@@ -14,6 +15,7 @@ import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +75,10 @@ public final class FaasServer implements AutoCloseable {
 
     private static FaasServer start(FaasConfig config, FaasPlatform.Builder builder, ApiKeyRepository keyStore) {
         ApiKeyService apiKeys;
+        SSLContext tls;
         try {
-            // Keys and bind first: a refusal to start must come before anything is started.
+            // TLS files, keys and bind first: a refusal to start must come before anything is started.
+            tls = tls(config);
             apiKeys = new ApiKeyService(keyStore, Clock.systemUTC());
             int added = apiKeys.bootstrap(config.apiKeys());
             boolean authenticating = apiKeys.anyKeyConfigured();
@@ -91,11 +95,27 @@ public final class FaasServer implements AutoCloseable {
             // Keys created or revoked through other nodes count here as soon as the change log says so.
             platform.changeFollower().ifPresent(follower ->
                     follower.listen(ChangeListener.invalidatingApiKeys(apiKeys)));
-            return new FaasServer(platform, FaasHttpEndpoint.start(platform, config.bind(), config.port(),
-                    config.maxRequestBytes(), config.httpThreads(), apiKeys, config.drainTime()));
+            // BindPolicy has checked the bind, and said why in the log: the endpoint need not refuse it again.
+            return new FaasServer(platform, FaasHttpEndpoint.builder(platform).bind(config.bind()).port(config.port())
+                    .maxRequestBytes(config.maxRequestBytes()).workerThreads(config.httpThreads()).apiKeys(apiKeys)
+                    .drainTime(config.drainTime()).allowUnauthenticated(true).tls(tls).start());
         } catch (RuntimeException e) {
             platform.close();
             throw e;
+        }
+    }
+
+    /** The TLS context of {@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE}, or null for plain HTTP. */
+    private static SSLContext tls(FaasConfig config) {
+        if (!config.tls()) {
+            return null;
+        }
+        try {
+            SSLContext context = TlsCredentials.sslContext(config.tlsCertFile(), config.tlsKeyFile());
+            LOG.info("serving HTTPS with the certificate in {}", config.tlsCertFile());
+            return context;
+        } catch (TlsCredentials.InvalidTlsFilesException e) {
+            throw new ConfigException("FAAS_TLS_CERT_FILE / FAAS_TLS_KEY_FILE: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.faas.app;
 
+import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.cli.FaasCli;
 import java.util.concurrent.CountDownLatch;
@@ -67,9 +68,10 @@ public final class Main {
             server.close();
             stopped.countDown();
         }, "faas-shutdown"));
-        LOG.info("faas listening on http://{}:{}/ (runtime {}, store {})", config.bind(), server.port(),
+        LOG.info("faas listening on {}://{}:{}/ (runtime {}, store {})", config.tls() ? "https" : "http",
+                config.bind(), server.port(),
                 server.runtime().name(), config.dbUrl() == null ? "H2 in " + config.dataDir().toAbsolutePath()
-                        : config.dbUrl());
+                        : JdbiRepositoryConfig.redact(config.dbUrl()));
         // Grizzly's threads are daemons: the main thread keeps the JVM up until a signal ends it.
         try {
             stopped.await();

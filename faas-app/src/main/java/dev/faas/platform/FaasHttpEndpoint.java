@@ -5,33 +5,41 @@ import dev.faas.adapter.jaxrs.ApiSettings;
 import dev.faas.adapter.jaxrs.ApiUseCases;
 import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
+import dev.faas.adapter.jaxrs.LoopbackAddresses;
+import dev.faas.adapter.jaxrs.TlsCredentials;
 import dev.faas.adapter.memory.InMemoryApiKeyRepository;
 import dev.faas.domain.access.ApiKeyService;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP API of a {@link FaasPlatform}: the same resources the server runs, on a port of its own. Closing it stops
- * listening; the platform stays up. Thread-safe.
+ * listening; the platform stays up. Like the server, an endpoint without API keys listens on a loopback address only
+ * unless told otherwise ({@link Builder#allowUnauthenticated}). Thread-safe.
  */
 public final class FaasHttpEndpoint implements AutoCloseable {
 
     private final FaasHttpServer server;
     private final URI baseUrl;
 
-    private FaasHttpEndpoint(FaasHttpServer server, String bind) {
+    private FaasHttpEndpoint(FaasHttpServer server, String bind, boolean https) {
         this.server = server;
-        this.baseUrl = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port());
+        this.baseUrl = URI.create((https ? "https" : "http") + "://" + (bind.contains(":") ? "[" + bind + "]" : bind)
+                + ":" + server.port());
     }
 
     /**
      * Serves {@code platform} on {@code bind:port} (port 0: a free one) with default limits and no API keys yet
      * (keys created through {@code /admin/keys} live in memory).
+     *
+     * @throws IllegalArgumentException if {@code bind} is not a loopback address (see {@link Builder#start()})
      */
     public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port) {
-        return start(platform, bind, port, ApiSettings.defaults().maxRequestBytes(), 64,
-                new ApiKeyService(new InMemoryApiKeyRepository(), Clock.systemUTC()));
+        return builder(platform).bind(bind).port(port).start();
     }
 
     /**
@@ -49,12 +57,13 @@ public final class FaasHttpEndpoint implements AutoCloseable {
      */
     public static FaasHttpEndpoint start(FaasPlatform platform, String bind, int port, int maxRequestBytes,
                                          int workerThreads, ApiKeyService apiKeys, Duration drainTime) {
-        ApiSettings settings = new ApiSettings(maxRequestBytes);
-        FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
-                FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
-                        platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
-                        settings), apiKeys, apiKeys, settings));
-        return new FaasHttpEndpoint(server, bind);
+        return builder(platform).bind(bind).port(port).maxRequestBytes(maxRequestBytes).workerThreads(workerThreads)
+                .apiKeys(apiKeys).drainTime(drainTime).start();
+    }
+
+    /** An endpoint for {@code platform}: on 127.0.0.1, a free port, plain HTTP, no API key, default limits. */
+    public static Builder builder(FaasPlatform platform) {
+        return new Builder(platform);
     }
 
     /** Such as {@code http://127.0.0.1:43117}, without a trailing slash. */
@@ -69,5 +78,104 @@ public final class FaasHttpEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    /** How to serve a platform over HTTP. Not thread-safe; {@link #start()} may be called more than once. */
+    public static final class Builder {
+
+        private final FaasPlatform platform;
+        private String bind = "127.0.0.1";
+        private int port;
+        private int maxRequestBytes = ApiSettings.defaults().maxRequestBytes();
+        private int workerThreads = 64;
+        private ApiKeyService apiKeys;
+        private Duration drainTime = Duration.ZERO;
+        private boolean allowUnauthenticated;
+        private SSLContext tls;
+
+        private Builder(FaasPlatform platform) {
+            this.platform = Objects.requireNonNull(platform, "platform");
+        }
+
+        /** The address to listen on (default 127.0.0.1). */
+        public Builder bind(String bind) {
+            this.bind = Objects.requireNonNull(bind, "bind");
+            return this;
+        }
+
+        /** The port (default 0: a free one). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder maxRequestBytes(int maxRequestBytes) {
+            this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
+
+        public Builder workerThreads(int workerThreads) {
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        /**
+         * The API keys (default: a store of its own in memory, empty). Once it holds a key, every endpoint but
+         * {@code /healthz} and {@code /readyz} requires one.
+         */
+        public Builder apiKeys(ApiKeyService apiKeys) {
+            this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+            return this;
+        }
+
+        /** On close, how long to keep answering 503 {@code shutting-down} before the port closes (default 0). */
+        public Builder drainTime(Duration drainTime) {
+            this.drainTime = Objects.requireNonNull(drainTime, "drainTime");
+            return this;
+        }
+
+        /**
+         * Whether a non-loopback {@link #bind} is allowed while no API key is configured (default false): every
+         * caller that reaches the port may then register, run and delete functions.
+         */
+        public Builder allowUnauthenticated(boolean allowUnauthenticated) {
+            this.allowUnauthenticated = allowUnauthenticated;
+            return this;
+        }
+
+        /** Serve HTTPS only, with the PEM certificate chain and private key of these files (see {@link TlsCredentials}). */
+        public Builder tls(Path certificateFile, Path keyFile) {
+            return tls(TlsCredentials.sslContext(certificateFile, keyFile));
+        }
+
+        /** Serve HTTPS only, with this context; null: plain HTTP. */
+        public Builder tls(SSLContext tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Starts listening.
+         *
+         * @throws IllegalArgumentException if no API key is configured, {@link #bind} is not a loopback address
+         *                                  ({@code localhost}, 127.0.0.0/8, {@code ::1}) and
+         *                                  {@link #allowUnauthenticated} was not set
+         */
+        public FaasHttpEndpoint start() {
+            ApiKeyService keys = apiKeys != null ? apiKeys
+                    : new ApiKeyService(new InMemoryApiKeyRepository(), Clock.systemUTC());
+            if (!allowUnauthenticated && !LoopbackAddresses.isLoopback(bind) && !keys.anyKeyConfigured()) {
+                throw new IllegalArgumentException("binding " + bind + " would expose the API beyond this machine,"
+                        + " but no API key is configured: bind a loopback address, add a key to the ApiKeyService"
+                        + " given to apiKeys(...), or call allowUnauthenticated(true) to allow every request from the"
+                        + " network");
+            }
+            ApiSettings settings = new ApiSettings(maxRequestBytes);
+            FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
+                    FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
+                            platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
+                            settings), keys, keys, settings), tls);
+            return new FaasHttpEndpoint(server, bind, tls != null);
+        }
     }
 }

@@ -5,7 +5,8 @@ import dev.faas.ports.in.ManageApiKeysUseCase;
 import org.glassfish.jersey.server.ResourceConfig;
 
 /**
- * API key authentication for the Jersey application: the bearer filter, the role check every resource method goes
+ * API key authentication for the Jersey application: the guard that keeps web pages from driving a server without
+ * keys ({@link KeylessRequestGuard}), the bearer filter, the role check every resource method goes
  * through ({@link RequiresRole}; unannotated methods need {@link Role#ADMIN}), the problem documents for 401 and 403,
  * and {@code /admin/keys}.
  */
@@ -17,6 +18,7 @@ public final class AccessControl {
     /** Adds access control to {@code application} (from {@link FaasResourceConfig}) and returns it. */
     public static ResourceConfig install(ResourceConfig application, AuthenticateUseCase authenticate,
                                          ManageApiKeysUseCase keys, ApiSettings settings) {
+        application.register(new KeylessRequestGuard(authenticate));
         application.register(new BearerAuthFilter(authenticate));
         application.register(new RoleCheckFilter());
         application.register(new AccessErrorMapper());

@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -47,11 +49,23 @@ public final class FaasHttpServer implements AutoCloseable {
      */
     public static FaasHttpServer start(String bind, int port, int workerThreads, Duration drainTime,
                                        ResourceConfig application) {
+        return start(bind, port, workerThreads, drainTime, application, null);
+    }
+
+    /**
+     * As {@link #start(String, int, int, Duration, ResourceConfig)}, serving HTTPS (and only HTTPS) with
+     * {@code tls} ({@link TlsCredentials#sslContext}) when it is not null.
+     */
+    public static FaasHttpServer start(String bind, int port, int workerThreads, Duration drainTime,
+                                       ResourceConfig application, SSLContext tls) {
         if (drainTime.isNegative()) {
             throw new IllegalArgumentException("drainTime must not be negative: " + drainTime);
         }
-        URI uri = URI.create("http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port + "/");
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
+        URI uri = URI.create((tls == null ? "http" : "https") + "://" + (bind.contains(":") ? "[" + bind + "]" : bind)
+                + ":" + port + "/");
+        HttpServer server = tls == null ? GrizzlyHttpServerFactory.createHttpServer(uri, application, false)
+                : GrizzlyHttpServerFactory.createHttpServer(uri, application, true,
+                        new SSLEngineConfigurator(tls, false, false, false), false);
         // The factory registered Jersey's handler; the draining one takes its place and mapping.
         ServerConfiguration configuration = server.getServerConfiguration();
         Map.Entry<HttpHandler, HttpHandlerRegistration[]> jersey =

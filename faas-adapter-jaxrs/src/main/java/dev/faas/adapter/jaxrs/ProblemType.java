@@ -35,6 +35,8 @@ public enum ProblemType {
     FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
     UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
     FORBIDDEN("forbidden", "Not allowed", 403),
+    CROSS_SITE_REQUEST("cross-site-request", "Cross-site request refused", 403),
+    FOREIGN_HOST("foreign-host", "Host not served without an API key", 421),
     NOT_FOUND("not-found", "No such resource", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.ports.model.FunctionId;
 import jakarta.annotation.Priority;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -49,6 +50,21 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
                 (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+    }
+
+    /**
+     * The id {@link #filter(ContainerRequestContext)} gave the request being answered, for an exception mapper's log
+     * line; {@code unknown} outside a request (a mapper built without Jersey has no provider).
+     */
+    static String requestId(Provider<ContainerRequestContext> requests) {
+        Object id = null;
+        try {
+            ContainerRequestContext request = requests == null ? null : requests.get();
+            id = request == null ? null : request.getProperty(ID_PROPERTY);
+        } catch (IllegalStateException outsideARequest) {
+            // no request scope
+        }
+        return id == null ? "unknown" : id.toString();
     }
 
     /** Records which function version the request calls, for its log line. */

@@ -158,7 +158,7 @@ public final class JdbiChangeFeed implements ChangeFeed, AutoCloseable {
         if (!lostLogged) {
             // Changes are still read after every wait, so this costs speed, not correctness.
             LOG.warn("Not listening for changes at {} ({}); polling until the database is back",
-                    config.jdbcUrlWithoutPassword(), JdbiFunctionRepository.rootCause(error, config.password()));
+                    config.jdbcUrlWithoutPassword(), JdbiFunctionRepository.rootCause(error, config));
             lostLogged = true;
         }
         nextConnectNanos = System.nanoTime() + reconnectPause.toNanos();

@@ -68,7 +68,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final String safeUrl;
-    private final String password;
+    private final JdbiRepositoryConfig config;
     private final ChangeLog changeLog;
     private final JdbiChangeFeed changes;
 
@@ -76,7 +76,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.safeUrl = config.jdbcUrlWithoutPassword();
-        this.password = config.password();
+        this.config = config;
         this.changeLog = new ChangeLog(nodeId, config.isPostgres());
         this.changes = new JdbiChangeFeed(jdbi, this::unavailable, config);
     }
@@ -109,7 +109,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         } catch (RuntimeException e) {
             throw new RepositoryUnavailableException(
                     "cannot open the function store at " + config.jdbcUrlWithoutPassword() + ": "
-                            + rootCause(e, config.password()), e);
+                            + rootCause(e, config), e);
         }
         try {
             JdbiFunctionRepository repository = new JdbiFunctionRepository(dataSource, config, nodeId);
@@ -120,7 +120,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
             dataSource.close();
             throw new RepositoryUnavailableException(
                     "cannot open the function store at " + config.jdbcUrlWithoutPassword() + ": "
-                            + rootCause(e, config.password()), e);
+                            + rootCause(e, config), e);
         }
     }
 
@@ -395,11 +395,11 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
             }
         }
         return new RepositoryUnavailableException(
-                "the function store at " + safeUrl + " is unavailable: " + rootCause(error, password), error);
+                "the function store at " + safeUrl + " is unavailable: " + rootCause(error, config), error);
     }
 
-    /** The innermost cause as one line, with the password blanked should a driver ever echo it. */
-    static String rootCause(Throwable error, String password) {
+    /** The innermost cause as one line, without the config's credentials should a driver ever echo them. */
+    static String rootCause(Throwable error, JdbiRepositoryConfig config) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -409,9 +409,8 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         if (lineEnd >= 0) {
             message = message.substring(0, lineEnd).strip();
         }
-        if (password != null && !password.isEmpty()) {
-            message = message.replace(password, "***");
-        }
+        // Drivers and pools quote what they were given (Hikari: "claims to not accept jdbcUrl, ...").
+        message = config.withoutCredentials(message);
         return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
     }
 }

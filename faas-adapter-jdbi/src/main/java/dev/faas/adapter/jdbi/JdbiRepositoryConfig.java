@@ -3,6 +3,7 @@ package dev.faas.adapter.jdbi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +24,11 @@ public record JdbiRepositoryConfig(
     /** Settings of every H2 database: PostgreSQL dialect, and each commit written before it returns (kill -9 safe). */
     private static final String H2_SETTINGS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
             + ";WRITE_DELAY=0";
-    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&;]*");
+    /** {@code password=}, {@code sslpassword=}, {@code user=} parameters (after {@code ?}, {@code &} or {@code ;}). */
+    private static final Pattern CREDENTIAL_PARAMETER =
+            Pattern.compile("(?i)([?&;](?:[a-z]*password|user)=)[^&;\\s]*");
+    /** {@code user:password@} (or {@code user@}) right after the {@code //} of a URL. */
+    private static final Pattern USER_INFO = Pattern.compile("(//)[^/@\\s?#]*@");
 
     public JdbiRepositoryConfig {
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
@@ -57,9 +62,52 @@ public record JdbiRepositoryConfig(
         return "jdbc:h2:file:" + Path.of(directory, "faas") + H2_SETTINGS;
     }
 
-    /** The JDBC URL with any {@code password=} parameter masked, fit for logs and messages. */
+    /** The JDBC URL without credentials ({@link #redact}), fit for logs and messages. */
     public String jdbcUrlWithoutPassword() {
-        return PASSWORD_IN_URL.matcher(jdbcUrl).replaceAll("$1***");
+        return redact(jdbcUrl);
+    }
+
+    /**
+     * {@code text} (a JDBC URL, or a driver's message quoting one) with the credentials a URL may carry masked as
+     * {@code ***}: {@code user:password@} after {@code //}, and {@code password=}, {@code sslpassword=} and
+     * {@code user=} parameters.
+     */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String withoutUserInfo = USER_INFO.matcher(text).replaceAll("$1***@");
+        return CREDENTIAL_PARAMETER.matcher(withoutUserInfo).replaceAll("$1***");
+    }
+
+    /**
+     * {@code message} (a driver's, say) without this config's secrets: the password, the URL's user information and
+     * its password parameters, also where a driver quotes them outside a URL (PgJDBC reports
+     * {@code user:password@host} as an unknown host), and then {@link #redact}ed.
+     */
+    public String withoutCredentials(String message) {
+        if (message == null) {
+            return null;
+        }
+        String result = message;
+        if (password != null && !password.isEmpty()) {
+            result = result.replace(password, "***");
+        }
+        Matcher userInfo = USER_INFO.matcher(jdbcUrl);
+        while (userInfo.find()) {
+            String secret = userInfo.group().substring(2, userInfo.group().length() - 1);
+            if (!secret.isEmpty()) {
+                result = result.replace(secret, "***");
+            }
+        }
+        Matcher parameter = CREDENTIAL_PARAMETER.matcher(jdbcUrl);
+        while (parameter.find()) {
+            String secret = parameter.group().substring(parameter.group(1).length());
+            if (parameter.group(1).toLowerCase(java.util.Locale.ROOT).contains("password") && !secret.isEmpty()) {
+                result = result.replace(secret, "***");
+            }
+        }
+        return redact(result);
     }
 
     boolean isPostgres() {

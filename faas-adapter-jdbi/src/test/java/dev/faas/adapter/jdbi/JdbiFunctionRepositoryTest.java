@@ -87,7 +87,23 @@ class JdbiFunctionRepositoryTest {
                 "jdbc:postgresql://db/faas?user=faas&password=url-secret&ssl=true", "faas", "top-secret");
 
         assertThat(config.toString()).doesNotContain("top-secret").doesNotContain("url-secret");
-        assertThat(config.jdbcUrlWithoutPassword()).isEqualTo("jdbc:postgresql://db/faas?user=faas&password=***&ssl=true");
+        assertThat(config.jdbcUrlWithoutPassword()).isEqualTo("jdbc:postgresql://db/faas?user=***&password=***&ssl=true");
+    }
+
+    @Test
+    void redact_masksUserInfoAndCredentialParameters_wherever_theUrlIsQuoted() {
+        assertThat(JdbiRepositoryConfig.redact("jdbc:postgresql://alice:s3cr3t@db:5432/faas?sslmode=require"))
+                .isEqualTo("jdbc:postgresql://***@db:5432/faas?sslmode=require");
+        assertThat(JdbiRepositoryConfig.redact("jdbc:postgresql://db/faas?ssl=true&USER=bob&Password=hunter2"
+                + "&sslpassword=keypass")).isEqualTo("jdbc:postgresql://db/faas?ssl=true&USER=***&Password=***"
+                + "&sslpassword=***");
+        assertThat(JdbiRepositoryConfig.redact("jdbc:h2:file:/data/faas;USER=sa;PASSWORD=h2secret;MODE=PostgreSQL"))
+                .isEqualTo("jdbc:h2:file:/data/faas;USER=***;PASSWORD=***;MODE=PostgreSQL");
+        assertThat(JdbiRepositoryConfig.redact("Driver org.postgresql.Driver claims to not accept jdbcUrl, "
+                + "jdbc:postgresql://alice:s3cr3t@db/faas?password=hunter2 (more)"))
+                .doesNotContain("alice").doesNotContain("s3cr3t").doesNotContain("hunter2").endsWith(" (more)");
+        assertThat(JdbiRepositoryConfig.redact("jdbc:postgresql://db:5432/faas"))
+                .isEqualTo("jdbc:postgresql://db:5432/faas");
     }
 
     @Test
