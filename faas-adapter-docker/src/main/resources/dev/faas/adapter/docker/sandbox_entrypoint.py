@@ -7,7 +7,7 @@
 # If the filter cannot be installed the container exits at once and the instance fails to start: never runs
 # without it. Arguments: the runner's path, then the runner's own arguments.
 import ctypes
-import platform
+import os
 import runpy
 import sys
 
@@ -28,9 +28,9 @@ class Program(ctypes.Structure):
 
 
 def install():
-    if platform.machine() not in NATIVE:
-        sys.exit("faas: no seccomp filter for the architecture " + platform.machine())
-    arch, denied = NATIVE[platform.machine()]
+    if os.uname().machine not in NATIVE:
+        sys.exit("faas: no seccomp filter for the architecture " + os.uname().machine)
+    arch, denied = NATIVE[os.uname().machine]
     program = [
         Instruction(LOAD_WORD, 0, 0, 4),                   # seccomp_data.arch
         Instruction(JUMP_IF_EQUAL, 1, 0, arch),
