@@ -4,6 +4,8 @@ import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.domain.access.ConfiguredApiKey;
 import dev.faas.domain.access.ConfiguredApiKeys;
 import dev.faas.domain.access.InvalidApiKeyConfigException;
+import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.platform.HostMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ public record FaasConfig(
         String dbUser,
         String dbPassword,
         int maxInstances,
+        int nodeMemoryMb,
         int prewarm,
         Duration queueTimeout,
         int maxQueuedCalls,
@@ -76,6 +79,9 @@ public record FaasConfig(
                 get.apply("FAAS_DB_USER"),
                 dbPassword(env.get("FAAS_DB_PASSWORD"), get.apply("FAAS_DB_PASSWORD_FILE")),
                 integer("FAAS_MAX_INSTANCES", get.apply("FAAS_MAX_INSTANCES"), 64, 1, 100_000),
+                integer("FAAS_NODE_MEMORY_MB", get.apply("FAAS_NODE_MEMORY_MB"),
+                        Math.max(HostMemory.defaultBudgetMb(), LimitsPolicy.defaults().defaultMemoryMb()),
+                        LimitsPolicy.defaults().defaultMemoryMb(), Integer.MAX_VALUE),
                 integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000),
                 duration("FAAS_QUEUE_TIMEOUT", get.apply("FAAS_QUEUE_TIMEOUT"), "10s"),
                 integer("FAAS_MAX_QUEUE", get.apply("FAAS_MAX_QUEUE"), 1000, 0, 1_000_000),
@@ -126,7 +132,7 @@ public record FaasConfig(
         // Never print the password.
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
                 + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : JdbiRepositoryConfig.redact(dbUrl)) + ", maxInstances="
-                + maxInstances + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
+                + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
                 + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";

@@ -124,6 +124,7 @@ public final class FaasServer implements AutoCloseable {
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
                 .maxInstances(config.maxInstances())
+                .nodeMemoryMb(config.nodeMemoryMb())
                 .queue(config.maxQueuedCalls(), config.queueTimeout())
                 .reaping(config.deleteAfter(), config.cleanupInterval());
     }

@@ -94,9 +94,12 @@ public final class FaasPlatform implements AutoCloseable {
         this.nodeId = builder.nodeId != null ? builder.nodeId
                 : repository instanceof JdbiFunctionRepository jdbi ? jdbi.nodeId()
                 : InMemoryChangeFeed.DEFAULT_NODE_ID;
-        LimitsPolicy limits = builder.limits;
+        int nodeMemoryMb = builder.nodeMemoryMb != null ? builder.nodeMemoryMb
+                : Math.max(HostMemory.defaultBudgetMb(), builder.limits.defaultMemoryMb());
+        // A version larger than the node's whole memory budget could never start: refused at registration.
+        LimitsPolicy limits = builder.limits.withinNodeMemory(nodeMemoryMb);
         this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
-                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb()), builder.clock);
+                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb), builder.clock);
         closeables.push(pool);
         this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
         closeables.push(metrics);
@@ -327,6 +330,7 @@ public final class FaasPlatform implements AutoCloseable {
         private final Deque<AutoCloseable> extraCloseables = new ArrayDeque<>();
         private int prewarm;
         private int maxInstances = 64;
+        private Integer nodeMemoryMb;
         private int maxQueuedCalls = 1000;
         private Duration queueTimeout = Duration.ofSeconds(10);
         private Duration deleteAfter = Duration.ofMinutes(5);
@@ -362,6 +366,21 @@ public final class FaasPlatform implements AutoCloseable {
         /** Instances running at once, all functions together; default 64. */
         public Builder maxInstances(int count) {
             this.maxInstances = count;
+            return this;
+        }
+
+        /**
+         * The most the memory limits of the instances on this node (pre-warmed ones included) may add up to, in MB;
+         * default {@value HostMemory#DEFAULT_SHARE_PERCENT}% of the host's physical memory (at least the default
+         * function memory). It counts with every runtime, though only the Docker runtime enforces each instance's
+         * limit. It must be at least the default function memory; registrations asking for more memory than the
+         * budget are refused.
+         */
+        public Builder nodeMemoryMb(int megabytes) {
+            if (megabytes < 1) {
+                throw new IllegalArgumentException("nodeMemoryMb must be at least 1, got " + megabytes);
+            }
+            this.nodeMemoryMb = megabytes;
             return this;
         }
 

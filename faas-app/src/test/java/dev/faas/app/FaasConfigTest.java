@@ -53,6 +53,16 @@ class FaasConfigTest {
     }
 
     @Test
+    void givenNodeMemory_fromEnvironment_defaultsToAShareOfTheHostAndRefusesLessThanTheDefaultFunctionMemory() {
+        assertThat(FaasConfig.defaults().nodeMemoryMb())
+                .isEqualTo(Math.max(256, dev.faas.platform.HostMemory.defaultBudgetMb()));
+        assertThat(FaasConfig.fromEnvironment(Map.of("FAAS_NODE_MEMORY_MB", "1024")).nodeMemoryMb()).isEqualTo(1024);
+        assertThatThrownBy(() -> FaasConfig.fromEnvironment(Map.of("FAAS_NODE_MEMORY_MB", "128")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FAAS_NODE_MEMORY_MB")
+                .hasMessageContaining("from 256");
+    }
+
+    @Test
     void toString_neverShowsThePassword() {
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_DB_PASSWORD", "s3cret"));
 

@@ -22,11 +22,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A scripted {@link FunctionRuntime} for tests: no Python, no processes. A function's behaviour is chosen by its
- * code text ({@link #whenCode}); unscripted code echoes its params. It counts starts, inits, runs and stops, and
- * enforces timeouts like a real runtime (the instance is killed). Thread-safe.
+ * code text ({@link #whenCode}); unscripted code echoes its params. It counts starts, inits, runs and stops, the
+ * memory limits of the instances running at once, and enforces timeouts like a real runtime (the instance is
+ * killed). Thread-safe.
  */
 public final class FakeFunctionRuntime implements FunctionRuntime {
 
@@ -46,6 +48,8 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger stops = new AtomicInteger();
     private final AtomicInteger maxRunningSeen = new AtomicInteger();
+    private final AtomicLong runningMemoryMb = new AtomicLong();
+    private final AtomicLong maxRunningMemoryMbSeen = new AtomicLong();
     private final ExecutorService callThreads = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "fake-runtime-call");
         thread.setDaemon(true);
@@ -81,6 +85,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
     public void kill(String instanceId) {
         FakeInstance instance = running.remove(instanceId);
         if (instance != null) {
+            runningMemoryMb.addAndGet(-instance.memoryMb);
             instance.dead = true;
         }
     }
@@ -98,7 +103,8 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         }
         sleep(startDelay);
         starts.incrementAndGet();
-        FakeInstance instance = new FakeInstance("fake-" + nextId.incrementAndGet());
+        FakeInstance instance = new FakeInstance("fake-" + nextId.incrementAndGet(), spec.memoryMb());
+        maxRunningMemoryMbSeen.accumulateAndGet(runningMemoryMb.addAndGet(spec.memoryMb()), Math::max);
         running.put(instance.id, instance);
         maxRunningSeen.accumulateAndGet(running.size(), Math::max);
         return instance;
@@ -157,6 +163,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
     public void stop(Instance instance) {
         FakeInstance fake = (FakeInstance) instance;
         if (running.remove(fake.id) != null) {
+            runningMemoryMb.addAndGet(-fake.memoryMb);
             stops.incrementAndGet();
         }
         fake.dead = true;
@@ -194,6 +201,16 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         return maxRunningSeen.get();
     }
 
+    /** The sum of the memory limits of the instances running now. */
+    public long runningMemoryMb() {
+        return runningMemoryMb.get();
+    }
+
+    /** The largest sum of memory limits of instances running at the same moment. */
+    public long maxRunningMemoryMbSeen() {
+        return maxRunningMemoryMbSeen.get();
+    }
+
     private FakeInstance alive(Instance instance) {
         FakeInstance fake = (FakeInstance) instance;
         if (fake.dead) {
@@ -216,12 +233,14 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
 
     private static final class FakeInstance implements Instance {
         private final String id;
+        private final int memoryMb;
         private final AtomicInteger busy = new AtomicInteger();
         private volatile String code;
         private volatile boolean dead;
 
-        private FakeInstance(String id) {
+        private FakeInstance(String id, int memoryMb) {
             this.id = id;
+            this.memoryMb = memoryMb;
         }
 
         @Override

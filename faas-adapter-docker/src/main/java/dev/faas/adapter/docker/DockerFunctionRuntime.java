@@ -63,10 +63,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each instance as one hardened Docker container of the function image: no network, read-only root file
  * system, a small {@code /tmp}, no capabilities, no new privileges, a non-root user and limits on pids, memory (no
- * swap), CPU and open files. The platform listens on a Unix socket in a per-instance host directory it owns, which
- * is bind-mounted read-only at {@value #CONTAINER_SOCKET_DIRECTORY}; the runner connects to it, so neither needs any
- * network and the container gets no writable host path. Only the container's user may connect (checked with
- * {@code SO_PEERCRED}), once; the socket root is kept private to the platform's user. Deadlines are enforced by
+ * swap), CPU and open files; a private IPC namespace with a small {@code /dev/shm}; no core dumps; the engine's
+ * default seccomp (and, where the host has it, AppArmor) profile, and a filter of the container's entry point that
+ * adds ptrace to what seccomp refuses. The platform listens on a Unix socket in a per-instance host directory it
+ * owns, which is bind-mounted read-only at {@value #CONTAINER_SOCKET_DIRECTORY}; the runner connects to it, so neither
+ * needs any network and the container gets no writable host path. Only the container's user may connect (checked
+ * with {@code SO_PEERCRED}), once; the socket root is kept private to the platform's user. Deadlines are enforced by
  * killing the container. Every container carries the labels {@value #LABEL_MANAGED},
  * {@value #LABEL_NODE}, {@value #LABEL_FUNCTION} and {@value #LABEL_INSTANCE}; {@link #sweep()} removes this node's
  * leftovers by them. The {@link DockerClient} is the caller's: this runtime never closes it. Thread-safe.
@@ -103,6 +105,11 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
     /** How long an answer of {@link #available()} is reused. */
     static final Duration AVAILABILITY_CACHE = Duration.ofSeconds(1);
+    /** The runner in the function image. */
+    static final String RUNNER_PATH = "/opt/faas/faas_runner.py";
+    private static final String SANDBOX_ENTRYPOINT = resource("sandbox_entrypoint.py");
+    /** The size of each container's own {@code /dev/shm}. */
+    static final long SHM_BYTES = 16L * 1024 * 1024;
     private static final LogConfig CONTAINER_LOG = new LogConfig(LogConfig.LoggingType.JSON_FILE,
             Map.of("max-size", "1m", "max-file", "1"));
 
@@ -191,6 +198,7 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
                     .withName("faas-" + id)
                     .withLabels(Map.of(LABEL_MANAGED, "true", LABEL_NODE, settings.nodeId(),
                             LABEL_FUNCTION, function, LABEL_INSTANCE, id))
+                    .withEntrypoint(sandboxEntrypoint())
                     .withUser(settings.user())
                     // The image's PATH and LANG stay; nothing of the platform's environment goes in.
                     .withEnv("HOME=/tmp")
@@ -248,6 +256,14 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
         return instance;
     }
 
+    /**
+     * The image's entry point ({@code python3 -I -B -u} on the runner, as python-base's Dockerfile has it) with a
+     * seccomp filter added first: see {@code sandbox_entrypoint.py}.
+     */
+    private static List<String> sandboxEntrypoint() {
+        return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, RUNNER_PATH);
+    }
+
     private HostConfig hostConfig(InstanceSpec spec, Path directory) {
         long memoryBytes = spec.memoryMb() * 1024L * 1024L;
         return HostConfig.newHostConfig()
@@ -265,7 +281,14 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
                 .withMemory(memoryBytes)
                 .withMemorySwap(memoryBytes)
                 .withNanoCPUs(Math.round(settings.cpus() * 1_000_000_000d))
-                .withUlimits(List.of(new Ulimit("nofile", (long) settings.nofile(), (long) settings.nofile())))
+                // An IPC namespace of its own (no System V objects or /dev/shm shared with the host or another
+                // container, whatever the engine's default ipc mode) with a small /dev/shm, which counts as memory.
+                .withIpcMode("private")
+                .withShmSize(SHM_BYTES)
+                // No core dumps: the host's core_pattern decides where one goes, often to a program of the host,
+                // and it would hold the function's memory, its callers' data included.
+                .withUlimits(List.of(new Ulimit("nofile", (long) settings.nofile(), (long) settings.nofile()),
+                        new Ulimit("core", 0L, 0L)))
                 .withLogConfig(CONTAINER_LOG);
     }
 
@@ -565,6 +588,17 @@ public final class DockerFunctionRuntime implements FunctionRuntime {
     private String newInstanceId() {
         return settings.nodeId() + "-" + nextNumber.incrementAndGet() + "-"
                 + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+
+    private static String resource(String name) {
+        try (var in = DockerFunctionRuntime.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the resource " + name + " is missing from the docker adapter");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the resource " + name, e);
+        }
     }
 
     private static String describeStatus(long status) {

@@ -1,6 +1,7 @@
 package dev.faas.domain.pool;
 
 import dev.faas.ports.error.CapacityExceededException;
+import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -33,11 +33,12 @@ import java.util.function.Consumer;
 
 /**
  * The instances on this node. Each function version has its own pool and lock, so calls of different functions
- * never contend; a node-wide counter caps the total, pre-warmed instances included. A call takes, in order: an idle
- * warm instance of its version, a pre-warmed instance, room to start a new one, room freed by evicting the least
- * recently used idle instance of another function (pre-warmed ones last); else it waits in a bounded first-come
- * first-served queue of its version, and is refused when the wait or the queue runs out. Instances are started and
- * stopped on background threads, never under a lock. Thread-safe.
+ * never contend; node-wide counters cap the number of instances and the sum of their memory limits (the node's
+ * memory budget), pre-warmed instances included. A call takes, in order: an idle warm instance of its version, a
+ * pre-warmed instance, room to start a new one, room freed by evicting the least recently used idle instances of
+ * other functions (pre-warmed ones last; as many as free the slot and the memory it needs); else it waits in a
+ * bounded first-come first-served queue of its version, and is refused when the wait or the queue runs out.
+ * Instances are started and stopped on background threads, never under a lock. Thread-safe.
  */
 public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
@@ -62,7 +63,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         this.runtime = runtime;
         this.settings = settings;
         this.clock = clock;
-        this.capacity = new NodeCapacity(settings.maxInstances());
+        this.capacity = new NodeCapacity(settings.maxInstances(), settings.nodeMemoryMb());
         this.background = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "faas-pool-background");
             thread.setDaemon(true);
@@ -75,12 +76,15 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * Takes an instance for one call of {@code definition}'s version, waiting at most the queue timeout.
      *
      * @throws CapacityExceededException when nothing became available in time or the queue is full
+     * @throws UnableToStartInstanceException when the version's memory limit exceeds the node's whole budget
      */
     public Lease acquire(FunctionDefinition definition) {
         if (closed) {
             throw new CapacityExceededException("the platform is shutting down", RETRY_AFTER);
         }
-        VersionPool pool = pools.computeIfAbsent(definition.id(), VersionPool::new);
+        int memoryMb = definition.limits().memoryMb();
+        checkFitsTheBudget("function " + definition.id(), memoryMb);
+        VersionPool pool = pools.computeIfAbsent(definition.id(), id -> new VersionPool(id, memoryMb));
         return pool.acquire(definition, System.nanoTime() + settings.queueTimeout().toNanos());
     }
 
@@ -89,15 +93,16 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * is found the way a call finds it, evicting an idle instance of a function if need be), then stops it.
      *
      * @throws CapacityExceededException when no room was found within the queue timeout
+     * @throws UnableToStartInstanceException when {@code memoryMb} exceeds the node's whole memory budget
      */
     public void withThrowawayInstance(int memoryMb, Consumer<Instance> work) {
+        checkFitsTheBudget("a code check", memoryMb);
         long deadline = System.nanoTime() + settings.queueTimeout().toNanos();
-        while (!capacity.tryReserve()) {
+        while (!capacity.tryReserve(memoryMb)) {
             if (closed || System.nanoTime() > deadline) {
-                throw new CapacityExceededException("the node is at its limit of " + capacity.max() + " instances",
-                        RETRY_AFTER);
+                throw new CapacityExceededException(capacity.describeFull(memoryMb), RETRY_AFTER);
             }
-            if (!evictForRoom(null)) {
+            if (!evictForRoom(null, memoryMb)) {
                 try {
                     Thread.sleep(TimeUnit.NANOSECONDS.toMillis(NODE_CAPACITY_POLL_NANOS));
                 } catch (InterruptedException e) {
@@ -110,7 +115,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         try {
             instance = runtime.start(InstanceSpec.prewarm(memoryMb));
         } catch (RuntimeException e) {
-            capacity.release();
+            capacity.release(memoryMb);
             throw e;
         }
         try {
@@ -119,8 +124,16 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             try {
                 stopNow(instance);
             } finally {
-                capacity.release();
+                capacity.release(memoryMb);
             }
+        }
+    }
+
+    /** Refuses at once what could never fit: waiting would only end in a misleading 429. */
+    private void checkFitsTheBudget(String what, int memoryMb) {
+        if (memoryMb > capacity.memoryBudgetMb()) {
+            throw new UnableToStartInstanceException(what + " needs " + memoryMb + " MB of memory, more than this"
+                    + " node's whole memory budget of " + capacity.memoryBudgetMb() + " MB (FAAS_NODE_MEMORY_MB)", "");
         }
     }
 
@@ -131,7 +144,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             pool.addSnapshots(snapshots, false);
         }
         for (Prewarmed ready : prewarmed) {
-            snapshots.add(new InstanceSnapshot(ready.instance.id(), null, InstanceState.PREWARM, ready.since));
+            snapshots.add(ready.snapshot());
         }
         return snapshots;
     }
@@ -146,7 +159,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             VersionPool pool = victim.functionId() == null ? null : pools.get(victim.functionId());
             PooledInstance instance = pool == null ? null : pool.removeIdle(victim);
             if (instance != null) {
-                stopThenFreeRoom(instance.instance);
+                stopThenFreeRoom(instance.instance, instance.memoryMb);
                 removed++;
             }
         }
@@ -172,12 +185,18 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                 busy++;
             }
         }
-        return new PoolStatus(prewarmed.size(), warm, busy, queuedCalls.get(), settings.maxInstances());
+        return new PoolStatus(prewarmed.size(), warm, busy, queuedCalls.get(), settings.maxInstances(),
+                capacity.usedMemoryMb(), capacity.memoryBudgetMb());
     }
 
     /** Instances counted against the node's maximum: running, starting and pre-warmed. */
     public int instanceCount() {
         return capacity.used();
+    }
+
+    /** Megabytes of the node's memory budget held by those instances' memory limits. */
+    public long reservedMemoryMb() {
+        return capacity.usedMemoryMb();
     }
 
     /** Pre-warmed instances ready to be taken. */
@@ -203,7 +222,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
         pools.clear();
         for (Prewarmed ready; (ready = prewarmed.pollFirst()) != null; ) {
-            stopThenFreeRoom(ready.instance);
+            stopThenFreeRoom(ready.instance, ready.memoryMb);
         }
         background.shutdown();
         try {
@@ -225,17 +244,17 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                 try {
                     // Real calls waiting for room come first: a pre-warmed instance must not take their slot.
                     while (!closed && prewarmed.size() + prewarmsStarting.get() < settings.prewarmCount()
-                            && queuedCalls.get() == 0 && capacity.tryReserve()) {
+                            && queuedCalls.get() == 0 && capacity.tryReserve(settings.prewarmMemoryMb())) {
                         prewarmsStarting.incrementAndGet();
                         try {
                             Instance instance = runtime.start(InstanceSpec.prewarm(settings.prewarmMemoryMb()));
                             if (closed) {
-                                stopThenFreeRoom(instance);
+                                stopThenFreeRoom(instance, settings.prewarmMemoryMb());
                             } else {
-                                prewarmed.addLast(new Prewarmed(instance, clock.instant()));
+                                prewarmed.addLast(new Prewarmed(instance, clock.instant(), settings.prewarmMemoryMb()));
                             }
                         } catch (RuntimeException e) {
-                            capacity.release();
+                            capacity.release(settings.prewarmMemoryMb());
                             LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: "
                                     + e.getMessage());
                             return;
@@ -266,42 +285,54 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     }
 
     /**
-     * Frees one slot of node capacity held by another function's least recently used idle instance, or else by a
-     * pre-warmed instance. Must be called holding no pool lock.
+     * Frees what an instance of {@code memoryMb} lacks (a slot, megabytes, or both) by stopping the least recently
+     * used idle instances of other functions, or else pre-warmed ones; stops none when even all of them would not
+     * free enough. Returns whether any was stopped. Must be called holding no pool lock.
      */
-    private boolean evictForRoom(FunctionId requester) {
+    private boolean evictForRoom(FunctionId requester, int memoryMb) {
+        NodeCapacity.Room needed = capacity.shortfall(memoryMb);
+        if (needed.isNone()) {
+            return true;
+        }
         List<InstanceSnapshot> idle = new ArrayList<>();
         for (VersionPool pool : pools.values()) {
             if (requester == null || !pool.functionId.equals(requester)) {
                 pool.addSnapshots(idle, true);
             }
         }
-        Optional<InstanceSnapshot> victim = EvictionPolicy.selectVictim(idle, requester);
-        Instance evicted = null;
-        if (victim.isPresent()) {
-            VersionPool owner = pools.get(victim.get().functionId());
-            PooledInstance removed = owner == null ? null : owner.removeIdle(victim.get());
-            evicted = removed == null ? null : removed.instance;
-        } else {
-            Prewarmed ready = prewarmed.pollLast();
-            evicted = ready == null ? null : ready.instance;
+        for (Prewarmed ready : prewarmed) {
+            idle.add(ready.snapshot());
         }
-        if (evicted == null) {
-            return false;
+        boolean evictedAny = false;
+        for (InstanceSnapshot victim : EvictionPolicy.selectVictims(idle, requester, needed.instances(),
+                needed.memoryMb())) {
+            Instance evicted = null;
+            if (victim.state() == InstanceState.PREWARM) {
+                Prewarmed ready = prewarmed.stream().filter(candidate -> candidate.instance.id()
+                        .equals(victim.instanceId())).findFirst().orElse(null);
+                evicted = ready != null && prewarmed.remove(ready) ? ready.instance : null;
+            } else {
+                VersionPool owner = pools.get(victim.functionId());
+                PooledInstance removed = owner == null ? null : owner.removeIdle(victim);
+                evicted = removed == null ? null : removed.instance;
+            }
+            if (evicted != null) {
+                // Stopped before its room is freed, so the node never runs more than its limits.
+                stopNow(evicted);
+                capacity.release(victim.memoryMb());
+                evictedAny = true;
+            }
         }
-        // Stopped before its room is freed, so the node never runs more instances than its limit.
-        stopNow(evicted);
-        capacity.release();
-        return true;
+        return evictedAny;
     }
 
     /** Stops the instance in the background, then frees its room on the node. */
-    private void stopThenFreeRoom(Instance instance) {
+    private void stopThenFreeRoom(Instance instance, int memoryMb) {
         Runnable stopAndRelease = () -> {
             try {
                 stopNow(instance);
             } finally {
-                capacity.release();
+                capacity.release(memoryMb);
             }
         };
         try {
@@ -319,7 +350,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private record Prewarmed(Instance instance, Instant since) {
+    private record Prewarmed(Instance instance, Instant since, int memoryMb) {
+
+        InstanceSnapshot snapshot() {
+            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb);
+        }
     }
 
     /**
@@ -391,6 +426,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private final class VersionPool {
 
         private final FunctionId functionId;
+        /** The version's memory limit: what each of its instances holds of the node's budget. */
+        private final int memoryMb;
         private final ReentrantLock lock = new ReentrantLock();
         /** Idle instances, most recently used first, so the extra ones age and get reaped. */
         private final ArrayDeque<PooledInstance> idle = new ArrayDeque<>();
@@ -400,8 +437,9 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private int live;
         private boolean retired;
 
-        VersionPool(FunctionId functionId) {
+        VersionPool(FunctionId functionId, int memoryMb) {
             this.functionId = functionId;
+            this.memoryMb = memoryMb;
         }
 
         Lease acquire(FunctionDefinition definition, long deadlineNanos) {
@@ -448,7 +486,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                             lock.unlock();
                             boolean evicted;
                             try {
-                                evicted = evictForRoom(functionId);
+                                evicted = evictForRoom(functionId, memoryMb);
                             } finally {
                                 lock.lock();
                             }
@@ -460,7 +498,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                     long remaining = deadlineNanos - System.nanoTime();
                     if (remaining <= 0) {
                         throw new CapacityExceededException(nodeFull
-                                ? "the node is at its limit of " + capacity.max() + " instances"
+                                ? capacity.describeFull(memoryMb)
                                 : "function " + functionId + " is at its limit of "
                                         + definition.limits().maxInstances() + " instances", RETRY_AFTER);
                     }
@@ -494,14 +532,14 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             if (live >= definition.limits().maxInstances()) {
                 return null;
             }
-            Instance ready = takePrewarmed(definition.limits().memoryMb());
+            Instance ready = takePrewarmed(memoryMb);
             if (ready != null) {
                 live++;
-                PooledInstance pooled = new PooledInstance(ready, functionId);
+                PooledInstance pooled = new PooledInstance(ready, functionId, memoryMb);
                 tracked.add(pooled);
                 return new Lease(this, StartKind.PREWARMED, pooled);
             }
-            if (capacity.tryReserve()) {
+            if (capacity.tryReserve(memoryMb)) {
                 live++;
                 return new Lease(this, StartKind.COLD, null);
             }
@@ -518,7 +556,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         PooledInstance track(Instance instance) {
             lock.lock();
             try {
-                PooledInstance pooled = new PooledInstance(instance, functionId);
+                PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb);
                 tracked.add(pooled);
                 return pooled;
             } finally {
@@ -536,7 +574,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                         pooled.state = InstanceState.REMOVING;
                         tracked.remove(pooled);
                     } else {
-                        capacity.release();
+                        capacity.release(memoryMb);
                     }
                     live--;
                     Waiter head = waiters.peekFirst();
@@ -550,7 +588,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                 lock.unlock();
             }
             if (stop && pooled != null) {
-                stopThenFreeRoom(pooled.instance);
+                stopThenFreeRoom(pooled.instance, memoryMb);
             }
         }
 
@@ -623,7 +661,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            toStop.forEach(pooled -> stopThenFreeRoom(pooled.instance));
+            toStop.forEach(pooled -> stopThenFreeRoom(pooled.instance, memoryMb));
         }
     }
 }

@@ -9,16 +9,18 @@ final class PooledInstance {
 
     final Instance instance;
     final FunctionId functionId;
+    final int memoryMb;
     InstanceState state;
     Instant idleSince;
 
-    PooledInstance(Instance instance, FunctionId functionId) {
+    PooledInstance(Instance instance, FunctionId functionId, int memoryMb) {
         this.instance = instance;
         this.functionId = functionId;
+        this.memoryMb = memoryMb;
         this.state = InstanceState.BUSY;
     }
 
     InstanceSnapshot snapshot() {
-        return new InstanceSnapshot(instance.id(), functionId, state, idleSince);
+        return new InstanceSnapshot(instance.id(), functionId, state, idleSince, memoryMb);
     }
 }

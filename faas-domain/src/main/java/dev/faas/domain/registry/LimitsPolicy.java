@@ -32,6 +32,24 @@ public record LimitsPolicy(
         }
     }
 
+    /**
+     * This policy with its memory maximum lowered to the node's memory budget where it is higher: an instance larger
+     * than the whole budget could never start, so such a registration is refused like any limit over its maximum.
+     *
+     * @throws IllegalArgumentException when the budget is below the default memory, which every function may take
+     */
+    public LimitsPolicy withinNodeMemory(int nodeMemoryMb) {
+        if (nodeMemoryMb < defaultMemoryMb) {
+            throw new IllegalArgumentException("the node's memory budget of " + nodeMemoryMb
+                    + " MB is below the default function memory of " + defaultMemoryMb + " MB");
+        }
+        if (maxMemoryMb <= nodeMemoryMb) {
+            return this;
+        }
+        return new LimitsPolicy(defaultTimeout, maxTimeout, defaultMemoryMb, nodeMemoryMb, defaultMaxInstances,
+                maxMaxInstances, maxCodeBytes);
+    }
+
     public FunctionLimits resolve(RequestedLimits requested) {
         Duration timeout = defaultTimeout;
         if (requested.timeoutMs() != null) {

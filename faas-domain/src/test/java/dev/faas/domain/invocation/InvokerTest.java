@@ -455,7 +455,8 @@ class InvokerTest {
         FunctionId id = register("hello", "echo", new RequestedLimits(null, 512, null));
         invoke(id, "{}");
 
-        assertThat(pool.poolStatus()).isEqualTo(new dev.faas.ports.model.PoolStatus(1, 1, 0, 0, 16));
+        assertThat(pool.poolStatus()).isEqualTo(new dev.faas.ports.model.PoolStatus(1, 1, 0, 0, 16, 256 + 512,
+                PoolSettings.UNLIMITED_MEMORY_MB));
     }
 
     private FunctionId register(String name, String code, RequestedLimits limits) {

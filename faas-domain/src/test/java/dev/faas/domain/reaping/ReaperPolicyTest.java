@@ -48,6 +48,6 @@ class ReaperPolicyTest {
     }
 
     private InstanceSnapshot snapshot(String id, InstanceState state, Instant idleSince) {
-        return new InstanceSnapshot(id, hello, state, idleSince);
+        return new InstanceSnapshot(id, hello, state, idleSince, 256);
     }
 }

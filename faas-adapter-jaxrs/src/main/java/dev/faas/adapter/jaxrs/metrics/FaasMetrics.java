@@ -38,7 +38,10 @@ public final class FaasMetrics implements AutoCloseable {
         return observer;
     }
 
-    /** Publishes {@code faas_instances{state}}, {@code faas_queued_calls} and {@code faas_max_instances}. */
+    /**
+     * Publishes {@code faas_instances{state}}, {@code faas_queued_calls}, {@code faas_max_instances}, and the memory
+     * budget's {@code faas_node_memory_reserved_bytes} and {@code faas_node_memory_budget_bytes}.
+     */
     public FaasMetrics bindPool(PoolStatusUseCase pool) {
         instances(pool, "prewarmed", PoolStatus::prewarmed);
         instances(pool, "warm", PoolStatus::warm);
@@ -49,6 +52,16 @@ public final class FaasMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("faas.max.instances", pool, gauge(PoolStatus::maxInstances))
                 .description("Instances this node may run at once, all functions together")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("faas.node.memory.reserved", pool, p -> megabytes(p.poolStatus().reservedMemoryMb()))
+                .description("Memory limits of the instances on this node, added up")
+                .baseUnit("bytes")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("faas.node.memory.budget", pool, p -> megabytes(p.poolStatus().memoryBudgetMb()))
+                .description("The most the memory limits of this node's instances may add up to")
+                .baseUnit("bytes")
                 .strongReference(true)
                 .register(registry);
         return this;
@@ -85,6 +98,10 @@ public final class FaasMetrics implements AutoCloseable {
                 .tag("state", state)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    private static double megabytes(long megabytes) {
+        return megabytes * 1024.0 * 1024.0;
     }
 
     private static java.util.function.ToDoubleFunction<PoolStatusUseCase> gauge(ToIntFunction<PoolStatus> count) {

@@ -64,7 +64,7 @@ class FaasMetricsTest {
 
     @Test
     void boundPool_isPublishedAsGauges_alongsideJvmMeters() {
-        metrics.bindPool(() -> new PoolStatus(1, 2, 3, 4, 64));
+        metrics.bindPool(() -> new PoolStatus(1, 2, 3, 4, 64, 768, 1024));
 
         assertThat(metrics.scrape())
                 .contains("faas_instances{state=\"prewarmed\"} 1.0")
@@ -72,6 +72,8 @@ class FaasMetricsTest {
                 .contains("faas_instances{state=\"busy\"} 3.0")
                 .contains("faas_queued_calls 4.0")
                 .contains("faas_max_instances 64.0")
+                .contains("faas_node_memory_reserved_bytes " + 768.0 * 1024 * 1024)
+                .contains("faas_node_memory_budget_bytes " + 1024.0 * 1024 * 1024)
                 .contains("jvm_memory_used_bytes")
                 .contains("process_uptime_seconds");
     }
