@@ -66,6 +66,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: stopping every instance");
             server.close();
+            stopLogging();
             stopped.countDown();
         }, "faas-shutdown"));
         LOG.info("faas listening on {}://{}:{}/ (runtime {}, store {})", config.tls() ? "https" : "http",
@@ -77,6 +78,13 @@ public final class Main {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Drains the queued request log lines (logback.xml's asynchronous appender) before the JVM exits. */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
         }
     }
 
