@@ -5,7 +5,7 @@
 #   bench/wrk.sh                       (FAAS_RUNTIME=process, c=16, 20 s per row, RSS after a 60 s load)
 #
 # Starts faas-app/target/faas-app.jar (build it with: mvn -B -q -o package -DskipTests) through bin/faas, so with the
-# server's default JVM options (FAAS_JAVA_OPTS overrides them), on 127.0.0.1:BENCH_PORT with a data directory of its
+# server's default JVM options (FAAS_JAVA_OPTS overrides them; FAAS_JAVA_OPTS= gives the JVM's own), on 127.0.0.1:BENCH_PORT with a data directory of its
 # own; registers the function `bench` (returns "Hello, <name>!"); warms it; then runs wrk on GET /healthz and on
 # POST /functions/bench/invoke (bench/invoke.lua) and prints for each the calls/s, p50 and p99 (wrk --latency), the
 # ratio invoke/healthz, and the server's RSS (VmRSS of /proc/PID/status) idle, after the rows and after a further
@@ -33,11 +33,10 @@ command -v curl >/dev/null || die "curl is not installed"
 
 data=$(mktemp -d)
 log=$data/server.log
-java_opts=${FAAS_JAVA_OPTS-}
 if [ -n "${BENCH_JFR:-}" ]; then
-  java_opts="$java_opts -XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile,dumponexit=true"
+  # Picked up by the java launcher on top of bin/faas's options.
+  export JDK_JAVA_OPTIONS="-XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile,dumponexit=true"
 fi
-if [ -n "$java_opts" ]; then export FAAS_JAVA_OPTS="$java_opts"; fi
 FAAS_JAR=$jar FAAS_RUNTIME=$runtime FAAS_PORT=$port FAAS_DATA_DIR=$data FAAS_PREWARM=0 FAAS_LOG_LEVEL=${FAAS_LOG_LEVEL:-INFO} \
   bin/faas serve >"$log" 2>&1 &
 pid=$!
@@ -78,7 +77,8 @@ answer=$(curl -fsS -X POST "$base/functions/bench/invoke" -d '{"name":"World"}')
 wrk -t"$threads" -c"$connections" -d5s -s bench/invoke.lua "$base/functions/bench/invoke" >/dev/null
 wrk -t"$threads" -c"$connections" -d3s "$base/healthz" >/dev/null
 
-echo "wrk -t$threads -c$connections -d${seconds}s --latency, runtime $runtime, JVM options: ${FAAS_JAVA_OPTS:-(none)}"
+echo "wrk -t$threads -c$connections -d${seconds}s --latency, runtime $runtime, JVM options:" \
+  "$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ -jar .*//; s/^java *//')${JDK_JAVA_OPTIONS:+ $JDK_JAVA_OPTIONS}"
 healthz=$(row "GET /healthz" "$base/healthz")
 invoke=$(row "POST .../invoke" "$base/functions/bench/invoke" -s bench/invoke.lua)
 awk -v i="$invoke" -v h="$healthz" 'BEGIN {printf "invoke / healthz       %.2f\n", i / h}'

@@ -1,8 +1,13 @@
 package dev.faas.app;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AsyncAppenderBase;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.cli.FaasCli;
+import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,11 +86,27 @@ public final class Main {
         }
     }
 
-    /** Drains the queued request log lines (logback.xml's asynchronous appender) before the JVM exits. */
+    /** Writes out the queued request log lines (logback.xml's asynchronous appender) before the JVM exits. */
     private static void stopLogging() {
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-            context.stop();
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            stopLogging(context);
         }
+    }
+
+    /**
+     * Stops {@code context}, its queues first: stopping the context alone would stop the console appender (the
+     * root's) before the queue in front of it has been written out, and drop what is left in the queue.
+     */
+    static void stopLogging(LoggerContext context) {
+        for (ch.qos.logback.classic.Logger logger : context.getLoggerList()) {
+            for (Iterator<Appender<ILoggingEvent>> appenders = logger.iteratorForAppenders(); appenders.hasNext(); ) {
+                Appender<ILoggingEvent> appender = appenders.next();
+                if (appender instanceof AsyncAppenderBase<?>) {
+                    appender.stop();
+                }
+            }
+        }
+        context.stop();
     }
 
     private static void fail(int status, String message) {
