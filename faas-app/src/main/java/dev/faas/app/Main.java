@@ -1,8 +1,13 @@
 package dev.faas.app;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AsyncAppenderBase;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.cli.FaasCli;
+import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +71,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: stopping every instance");
             server.close();
+            stopLogging();
             stopped.countDown();
         }, "faas-shutdown"));
         LOG.info("faas listening on {}://{}:{}/ (runtime {}, store {})", config.tls() ? "https" : "http",
@@ -78,6 +84,29 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Writes out the queued request log lines (logback.xml's asynchronous appender) before the JVM exits. */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            stopLogging(context);
+        }
+    }
+
+    /**
+     * Stops {@code context}, its queues first: stopping the context alone would stop the console appender (the
+     * root's) before the queue in front of it has been written out, and drop what is left in the queue.
+     */
+    static void stopLogging(LoggerContext context) {
+        for (ch.qos.logback.classic.Logger logger : context.getLoggerList()) {
+            for (Iterator<Appender<ILoggingEvent>> appenders = logger.iteratorForAppenders(); appenders.hasNext(); ) {
+                Appender<ILoggingEvent> appender = appenders.next();
+                if (appender instanceof AsyncAppenderBase<?>) {
+                    appender.stop();
+                }
+            }
+        }
+        context.stop();
     }
 
     private static void fail(int status, String message) {

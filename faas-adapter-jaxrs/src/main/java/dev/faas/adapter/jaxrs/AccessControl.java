@@ -7,8 +7,8 @@ import org.glassfish.jersey.server.ResourceConfig;
 /**
  * API key authentication for the Jersey application: the guard that keeps web pages from driving a server without
  * keys ({@link KeylessRequestGuard}), the bearer filter, the role check every resource method goes
- * through ({@link RequiresRole}; unannotated methods need {@link Role#ADMIN}), the problem documents for 401 and 403,
- * and {@code /admin/keys}.
+ * through ({@link AccessRules}: {@code @RolesAllowed} and {@code @PermitAll}; methods without either need
+ * {@code admin}), and {@code /admin/keys}. The problem documents for 401 and 403 are rows of {@link ProblemTable}.
  */
 public final class AccessControl {
 
@@ -20,8 +20,7 @@ public final class AccessControl {
                                          ManageApiKeysUseCase keys, ApiSettings settings) {
         application.register(new KeylessRequestGuard(authenticate));
         application.register(new BearerAuthFilter(authenticate));
-        application.register(new RoleCheckFilter());
-        application.register(new AccessErrorMapper());
+        application.register(new AccessRules());
         application.register(new ApiKeyResource(keys, new RequestBodies(settings)));
         return application;
     }

@@ -7,9 +7,14 @@ import java.security.Principal;
 
 /**
  * The security context {@link BearerAuthFilter} gives every request: a caller proven by an API key, nobody yet (a
- * public endpoint), or everybody (the server has no key, so it authenticates nobody and allows everything).
+ * public endpoint), or everybody (the server has no key, so it authenticates nobody and allows everything). Jersey's
+ * role check ({@link AccessRules}) lets only a request with a principal through, so everybody has one:
+ * {@link #ANYONE}.
  */
 final class AccessSecurityContext implements SecurityContext {
+
+    /** The principal of every request to a server without keys. */
+    static final Principal ANYONE = new KeyPrincipal("anyone");
 
     private final AuthenticatedCaller caller;
     private final boolean open;
@@ -25,7 +30,7 @@ final class AccessSecurityContext implements SecurityContext {
         return new AccessSecurityContext(caller, false, secure);
     }
 
-    /** No key is configured: no principal, and every role is granted. */
+    /** No key is configured: the principal {@link #ANYONE}, and every role is granted. */
     static AccessSecurityContext open(boolean secure) {
         return new AccessSecurityContext(null, true, secure);
     }
@@ -46,6 +51,9 @@ final class AccessSecurityContext implements SecurityContext {
 
     @Override
     public Principal getUserPrincipal() {
+        if (open) {
+            return ANYONE;
+        }
         return caller == null ? null : new KeyPrincipal(caller.keyId().value());
     }
 

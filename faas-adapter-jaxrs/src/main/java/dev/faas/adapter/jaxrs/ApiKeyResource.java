@@ -1,16 +1,15 @@
 package dev.faas.adapter.jaxrs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.CreateApiKeyCommand;
 import dev.faas.ports.in.ManageApiKeysUseCase;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.CreatedApiKey;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,8 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.io.InputStream;
-import java.util.Iterator;
-import java.util.Set;
 
 /**
  * {@code /admin/keys}: create an API key ({@code POST}, the only answer that ever shows the key), list keys and read
@@ -31,8 +28,6 @@ import java.util.Set;
  */
 @Path("/admin/keys")
 public final class ApiKeyResource {
-
-    private static final Set<String> CREATE_FIELDS = Set.of("role", "description");
 
     private final ManageApiKeysUseCase keys;
     private final RequestBodies bodies;
@@ -45,18 +40,11 @@ public final class ApiKeyResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.ADMIN)
+    @RolesAllowed(AccessRole.Names.ADMIN)
     public Response create(InputStream body) {
-        JsonNode request = Json.parseObject(bodies.read(body));
-        for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!CREATE_FIELDS.contains(name)) {
-                throw new InvalidRequestException(name, "unknown field '" + name + "'; expected "
-                        + CREATE_FIELDS.stream().sorted().toList());
-            }
-        }
-        AccessRole role = AccessRole.parse(text(request, "role", true));
-        CreatedApiKey created = keys.create(new CreateApiKeyCommand(role, text(request, "description", false)));
+        RequestDocuments.KeyCreation request = JsonBinding.read(bodies.read(body), RequestDocuments.KeyCreation.class);
+        AccessRole role = AccessRole.parse(RequestDocuments.required("role", request.role()));
+        CreatedApiKey created = keys.create(new CreateApiKeyCommand(role, request.description()));
         ObjectNode document = record(created.record());
         document.put("key", created.key());
         return Response.created(UriBuilder.fromPath("/admin/keys/{id}").build(created.record().id().value()))
@@ -69,7 +57,7 @@ public final class ApiKeyResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.ADMIN)
+    @RolesAllowed(AccessRole.Names.ADMIN)
     public Response list() {
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         ArrayNode list = document.putArray("keys");
@@ -80,14 +68,14 @@ public final class ApiKeyResource {
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.ADMIN)
+    @RolesAllowed(AccessRole.Names.ADMIN)
     public Response find(@PathParam("id") String id) {
         return json(record(keys.find(ApiKeyId.of(id))));
     }
 
     @DELETE
     @Path("{id}")
-    @RequiresRole(Role.ADMIN)
+    @RolesAllowed(AccessRole.Names.ADMIN)
     public Response revoke(@PathParam("id") String id) {
         keys.revoke(ApiKeyId.of(id));
         return Response.noContent().build();
@@ -104,19 +92,5 @@ public final class ApiKeyResource {
 
     private static Response json(ObjectNode document) {
         return Response.ok(Json.write(document), MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private static String text(JsonNode request, String field, boolean required) {
-        JsonNode value = request.get(field);
-        if (value == null || value.isNull()) {
-            if (required) {
-                throw new InvalidRequestException(field, "'" + field + "' is required");
-            }
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidRequestException(field, "'" + field + "' must be a string, not " + Json.describe(value));
-        }
-        return value.textValue();
     }
 }

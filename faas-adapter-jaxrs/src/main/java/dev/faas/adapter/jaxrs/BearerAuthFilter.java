@@ -17,7 +17,7 @@ import java.util.Optional;
  * Authenticates every request by its {@code Authorization: Bearer <API key>} header, before the request is even
  * matched to a resource, so unknown paths and methods reveal nothing to a caller without a key. The probes
  * ({@code /healthz}, {@code /readyz}) need no key and never wait for the key store. While no key is configured every request passes and every role
- * is granted. {@link RoleCheckFilter} then enforces the role the matched method needs. The key is never logged nor
+ * is granted. {@link AccessRules} then enforces the role the matched method needs. The key is never logged nor
  * put in a message. Thread-safe.
  */
 @PreMatching
@@ -35,9 +35,9 @@ final class BearerAuthFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-        if (RequiredRoles.isPublicPath(request.getUriInfo().getPath())) {
-            // Probes never touch the key store, so /healthz answers while the database is down. RoleCheckFilter
-            // checks again once the request is matched, whatever this path looked like.
+        if (PublicPaths.isProbe(request.getUriInfo().getPath())) {
+            // Probes never touch the key store, so /healthz answers while the database is down. AccessRules checks
+            // again once the request is matched, whatever this path looked like: only @PermitAll methods pass.
             request.setSecurityContext(AccessSecurityContext.anonymous(secure));
             return;
         }

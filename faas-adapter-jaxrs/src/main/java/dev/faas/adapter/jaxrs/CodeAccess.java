@@ -1,10 +1,11 @@
 package dev.faas.adapter.jaxrs;
 
+import dev.faas.ports.model.AccessRole;
 import jakarta.ws.rs.core.SecurityContext;
 
 /**
- * Decides whether a caller may read a function's code: a caller in the {@link Role#ADMIN} role, and any caller of a
- * server that authenticates nobody (its security context has no principal).
+ * Decides whether a caller may read a function's code: a caller in the {@link AccessRole#ADMIN} role, which every
+ * caller of a server that authenticates nobody is, and any caller when there is no security context at all.
  */
 public final class CodeAccess {
 
@@ -12,7 +13,6 @@ public final class CodeAccess {
     }
 
     public static boolean mayReadCode(SecurityContext security) {
-        return security == null || security.getUserPrincipal() == null
-                || security.isUserInRole(Role.ADMIN.roleName());
+        return security == null || security.isUserInRole(AccessRole.Names.ADMIN);
     }
 }

@@ -25,11 +25,7 @@ public final class FaasResourceConfig {
         config.register(new OpenApiResource());
         config.register(new RequestLogFilter());
         config.register(new ContentLengthLimitFilter(bodies.maxBytes()));
-        config.register(new ClientErrorMapper());
-        config.register(new FunctionCodeErrorMapper());
-        config.register(new PlatformErrorMapper());
-        config.register(new HttpErrorMapper());
-        config.register(new UnexpectedErrorMapper());
+        config.register(new ProblemMapper());
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);

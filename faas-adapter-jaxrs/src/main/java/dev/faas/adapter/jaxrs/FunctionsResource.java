@@ -4,10 +4,12 @@ import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.InvocationResult;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -46,7 +48,7 @@ public final class FunctionsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public Response list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
         FunctionName afterName = RequestParameters.after(after);
         int pageSize = RequestParameters.pageSize(limit);
@@ -56,7 +58,7 @@ public final class FunctionsResource {
     @GET
     @Path("{name}")
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public Response versions(@PathParam("name") String name) {
         FunctionName functionName = RequestParameters.name(name);
         return json(FunctionDocuments.versions(functionName, get.versions(functionName)));
@@ -65,7 +67,7 @@ public final class FunctionsResource {
     @DELETE
     @Path("{name}")
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.ADMIN)
+    @RolesAllowed(AccessRole.Names.ADMIN)
     public Response deleteAll(@PathParam("name") String name) {
         return json(FunctionDocuments.deleted(delete.deleteAll(RequestParameters.name(name))));
     }
@@ -73,7 +75,7 @@ public final class FunctionsResource {
     @GET
     @Path("{name}/versions/{version}")
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public Response version(@PathParam("name") String name, @PathParam("version") String version,
                             @Context SecurityContext security) {
         FunctionDefinition definition = get.version(RequestParameters.id(name, version));
@@ -82,7 +84,7 @@ public final class FunctionsResource {
 
     @DELETE
     @Path("{name}/versions/{version}")
-    @RequiresRole(Role.ADMIN)
+    @RolesAllowed(AccessRole.Names.ADMIN)
     public Response delete(@PathParam("name") String name, @PathParam("version") String version) {
         delete.delete(RequestParameters.id(name, version));
         return Response.noContent().build();
@@ -92,13 +94,13 @@ public final class FunctionsResource {
     @Path("{name}/versions/{version}/invoke")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public Response invokeVersion(@PathParam("name") String name, @PathParam("version") String version,
                                   @QueryParam("logs") String logs, InputStream body,
                                   @Context ContainerRequestContext request) {
         FunctionId id = RequestParameters.id(name, version);
         boolean withLogs = RequestParameters.flag("logs", logs);
-        String params = RequestParameters.paramsBody(bodies.read(body));
+        String params = RawJsonObject.ofBody(bodies.read(body)).text();
         return invoke(id, params, withLogs, request);
     }
 
@@ -106,12 +108,12 @@ public final class FunctionsResource {
     @Path("{name}/invoke")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public Response invokeLatest(@PathParam("name") String name, @QueryParam("logs") String logs, InputStream body,
                                  @Context ContainerRequestContext request) {
         FunctionName functionName = RequestParameters.name(name);
         boolean withLogs = RequestParameters.flag("logs", logs);
-        String params = RequestParameters.paramsBody(bodies.read(body));
+        String params = RawJsonObject.ofBody(bodies.read(body)).text();
         return invoke(get.latest(functionName).id(), params, withLogs, request);
     }
 

@@ -1,5 +1,6 @@
 package dev.faas.adapter.jaxrs;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +13,7 @@ public final class HealthResource {
     private static final String ALIVE = "{\"status\":\"ok\"}";
 
     @GET
+    @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
     public String alive() {
         return ALIVE;

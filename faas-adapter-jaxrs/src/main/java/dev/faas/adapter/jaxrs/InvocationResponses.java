@@ -39,7 +39,11 @@ final class InvocationResponses {
                 .build();
     }
 
-    private static String millis(java.time.Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.3f", duration.toNanos() / 1_000_000.0);
+    /** Milliseconds with three decimals, rounded half up, as {@code %.3f} wrote them, without a Formatter. */
+    static String millis(java.time.Duration duration) {
+        long micros = (duration.toNanos() + 500) / 1000;
+        long fraction = micros % 1000;
+        return new StringBuilder(12).append(micros / 1000).append('.')
+                .append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction).toString();
     }
 }

@@ -61,6 +61,15 @@ final class Json {
         }
     }
 
+    /** A document record of the API ({@link ResponseDocuments}) as JSON, its members in declaration order. */
+    static String write(Object document) {
+        try {
+            return MAPPER.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a document record always serialises", e);
+        }
+    }
+
     /** {@code text} as a JSON string literal. */
     static String quote(String text) {
         try {

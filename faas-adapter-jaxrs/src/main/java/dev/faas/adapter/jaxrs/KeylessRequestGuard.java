@@ -41,6 +41,8 @@ final class KeylessRequestGuard implements ContainerRequestFilter {
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     private final AuthenticateUseCase authenticate;
+    /** The last Host header found loopback: the verdict is a function of the text, and callers repeat theirs. */
+    private volatile String lastLoopbackHost;
 
     KeylessRequestGuard(AuthenticateUseCase authenticate) {
         this.authenticate = Objects.requireNonNull(authenticate, "authenticate");
@@ -48,11 +50,11 @@ final class KeylessRequestGuard implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (RequiredRoles.isPublicPath(request.getUriInfo().getPath()) || authenticate.anyKeyConfigured()) {
+        if (PublicPaths.isProbe(request.getUriInfo().getPath()) || authenticate.anyKeyConfigured()) {
             return;
         }
         String host = request.getHeaderString(HttpHeaders.HOST);
-        if (!isLoopbackHost(host)) {
+        if (!isLoopbackHostRemembered(host)) {
             request.abortWith(Problem.of(ProblemType.FOREIGN_HOST, "this server has no API key, so it answers only"
                     + " requests addressed to a loopback name or address (localhost, 127.0.0.1, [::1]), never another"
                     + " name a web page could point at it; use one of those, or configure an API key").build());
@@ -70,6 +72,17 @@ final class KeylessRequestGuard implements ContainerRequestFilter {
                     + " requests a browser sends on behalf of another site (Sec-Fetch-Site is not same-origin);"
                     + " call it from a program, or configure an API key").build());
         }
+    }
+
+    private boolean isLoopbackHostRemembered(String host) {
+        if (host != null && host.equals(lastLoopbackHost)) {
+            return true;
+        }
+        boolean loopback = isLoopbackHost(host);
+        if (loopback) {
+            lastLoopbackHost = host;
+        }
+        return loopback;
     }
 
     /** Whether a {@code Host} header names this machine's loopback: {@code localhost}, 127.0.0.0/8 or ::1. */

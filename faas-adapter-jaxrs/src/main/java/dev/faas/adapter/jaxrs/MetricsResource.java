@@ -1,6 +1,8 @@
 package dev.faas.adapter.jaxrs;
 
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
+import dev.faas.ports.model.AccessRole;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,7 +22,7 @@ public final class MetricsResource {
 
     @GET
     @Produces("text/plain")
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public Response scrape() {
         return Response.ok(metrics.scrape()).type(CONTENT_TYPE).build();
     }

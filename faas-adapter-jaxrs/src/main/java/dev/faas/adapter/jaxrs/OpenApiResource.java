@@ -1,5 +1,7 @@
 package dev.faas.adapter.jaxrs;
 
+import dev.faas.ports.model.AccessRole;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -34,7 +36,7 @@ public final class OpenApiResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @RequiresRole(Role.INVOKE)
+    @RolesAllowed(AccessRole.Names.INVOKE)
     public byte[] document() {
         return document.clone();
     }

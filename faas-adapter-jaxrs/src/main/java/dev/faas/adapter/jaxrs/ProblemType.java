@@ -1,18 +1,5 @@
 package dev.faas.adapter.jaxrs;
 
-import dev.faas.ports.error.CapacityExceededException;
-import dev.faas.ports.error.FunctionCodeException;
-import dev.faas.ports.error.FunctionInitException;
-import dev.faas.ports.error.FunctionNotFoundException;
-import dev.faas.ports.error.InstanceCrashedException;
-import dev.faas.ports.error.InstanceTimeoutException;
-import dev.faas.ports.error.InvalidCodeException;
-import dev.faas.ports.error.InvalidRequestException;
-import dev.faas.ports.error.InvalidResultException;
-import dev.faas.ports.error.PayloadTooLargeException;
-import dev.faas.ports.error.RepositoryUnavailableException;
-import dev.faas.ports.error.UnableToStartInstanceException;
-
 /**
  * The stable kinds of error the HTTP API reports, each with its RFC 9457 {@code type} URI, title and status.
  * Clients may switch on {@link #uri()}; it never changes for a condition.
@@ -61,46 +48,7 @@ public enum ProblemType {
      * labelling metrics. Anything unforeseen is {@link #INTERNAL_ERROR}.
      */
     public static ProblemType of(Throwable failure) {
-        if (failure instanceof MalformedBodyException) {
-            return INVALID_JSON;
-        }
-        if (failure instanceof InvalidCodeException) {
-            return INVALID_CODE;
-        }
-        if (failure instanceof InvalidRequestException) {
-            return INVALID_REQUEST;
-        }
-        if (failure instanceof FunctionNotFoundException) {
-            return FUNCTION_NOT_FOUND;
-        }
-        if (failure instanceof PayloadTooLargeException) {
-            return PAYLOAD_TOO_LARGE;
-        }
-        if (failure instanceof FunctionInitException) {
-            return FUNCTION_INIT_ERROR;
-        }
-        if (failure instanceof InvalidResultException) {
-            return INVALID_RESULT;
-        }
-        if (failure instanceof FunctionCodeException) {
-            return FUNCTION_ERROR;
-        }
-        if (failure instanceof InstanceTimeoutException) {
-            return FUNCTION_TIMEOUT;
-        }
-        if (failure instanceof CapacityExceededException) {
-            return CAPACITY_EXCEEDED;
-        }
-        if (failure instanceof InstanceCrashedException crashed) {
-            return crashed.outOfMemory() ? OUT_OF_MEMORY : INSTANCE_CRASHED;
-        }
-        if (failure instanceof UnableToStartInstanceException) {
-            return UNABLE_TO_START;
-        }
-        if (failure instanceof RepositoryUnavailableException) {
-            return STORE_UNAVAILABLE;
-        }
-        return INTERNAL_ERROR;
+        return ProblemTable.type(failure);
     }
 
     public String uri() {

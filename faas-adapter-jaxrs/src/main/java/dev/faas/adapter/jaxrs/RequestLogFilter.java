@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.ports.model.FunctionId;
 import jakarta.annotation.Priority;
-import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -21,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Gives every request an id (the caller's {@value #HEADER} when it is a sane token, else a new one), returns it on
  * every response and in every problem document as {@code requestId}, and logs one {@code key=value} line per
  * request at INFO. It runs before any other filter, authentication included, so refusals carry the id too. Bodies,
- * query strings and headers other than the id are never logged. Thread-safe.
+ * query strings and headers other than the id are never logged. The line is built without {@code String.format} and
+ * handed to the logger; the server's logback configuration writes it from a queue (an {@code AsyncAppender} that
+ * blocks rather than drops when full), so no request waits on the console. Thread-safe.
  */
 @PreMatching
 @Priority(RequestLogFilter.PRIORITY)
@@ -53,17 +53,11 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
     }
 
     /**
-     * The id {@link #filter(ContainerRequestContext)} gave the request being answered, for an exception mapper's log
-     * line; {@code unknown} outside a request (a mapper built without Jersey has no provider).
+     * The id {@link #filter(ContainerRequestContext)} gave {@code request}, for an exception mapper's log line;
+     * {@code unknown} outside a request.
      */
-    static String requestId(Provider<ContainerRequestContext> requests) {
-        Object id = null;
-        try {
-            ContainerRequestContext request = requests == null ? null : requests.get();
-            id = request == null ? null : request.getProperty(ID_PROPERTY);
-        } catch (IllegalStateException outsideARequest) {
-            // no request scope
-        }
+    static String requestId(ContainerRequestContext request) {
+        Object id = request == null ? null : request.getProperty(ID_PROPERTY);
         return id == null ? "unknown" : id.toString();
     }
 
@@ -112,7 +106,8 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
                 .append(" path=").append(request.getUriInfo().getRequestUri().getRawPath())
                 .append(" status=").append(response.getStatus());
         if (request.getProperty(START_PROPERTY) instanceof Long startNanos) {
-            line.append(" ms=").append(String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e6));
+            long tenths = (System.nanoTime() - startNanos + 50_000) / 100_000;
+            line.append(" ms=").append(tenths / 10).append('.').append(tenths % 10);
         }
         line.append(" request_id=").append(requestId);
         String function = response.getHeaderString(InvocationResponses.FUNCTION_HEADER);

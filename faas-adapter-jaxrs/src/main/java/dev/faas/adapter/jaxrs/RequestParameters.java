@@ -76,16 +76,6 @@ final class RequestParameters {
         };
     }
 
-    /** The params of an invocation whose whole body is the params object; an empty body is no params. */
-    static String paramsBody(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return Json.write(Json.parseObject(body));
-            }
-        }
-        return "{}";
-    }
-
     private static String abbreviate(String text) {
         if (text == null) {
             return "";

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.ports.model.AccessRole;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -49,7 +51,7 @@ class AccessControlTest {
         for (String path : new String[] {"/admin-only", "/invoke-only", "/unannotated", "/metrics", "/healthz"}) {
             assertThat(get(path, null).statusCode()).as(path).isEqualTo(200);
         }
-        assertThat(get("/whoami", null).body()).isEqualTo("principal=null admin=true invoke=true");
+        assertThat(get("/whoami", null).body()).isEqualTo("principal=anyone admin=true invoke=true");
         assertThat(get("/admin/keys", null).statusCode()).isEqualTo(200);
     }
 
@@ -292,15 +294,17 @@ class AccessControlTest {
     }
 
     @Test
-    void requiredRoles_followTheAnnotationThenThePathThenAdmin() throws Exception {
-        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("admin"))).contains(AccessRole.ADMIN);
-        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("invoke"))).contains(AccessRole.INVOKE);
-        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("unannotated"))).contains(AccessRole.ADMIN);
-        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("metrics"))).contains(AccessRole.INVOKE);
-        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("openApi"))).contains(AccessRole.INVOKE);
-        assertThat(RequiredRoles.of(Probe.class, Probe.class.getMethod("ready"))).isEmpty();
-        assertThat(RequiredRoles.of(HealthResource.class, HealthResource.class.getMethod("alive"))).isEmpty();
-        assertThat(RequiredRoles.of(Probe.class, null)).contains(AccessRole.ADMIN);
+    void requiredRole_followsTheMethodThenItsClass_andIsAdminWithoutEither() throws Exception {
+        assertThat(AccessRules.requiredRole(Probe.class, Probe.class.getMethod("admin"))).contains(AccessRole.ADMIN);
+        assertThat(AccessRules.requiredRole(Probe.class, Probe.class.getMethod("invoke"))).contains(AccessRole.INVOKE);
+        assertThat(AccessRules.requiredRole(Probe.class, Probe.class.getMethod("unannotated")))
+                .contains(AccessRole.ADMIN);
+        assertThat(AccessRules.requiredRole(Probe.class, Probe.class.getMethod("ready"))).isEmpty();
+        assertThat(AccessRules.requiredRole(HealthResource.class, HealthResource.class.getMethod("alive"))).isEmpty();
+        assertThat(AccessRules.requiredRole(InvokeByDefault.class, InvokeByDefault.class.getMethod("listed")))
+                .contains(AccessRole.INVOKE);
+        assertThat(AccessRules.requiredRole(InvokeByDefault.class, InvokeByDefault.class.getMethod("open"))).isEmpty();
+        assertThat(AccessRules.requiredRole(Probe.class, null)).contains(AccessRole.ADMIN);
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
@@ -311,14 +315,14 @@ class AccessControlTest {
 
         @GET
         @Path("admin-only")
-        @RequiresRole(Role.ADMIN)
+        @RolesAllowed(AccessRole.Names.ADMIN)
         public String admin() {
             return "admin";
         }
 
         @GET
         @Path("invoke-only")
-        @RequiresRole(Role.INVOKE)
+        @RolesAllowed(AccessRole.Names.INVOKE)
         public String invoke() {
             return "invoke";
         }
@@ -331,6 +335,7 @@ class AccessControlTest {
 
         @GET
         @Path("metrics")
+        @RolesAllowed(AccessRole.Names.INVOKE)
         public String metrics() {
             return "metrics";
         }
@@ -338,22 +343,38 @@ class AccessControlTest {
         @GET
         @Path("openapi.json")
         @Produces(MediaType.APPLICATION_JSON)
+        @RolesAllowed(AccessRole.Names.INVOKE)
         public String openApi() {
             return "{}";
         }
 
         @GET
         @Path("readyz")
+        @PermitAll
         public String ready() {
             return "ready";
         }
 
         @GET
         @Path("whoami")
-        @RequiresRole(Role.INVOKE)
+        @RolesAllowed(AccessRole.Names.INVOKE)
         public String whoami(@Context SecurityContext security) {
             return "principal=" + (security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName())
                     + " admin=" + security.isUserInRole("admin") + " invoke=" + security.isUserInRole("invoke");
+        }
+    }
+
+    /** A class whose methods need {@code invoke} unless they say otherwise. */
+    @RolesAllowed(AccessRole.Names.INVOKE)
+    public static final class InvokeByDefault {
+
+        public String listed() {
+            return "listed";
+        }
+
+        @PermitAll
+        public String open() {
+            return "open";
         }
     }
 
@@ -361,10 +382,7 @@ class AccessControlTest {
         ResourceConfig application = new ResourceConfig();
         application.register(new Probe());
         application.register(new HealthResource());
-        application.register(new ClientErrorMapper());
-        application.register(new PlatformErrorMapper());
-        application.register(new HttpErrorMapper());
-        application.register(new UnexpectedErrorMapper());
+        application.register(new ProblemMapper());
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         application.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         AccessControl.install(application, keys, keys, ApiSettings.defaults());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.ports.model.AccessRole;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -163,7 +164,7 @@ class KeylessRequestGuardTest {
 
         @POST
         @Path("run")
-        @RequiresRole(Role.ADMIN)
+        @RolesAllowed(AccessRole.Names.ADMIN)
         public String run(String body) {
             RUNS.incrementAndGet();
             return "ran";
@@ -171,7 +172,7 @@ class KeylessRequestGuardTest {
 
         @GET
         @Path("read")
-        @RequiresRole(Role.INVOKE)
+        @RolesAllowed(AccessRole.Names.INVOKE)
         public String read() {
             RUNS.incrementAndGet();
             return "read";
@@ -184,9 +185,7 @@ class KeylessRequestGuardTest {
         application.register(new Probe());
         application.register(new HealthResource());
         application.register(new RequestLogFilter());
-        application.register(new ClientErrorMapper());
-        application.register(new HttpErrorMapper());
-        application.register(new UnexpectedErrorMapper());
+        application.register(new ProblemMapper());
         application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         application.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         AccessControl.install(application, keys, keys, ApiSettings.defaults());

@@ -12,6 +12,7 @@ import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.ManageApiKeysUseCase;
 import dev.faas.ports.in.ReadinessUseCase;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.model.AccessRole;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -102,12 +104,12 @@ class OpenApiDocumentTest {
     @Test
     void everyOperation_documentsTheRoleItsMethodRequires() {
         resourceMethods().forEach((operation, method) -> {
-            RequiresRole required = method.getInvocable().getDefinitionMethod().getAnnotation(RequiresRole.class);
+            Optional<AccessRole> required = requiredRole(method);
             JsonNode role = operation(operation).path("x-faas-role");
-            if (required == null) {
+            if (required.isEmpty()) {
                 assertThat(role.isMissingNode()).as(operation + " is public").isTrue();
             } else {
-                assertThat(role.asText()).as(operation + " role").isEqualTo(required.value().roleName());
+                assertThat(role.asText()).as(operation + " role").isEqualTo(required.get().wireName());
             }
         });
     }
@@ -116,8 +118,7 @@ class OpenApiDocumentTest {
     void functionEndpoints_allRequireARole() {
         resourceMethods().forEach((operation, method) -> {
             if (operation.contains("/functions") || operation.endsWith("/register") || operation.endsWith("/invoke")) {
-                assertThat(method.getInvocable().getDefinitionMethod().getAnnotation(RequiresRole.class))
-                        .as(operation).isNotNull();
+                assertThat(requiredRole(method)).as(operation).isPresent();
             }
         });
     }
@@ -138,6 +139,12 @@ class OpenApiDocumentTest {
 
         assertThat(references).isNotEmpty().allSatisfy(reference ->
                 assertThat(document.at(reference.substring(1)).isMissingNode()).as(reference).isFalse());
+    }
+
+    /** The role a resource method needs, as the application's role check enforces it. */
+    private static Optional<AccessRole> requiredRole(ResourceMethod method) {
+        return AccessRules.requiredRole(method.getInvocable().getHandler().getHandlerClass(),
+                method.getInvocable().getDefinitionMethod());
     }
 
     /** "METHOD /path/{template}" of every resource method Jersey builds from the application's resources. */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.ports.error.CapacityExceededException;
-import dev.faas.ports.error.FaasException;
-import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.FunctionRaisedException;
@@ -15,7 +13,6 @@ import dev.faas.ports.error.InvalidCodeException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.InvalidResultException;
 import dev.faas.ports.error.PayloadTooLargeException;
-import dev.faas.ports.error.PlatformException;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.ports.error.UnableToStartInstanceException;
 import jakarta.ws.rs.core.Response;
@@ -23,7 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link ProblemType#of}, which labels metrics, agrees with what the exception mappers answer. */
+/** {@link ProblemType#of}, which labels metrics, agrees with what the exception mapper answers. */
 class ProblemTypeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,15 +53,6 @@ class ProblemTypeTest {
     }
 
     private static Response map(RuntimeException failure) {
-        if (failure instanceof FunctionCodeException code) {
-            return new FunctionCodeErrorMapper().toResponse(code);
-        }
-        if (failure instanceof PlatformException platform) {
-            return new PlatformErrorMapper().toResponse(platform);
-        }
-        if (failure instanceof FaasException faas) {
-            return new ClientErrorMapper().toResponse(faas);
-        }
-        return new UnexpectedErrorMapper().toResponse(failure);
+        return new ProblemMapper().toResponse(failure);
     }
 }

@@ -36,7 +36,7 @@ class PlatformErrorLeakTest {
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger mapperLogger =
-            (Logger) LoggerFactory.getLogger("dev.faas.adapter.jaxrs.PlatformErrorMapper");
+            (Logger) LoggerFactory.getLogger("dev.faas.adapter.jaxrs.ProblemTable");
     private FaasServer server;
     private Api api;
 

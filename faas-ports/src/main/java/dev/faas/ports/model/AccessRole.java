@@ -8,8 +8,8 @@ import java.util.Locale;
  * deletes, reads code and manages keys, and so includes {@link #INVOKE}.
  */
 public enum AccessRole {
-    INVOKE("invoke"),
-    ADMIN("admin");
+    INVOKE(Names.INVOKE),
+    ADMIN(Names.ADMIN);
 
     private final String wireName;
 
@@ -43,5 +43,15 @@ public enum AccessRole {
     @Override
     public String toString() {
         return wireName;
+    }
+
+    /** The wire names as constants, for annotations such as {@code @RolesAllowed(AccessRole.Names.ADMIN)}. */
+    public static final class Names {
+
+        public static final String INVOKE = "invoke";
+        public static final String ADMIN = "admin";
+
+        private Names() {
+        }
     }
 }

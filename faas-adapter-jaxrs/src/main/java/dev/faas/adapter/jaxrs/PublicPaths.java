@@ -1,0 +1,37 @@
+package dev.faas.adapter.jaxrs;
+
+import java.util.Set;
+
+/**
+ * The probes ({@code /healthz}, {@code /readyz}), which answer load balancers without a key and never wait for the key
+ * store. Filters that run before a request is matched recognise them by path; once matched, their {@code @PermitAll}
+ * is what lets them through, whatever the path looked like.
+ */
+final class PublicPaths {
+
+    /** Paths anyone may read, relative to the application's root, without slashes around. */
+    static final Set<String> PROBES = Set.of("healthz", "readyz");
+
+    private PublicPaths() {
+    }
+
+    /** Whether a request path (as {@code UriInfo.getPath()} gives it) is one of the probes. */
+    static boolean isProbe(String requestPath) {
+        return PROBES.contains(trimSlashes(requestPath));
+    }
+
+    private static String trimSlashes(String path) {
+        if (path == null) {
+            return "";
+        }
+        int start = 0;
+        int end = path.length();
+        while (start < end && path.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(start, end);
+    }
+}

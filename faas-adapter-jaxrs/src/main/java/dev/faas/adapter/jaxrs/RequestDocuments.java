@@ -1,0 +1,81 @@
+package dev.faas.adapter.jaxrs;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import dev.faas.ports.error.InvalidRequestException;
+import java.io.IOException;
+
+/**
+ * The JSON bodies the API accepts, as records bound by {@link JsonBinding}'s strict reader: a member of another type
+ * (no coercion) or an unknown member is a 400 naming the field. Required members are checked by the resource with
+ * {@link #required}, once the body is bound, in the order the API has always reported them (a JSON {@code null}
+ * counts as missing).
+ */
+final class RequestDocuments {
+
+    private RequestDocuments() {
+    }
+
+    /** {@code POST /register}: {@code name} and {@code code} are required. */
+    record Registration(String name, String code, String handler, Limits limits) {
+    }
+
+    /** The {@code limits} of a registration; absent members take the server's defaults, {@code null} is refused. */
+    record Limits(@JsonDeserialize(using = WholeNumber.class) Integer timeoutMs,
+                  @JsonDeserialize(using = WholeNumber.class) Integer memoryMb,
+                  @JsonDeserialize(using = WholeNumber.class) Integer maxInstances) {
+    }
+
+    /** A member that, when present, must be a JSON integer that fits an {@code int}: not null, 5.0, "5" nor true. */
+    static final class WholeNumber extends StdDeserializer<Integer> {
+
+        WholeNumber() {
+            super(Integer.class);
+        }
+
+        @Override
+        public Integer deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT
+                    && parser.getNumberType() == JsonParser.NumberType.INT) {
+                return parser.getIntValue();
+            }
+            return (Integer) context.handleUnexpectedToken(Integer.class, parser);
+        }
+
+        @Override
+        public Integer getNullValue(DeserializationContext context) throws JsonMappingException {
+            throw InvalidNullException.from(context, null, context.constructType(Integer.class));
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext context) {
+            return null;
+        }
+    }
+
+    /** {@code POST /invoke}: the version to call (required) and its params, kept as the JSON text they came as. */
+    record SeedInvocation(String name, @JsonDeserialize(using = RawJsonObject.Deserializer.class) RawJsonObject params) {
+
+        /** The params' JSON text, {@code {}} when absent. */
+        String paramsJson() {
+            return params == null ? RawJsonObject.EMPTY.json("params") : params.json("params");
+        }
+    }
+
+    /** {@code POST /admin/keys}: {@code role} is required. */
+    record KeyCreation(String role, String description) {
+    }
+
+    /** {@code value}, unless it is missing or null: then a 400 naming {@code field}. */
+    static String required(String field, String value) {
+        if (value == null) {
+            throw new InvalidRequestException(field, "'" + field + "' is required");
+        }
+        return value;
+    }
+}
