@@ -235,7 +235,13 @@ class DockerRunnerSocketTest {
     }
 
     private static void buildMuteImage(String tag) throws Exception {
+        // The runtime's sandbox entry point runs the image's runner file, whatever the image's ENTRYPOINT: the
+        // mute runner must stand in that file.
         String dockerfile = "FROM " + DockerTestEnvironment.image() + "\n"
+                + "USER root\n"
+                + "RUN " + JSON.writeValueAsString(List.of("python3", "-c",
+                        "import sys; open(sys.argv[1], 'w').write(sys.argv[2])", ContainerSpecFactory.RUNNER_PATH,
+                        MUTE_RUNNER)) + "\n"
                 + "ENTRYPOINT " + JSON.writeValueAsString(List.of("python3", "-c", MUTE_RUNNER)) + "\n";
         Process build = new ProcessBuilder("docker", "build", "-q", "-t", tag, "-").redirectErrorStream(true).start();
         build.getOutputStream().write(dockerfile.getBytes(StandardCharsets.UTF_8));
