@@ -59,9 +59,7 @@ class RunnerRuntimeTest {
 
         runtime.stop(instance);
         runtime.stop(instance);
-        assertThat(runtime.removed).hasSize(1);
-        assertThat(runtime.running()).isEmpty();
-        assertThat(work.resolve(instance.id())).doesNotExist();
+        assertRemovedOnce(instance);
     }
 
     @Test
@@ -77,9 +75,7 @@ class RunnerRuntimeTest {
                     assertThat(crash.logs()).isEqualTo("last words");
                 });
         assertThat(runtime.explainedDuringCall).containsExactly(true);
-        assertThat(runtime.removed).hasSize(1);
-        assertThat(runtime.running()).isEmpty();
-        assertThat(work.resolve(instance.id())).doesNotExist();
+        assertRemovedOnce(instance);
     }
 
     @Test
@@ -147,6 +143,12 @@ class RunnerRuntimeTest {
         assertThat(RunnerExit.describeStatus(137)).isEqualTo("137, signal 9");
         assertThat(RunnerExit.describeStatus(1)).isEqualTo("1");
         assertThat(RunnerExit.describeStatus(255)).isEqualTo("255");
+    }
+
+    private void assertRemovedOnce(Instance instance) {
+        assertThat(runtime.removed).hasSize(1);
+        assertThat(runtime.running()).isEmpty();
+        assertThat(work.resolve(instance.id())).doesNotExist();
     }
 
     private static FunctionDefinition definition(String code, int timeoutSeconds) {
