@@ -9,7 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +93,18 @@ public final class PrivateDirectory {
             Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException raced) {
             // Created meanwhile (by another runtime of this platform, or someone else): the checks decide.
+        }
+    }
+
+    /** Deletes {@code directory} and everything below it, if it exists; logs what it cannot delete, never throws. */
+    public static void deleteRecursively(Path directory) {
+        if (directory == null || !Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete {}: {}", directory, e.getMessage());
         }
     }
 }

@@ -18,12 +18,13 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -49,8 +50,6 @@ public final class RunnerListener implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunnerListener.class);
     private static final AtomicBoolean PEER_CREDENTIALS_UNAVAILABLE_LOGGED = new AtomicBoolean();
-    // Short: a runner usually connects within milliseconds, and a dead one should be noticed quickly.
-    private static final long SELECT_MILLIS = 10;
     private static final int BACKLOG = 8;
     private static final int PENDING = 0;
     private static final int SETTLED = 1;
@@ -107,15 +106,17 @@ public final class RunnerListener implements Closeable {
      * Waits for the runner's connection, refusing others, then checks it answers a ping; within {@code timeout} in
      * all. The listening socket is closed and removed whatever the outcome.
      *
-     * @param stillAlive checked while waiting; false means the runner is gone and waiting is pointless
-     * @throws UnableToStartInstanceException if the runner does not connect and answer in time, is no longer alive,
-     *     or the thread is interrupted
+     * @param ended completes when the runner has ended (such as {@link Process#onExit()}): waiting stops at once
+     *     then, without any polling; it is only observed, never completed or cancelled here
+     * @throws UnableToStartInstanceException if the runner does not connect and answer in time, ended before it
+     *     connected, or the thread is interrupted
      */
-    public RunnerConnection accept(Duration timeout, BooleanSupplier stillAlive) {
+    public RunnerConnection accept(Duration timeout, CompletionStage<?> ended) {
+        Objects.requireNonNull(ended, "ended");
         long deadline = System.nanoTime() + timeout.toNanos();
         SocketChannel channel;
         try {
-            channel = acceptRunner(deadline, timeout, stillAlive);
+            channel = acceptRunner(deadline, timeout, ended.toCompletableFuture());
         } finally {
             // Exactly one connection: from now on nothing else can connect, and nothing is left on disk.
             close();
@@ -123,9 +124,12 @@ public final class RunnerListener implements Closeable {
         return handshake(channel, deadline, timeout);
     }
 
-    private SocketChannel acceptRunner(long deadline, Duration timeout, BooleanSupplier stillAlive) {
+    private SocketChannel acceptRunner(long deadline, Duration timeout,
+                                       CompletableFuture<?> ended) {
         try (Selector selector = Selector.open()) {
             server.register(selector, SelectionKey.OP_ACCEPT);
+            // The runner's end wakes the selector: a select waits for a connection, the end or the deadline only.
+            ended.whenComplete((result, failure) -> selector.wakeup());
             while (true) {
                 SocketChannel candidate;
                 while ((candidate = server.accept()) != null) {
@@ -134,7 +138,7 @@ public final class RunnerListener implements Closeable {
                         return candidate;
                     }
                 }
-                if (!stillAlive.getAsBoolean()) {
+                if (ended.isDone()) {
                     throw new UnableToStartInstanceException(
                             "the runner exited before it connected to " + socketPath, "");
                 }
@@ -143,7 +147,8 @@ public final class RunnerListener implements Closeable {
                     throw new UnableToStartInstanceException("the runner did not connect to " + socketPath
                             + " within " + timeout.toMillis() + " ms", "");
                 }
-                selector.select(Math.max(1, Math.min(SELECT_MILLIS, TimeUnit.NANOSECONDS.toMillis(remaining))));
+                // select(0) would wait forever: at least one millisecond.
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
                 selector.selectedKeys().clear();
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();

@@ -62,7 +62,7 @@ class RunnerListenerTest {
                 PosixFilePermissions.fromString("rw-rw-rw-"), PrivateDirectory.currentUid());
         cleanups.add(listener);
         CompletableFuture<RunnerConnection> accepted = CompletableFuture.supplyAsync(
-                () -> listener.accept(Duration.ofSeconds(20), () -> true));
+                () -> listener.accept(Duration.ofSeconds(20), new CompletableFuture<>()));
 
         // The impostor connects first and waits for the platform to talk: it must see the connection closed.
         Process impostor = new ProcessBuilder("setpriv", "--reuid", Integer.toString(IMPOSTOR_UID), "--regid",
@@ -100,7 +100,7 @@ class RunnerListenerTest {
         Duration deadline = Duration.ofMillis(800);
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> listener.accept(deadline, () -> true))
+        assertThatThrownBy(() -> listener.accept(deadline, new CompletableFuture<>()))
                 .isInstanceOf(UnableToStartInstanceException.class)
                 .hasMessageContaining("did not answer its first ping within 800 ms");
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -115,7 +115,7 @@ class RunnerListenerTest {
                 PosixFilePermissions.fromString("rw-------"), PrivateDirectory.currentUid());
         cleanups.add(listener);
 
-        assertThatThrownBy(() -> listener.accept(Duration.ofMillis(50), () -> true))
+        assertThatThrownBy(() -> listener.accept(Duration.ofMillis(50), new CompletableFuture<>()))
                 .isInstanceOf(UnableToStartInstanceException.class)
                 .hasMessageContaining("did not connect")
                 .hasMessageContaining("within 50 ms");
@@ -124,15 +124,29 @@ class RunnerListenerTest {
 
     @Test
     void givenRunnerThatIsNotAlive_accept_failsAtOnce() throws IOException {
+        assertAcceptFailsAsExited(CompletableFuture.completedFuture(null), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void givenRunnerThatEndsWhileAcceptWaits_accept_failsAsSoonAsItEnds_notAtTheDeadline() throws IOException {
+        // A runner that exits without ever connecting: its end is the only event the listener gets.
+        Process runner = new ProcessBuilder("python3", "-c", "import sys; sys.exit(3)").start();
+
+        assertAcceptFailsAsExited(runner.onExit(), Duration.ofSeconds(60));
+    }
+
+    /** Accept, given the runner's end {@code ended}, fails as "exited" well before {@code timeout}. */
+    private void assertAcceptFailsAsExited(CompletableFuture<?> ended, Duration timeout) throws IOException {
         RunnerListener listener = RunnerListener.bind(directory.resolve("platform.sock"),
                 PosixFilePermissions.fromString("rw-------"), RunnerListener.ANY_USER);
         cleanups.add(listener);
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> listener.accept(Duration.ofSeconds(10), () -> false))
+        assertThatThrownBy(() -> listener.accept(timeout, ended))
                 .isInstanceOf(UnableToStartInstanceException.class)
                 .hasMessageContaining("exited before it connected");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.dividedBy(2));
+        assertThat(listener.socketPath()).doesNotExist();
     }
 
     @Test

@@ -48,7 +48,7 @@ final class StartedRunner implements AutoCloseable {
 
     /** Accepts the runner's connection and checks it answers a ping. */
     RunnerConnection connect() {
-        return listener.accept(Duration.ofSeconds(10), process::isAlive);
+        return listener.accept(Duration.ofSeconds(10), process.onExit());
     }
 
     int awaitExit() throws InterruptedException {

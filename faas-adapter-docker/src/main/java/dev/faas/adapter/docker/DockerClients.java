@@ -19,7 +19,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DockerClients {
 
-    /** Enough for every instance's calls at once: the runtime holds no connection open between API calls. */
+    /**
+     * Enough for every instance's calls at once: the runtime holds a connection open between API calls only while a
+     * container starts (the engine's wait, which tells of its end).
+     */
     public static final int MAX_CONNECTIONS = 100;
     public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
     /** Generous: removing a container whose processes are stuck in the kernel can take a while. */

@@ -28,7 +28,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -236,14 +235,14 @@ class DockerRunnerSocketTest {
     }
 
     private static void buildMuteImage(String tag) throws Exception {
-        // The runtime starts the runner through its own sandbox entry point, so the mute runner takes the real
-        // runner's place in the image rather than the image's entry point.
-        String muteRunner = Base64.getEncoder().encodeToString(MUTE_RUNNER.getBytes(StandardCharsets.UTF_8));
+        // The runtime's sandbox entry point runs the image's runner file, whatever the image's ENTRYPOINT: the
+        // mute runner must stand in that file.
         String dockerfile = "FROM " + DockerTestEnvironment.image() + "\n"
                 + "USER root\n"
-                + "RUN python3 -c \"import base64; open('" + DockerFunctionRuntime.RUNNER_PATH + "', 'wb')"
-                + ".write(base64.b64decode('" + muteRunner + "'))\"\n"
-                + "USER 10001:10001\n";
+                + "RUN " + JSON.writeValueAsString(List.of("python3", "-c",
+                        "import sys; open(sys.argv[1], 'w').write(sys.argv[2])", ContainerSpecFactory.RUNNER_PATH,
+                        MUTE_RUNNER)) + "\n"
+                + "ENTRYPOINT " + JSON.writeValueAsString(List.of("python3", "-c", MUTE_RUNNER)) + "\n";
         Process build = new ProcessBuilder("docker", "build", "-q", "-t", tag, "-").redirectErrorStream(true).start();
         build.getOutputStream().write(dockerfile.getBytes(StandardCharsets.UTF_8));
         build.getOutputStream().close();

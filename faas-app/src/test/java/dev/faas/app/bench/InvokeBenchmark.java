@@ -179,7 +179,7 @@ class InvokeBenchmark {
         Process process = new ProcessBuilder("python3", "-I", "-B", "-u", RunnerScript.writeTo(directory).toString(),
                 "--connect", listener.socketPath().toString()).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("log").toFile()).start();
-        try (listener; RunnerConnection connection = listener.accept(Duration.ofSeconds(10), process::isAlive)) {
+        try (listener; RunnerConnection connection = listener.accept(Duration.ofSeconds(10), process.onExit())) {
             connection.init(TRIVIAL_SOURCE, "user_function");
             return BenchClient.latency(() -> connection.run(PARAMS), SAMPLES);
         } finally {

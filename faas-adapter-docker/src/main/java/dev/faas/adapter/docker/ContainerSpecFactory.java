@@ -1,0 +1,111 @@
+package dev.faas.adapter.docker;
+
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
+import dev.faas.ports.out.InstanceSpec;
+import dev.faas.python.RunnerRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns the runtime's settings and one instance's spec into its {@link ContainerSpec}: the hardened sandbox of the
+ * design. No network; a read-only root file system with a small {@code /tmp}; no capabilities and no new
+ * privileges; a non-root user; limits on pids, memory (no swap), CPU and open files; a private IPC namespace with a
+ * small {@code /dev/shm}; no core dumps; an init as process 1; labels naming the node, the function and the
+ * instance; the instance's socket directory mounted read-only; and an entry point that adds a seccomp filter
+ * refusing ptrace before it runs the runner. Pure: it never talks to the engine. Thread-safe.
+ */
+final class ContainerSpecFactory {
+
+    /** The runner in the function image. */
+    static final String RUNNER_PATH = "/opt/faas/faas_runner.py";
+    /** The size of each container's own {@code /dev/shm}. */
+    static final long SHM_BYTES = 16L * 1024 * 1024;
+    private static final String SANDBOX_ENTRYPOINT = resource("sandbox_entrypoint.py");
+    // The engine's own log of a container holds only what bypasses the runner's capture; keep it small on disk.
+    private static final LogConfig CONTAINER_LOG = new LogConfig(LogConfig.LoggingType.JSON_FILE,
+            Map.of("max-size", "1m", "max-file", "1"));
+
+    private final DockerRuntimeSettings settings;
+
+    ContainerSpecFactory(DockerRuntimeSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The container of instance {@code instanceId}, whose platform socket is in {@code socketDirectory}. */
+    ContainerSpec create(String instanceId, InstanceSpec spec, Path socketDirectory) {
+        String function = spec.functionId() == null ? DockerFunctionRuntime.PREWARM_FUNCTION
+                : spec.functionId().toString();
+        return new ContainerSpec(
+                "faas-" + instanceId,
+                Map.of(DockerFunctionRuntime.LABEL_MANAGED, "true", DockerFunctionRuntime.LABEL_NODE,
+                        settings.nodeId(), DockerFunctionRuntime.LABEL_FUNCTION, function,
+                        DockerFunctionRuntime.LABEL_INSTANCE, instanceId),
+                sandboxEntrypoint(),
+                List.of("--connect", DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/"
+                                + RunnerRuntime.SOCKET_FILE,
+                        "--log-limit", Integer.toString(settings.logLimitBytes())),
+                settings.user(),
+                // The image's PATH and LANG stay; nothing of the platform's environment goes in.
+                List.of("HOME=/tmp"),
+                hostConfig(spec.memoryMb(), socketDirectory));
+    }
+
+    /**
+     * The image's entry point ({@code python3 -I -B -u} on the runner, as python-base's Dockerfile has it) with a
+     * seccomp filter added first: see {@code sandbox_entrypoint.py}.
+     */
+    private static List<String> sandboxEntrypoint() {
+        return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, RUNNER_PATH);
+    }
+
+    private HostConfig hostConfig(int memoryMb, Path socketDirectory) {
+        long memoryBytes = memoryMb * 1024L * 1024L;
+        return HostConfig.newHostConfig()
+                // An init as process 1 reaps the function's dead children, which would otherwise hold pids slots
+                // for the instance's whole life, and passes signals on.
+                .withInit(true)
+                .withNetworkMode("none")
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + settings.tmpfsBytes() + ",mode=1777"))
+                // Read-only: the runner connects to the platform's socket there, which needs no write access.
+                .withBinds(new Bind(socketDirectory.toString(),
+                        new Volume(DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY), AccessMode.ro))
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withPidsLimit((long) settings.pidsLimit())
+                .withMemory(memoryBytes)
+                .withMemorySwap(memoryBytes)
+                .withNanoCPUs(Math.round(settings.cpus() * 1_000_000_000d))
+                // An IPC namespace of its own (no System V objects or /dev/shm shared with the host or another
+                // container, whatever the engine's default ipc mode) with a small /dev/shm, which counts as memory.
+                .withIpcMode("private")
+                .withShmSize(SHM_BYTES)
+                // No core dumps: the host's core_pattern decides where one goes, often to a program of the host,
+                // and it would hold the function's memory, its callers' data included.
+                .withUlimits(List.of(new Ulimit("nofile", (long) settings.nofile(), (long) settings.nofile()),
+                        new Ulimit("core", 0L, 0L)))
+                .withLogConfig(CONTAINER_LOG);
+    }
+
+    private static String resource(String name) {
+        try (var in = ContainerSpecFactory.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the resource " + name + " is missing from the docker adapter");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the resource " + name, e);
+        }
+    }
+}
