@@ -27,6 +27,15 @@ final class NodeCapacity {
         return true;
     }
 
+    /**
+     * Reserves one instance of {@code memoryMb} whether or not it fits: for room that evicted instances still hold
+     * until they have stopped (the count then only holds others back), and for starts already checked to fit.
+     */
+    synchronized void reserve(int memoryMb) {
+        usedInstances++;
+        usedMemoryMb += memoryMb;
+    }
+
     /** Gives back what {@link #tryReserve} took for one instance of {@code memoryMb}. */
     synchronized void release(int memoryMb) {
         usedInstances--;

@@ -9,7 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Applies a {@link ReaperPolicy} to the pool every {@code cleanupInterval} on one background thread. */
+/**
+ * Applies a {@link ReaperPolicy} to the pool every {@code cleanupInterval} on one background thread, and lets the
+ * pre-warm stock shrink back towards its floor.
+ */
 public final class Reaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
@@ -36,10 +39,14 @@ public final class Reaper implements AutoCloseable {
         return this;
     }
 
-    /** Stops the instances the policy selects now; returns how many were stopped. */
+    /**
+     * Stops the instances the policy selects now, and the pre-warmed instances above the stock's floor left unused as
+     * long; returns how many were stopped.
+     */
     public int reapOnce() {
         List<InstanceSnapshot> victims = policy.selectVictims(pool.snapshots(), clock.instant());
-        return victims.isEmpty() ? 0 : pool.removeIdle(victims);
+        int removed = victims.isEmpty() ? 0 : pool.removeIdle(victims);
+        return removed + pool.shrinkStock(policy.deleteAfter());
     }
 
     private void reapSafely() {

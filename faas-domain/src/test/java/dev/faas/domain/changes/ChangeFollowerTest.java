@@ -26,6 +26,8 @@ import dev.faas.testkit.FakeFunctionRuntime;
 import dev.faas.testkit.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
 /** The follower over a scripted feed: what it applies, from where, and how it survives outages and lost wake-ups. */
 class ChangeFollowerTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -45,7 +48,7 @@ class ChangeFollowerTest {
     private final FakeChangeFeed feed = new FakeChangeFeed();
     private final InMemoryFunctionRepository functions = new InMemoryFunctionRepository();
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
-    private final InstancePool pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5)), clock);
+    private final InstancePool pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5)), clock, background);
     private final Invoker invoker = new Invoker(functions, runtime, pool);
     private final List<Change> applied = new CopyOnWriteArrayList<>();
     private final ChangeFollower follower = new ChangeFollower(feed, POLL);
@@ -55,6 +58,7 @@ class ChangeFollowerTest {
         follower.close();
         pool.close();
         runtime.close();
+        background.shutdownNow();
     }
 
     @Test

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 
 class InvokerTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
     private final MutableClock clock = MutableClock.atEpoch();
     private final InMemoryFunctionRepository store = new InMemoryFunctionRepository();
     private final AtomicInteger repositoryCalls = new AtomicInteger();
@@ -50,7 +51,7 @@ class InvokerTest {
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
     private final FunctionRegistry registry = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock);
     private final ExecutorService callers = Executors.newCachedThreadPool();
-    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock);
+    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock, background);
     private Invoker invoker = new Invoker(repository, runtime, pool);
 
     @AfterEach
@@ -58,6 +59,7 @@ class InvokerTest {
         callers.shutdownNow();
         pool.close();
         runtime.close();
+        background.shutdownNow();
     }
 
     @Test
@@ -471,7 +473,7 @@ class InvokerTest {
 
     private void replacePool(PoolSettings settings) {
         pool.close();
-        pool = new InstancePool(runtime, settings, clock);
+        pool = new InstancePool(runtime, settings, clock, background);
         invoker = new Invoker(repository, runtime, pool);
     }
 

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 /** The node's memory budget: the memory limits of its instances never add up to more than it. */
 class NodeMemoryBudgetTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
     private static final int BUDGET_MB = 1024;
 
     private final MutableClock clock = MutableClock.atEpoch();
@@ -56,6 +57,7 @@ class NodeMemoryBudgetTest {
             pool.close();
         }
         runtime.close();
+        background.shutdownNow();
     }
 
     @Test
@@ -222,7 +224,7 @@ class NodeMemoryBudgetTest {
             release.await();
             return "1";
         });
-        pool = new InstancePool(runtime, settings, clock);
+        pool = new InstancePool(runtime, settings, clock, background);
         invoker = new Invoker(repository, runtime, pool);
     }
 
