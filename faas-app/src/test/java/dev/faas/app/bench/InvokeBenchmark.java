@@ -207,7 +207,9 @@ class InvokeBenchmark {
         for (int i = 0; i < functions; i++) {
             ids.add(client.register(prefix + i, TRIVIAL, null));
         }
+        // Each registration's code check took a stock instance: first calls meet the stock once it has refilled.
         Thread.sleep(1500);
+        awaitStock(server, server.pool().prewarmTarget(), Duration.ofSeconds(90));
         int stockAtStart = server.pool().prewarmedCount();
         LatencyRecorder recorder = new LatencyRecorder();
         AtomicInteger errors = new AtomicInteger();

@@ -35,15 +35,23 @@ class PrewarmPolicyTest {
     }
 
     @Test
-    void toStart_startsWhatTheTargetLacks_allAtOnce() {
-        assertThat(policy.toStart(20, 2, 3, 64, 100_000, 256, false)).isEqualTo(15);
-        assertThat(policy.toStart(20, 20, 0, 64, 100_000, 256, false)).isZero();
-        assertThat(policy.toStart(2, 5, 0, 64, 100_000, 256, false)).as("above target: nothing").isZero();
+    void toStart_startsWhatTheTargetLacks_severalAtOnce() {
+        PrewarmPolicy wide = new PrewarmPolicy(2, 32, 32);
+        assertThat(wide.toStart(20, 2, 3, 64, 100_000, 256, false)).isEqualTo(15);
+        assertThat(wide.toStart(20, 20, 0, 64, 100_000, 256, false)).isZero();
+        assertThat(wide.toStart(2, 5, 0, 64, 100_000, 256, false)).as("above target: nothing").isZero();
+    }
+
+    @Test
+    void toStart_keepsAtMostParallelStartsUnderWay() {
+        assertThat(policy.toStart(20, 0, 0, 64, 100_000, 256, false)).isEqualTo(4);
+        assertThat(policy.toStart(20, 0, 3, 64, 100_000, 256, false)).isEqualTo(1);
+        assertThat(policy.toStart(20, 0, 4, 64, 100_000, 256, false)).isZero();
     }
 
     @Test
     void toStart_staysWithinTheFreeSlotsAndMemory() {
-        assertThat(policy.toStart(20, 0, 0, 4, 100_000, 256, false)).isEqualTo(4);
+        assertThat(policy.toStart(20, 0, 0, 2, 100_000, 256, false)).isEqualTo(2);
         assertThat(policy.toStart(20, 0, 0, 64, 1000, 256, false)).as("1000 MB free holds three of 256 MB")
                 .isEqualTo(3);
     }
