@@ -81,17 +81,24 @@ class InvokeBenchmark {
             table.note("ratios: cold / pre-warmed first call p50 = %.1fx; cold p50 / docker run p50 = %.2f",
                     cold.percentileMillis(50) / prewarmed.percentileMillis(50),
                     cold.percentileMillis(50) / dockerRun.percentileMillis(50));
-            Burst burst = burstOfFirstCalls(client, server, "burst", 20);
-            burstRows(table, "burst: 20 first calls of 20 new functions", burst, dockerRun);
-            // The stock grew with the first burst's misses: the second burst meets it once it has refilled.
-            awaitStock(server, server.pool().prewarmTarget(), Duration.ofSeconds(90));
-            Burst second = burstOfFirstCalls(client, server, "again", 20);
-            burstRows(table, "burst again: 20 first calls of 20 other new functions", second, dockerRun);
             for (int parallel : new int[] {1, 2, 4, 8, 16}) {
                 double wallMillis = parallelStartsMillis(parallel);
                 table.note("parallel starts: %2d instances started at once through the Docker runtime: %.0f ms wall"
                         + " time (%.0f ms per instance)", parallel, wallMillis, wallMillis / parallel);
             }
+            table.publish();
+        }
+        // Bursts on servers of their own, whose node room is not held by the warm instances of the rows above.
+        try (FaasServer server = FaasServer.start(config("docker", 2))) {
+            BenchClient client = new BenchClient(server.port(), CONCURRENCY);
+            BenchTable table = new BenchTable("runtime docker, FAAS_PREWARM=2 (the default), FAAS_PREWARM_MAX=32");
+            LatencyRecorder dockerRun = dockerRunFloor(10);
+            table.latency("floor: docker run --rm of the function image", dockerRun);
+            Burst burst = burstOfFirstCalls(client, server, "burst", 20);
+            burstRows(table, "burst: 20 first calls of 20 new functions", burst, dockerRun);
+            // The stock grew with the first burst's misses (and the registrations'): the second burst meets it.
+            Burst second = burstOfFirstCalls(client, server, "again", 20);
+            burstRows(table, "burst again: 20 first calls of 20 other new functions", second, dockerRun);
             table.publish();
         }
         try (FaasServer server = FaasServer.start(config("docker", 20))) {
@@ -200,7 +207,10 @@ class InvokeBenchmark {
                          int stockAtStart) {
     }
 
-    /** Registers {@code functions} new functions (each code check takes a stock instance), then calls them all at once. */
+    /**
+     * Registers {@code functions} new functions (each code check takes a stock instance), waits for the stock to
+     * refill (bounded), then calls them all at once.
+     */
     private Burst burstOfFirstCalls(BenchClient client, FaasServer server, String prefix, int functions)
             throws Exception {
         List<String> ids = new ArrayList<>();
@@ -209,8 +219,11 @@ class InvokeBenchmark {
         }
         // Each registration's code check took a stock instance: first calls meet the stock once it has refilled.
         Thread.sleep(1500);
+        long waitStart = System.nanoTime();
         awaitStock(server, server.pool().prewarmTarget(), Duration.ofSeconds(90));
         int stockAtStart = server.pool().prewarmedCount();
+        System.out.printf("%s: waited %d ms for the stock: %d ready, target %d%n", prefix,
+                (System.nanoTime() - waitStart) / 1_000_000, stockAtStart, server.pool().prewarmTarget());
         LatencyRecorder recorder = new LatencyRecorder();
         AtomicInteger errors = new AtomicInteger();
         Map<String, Integer> kinds = new java.util.concurrent.ConcurrentHashMap<>();
