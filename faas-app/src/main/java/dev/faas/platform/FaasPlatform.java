@@ -120,7 +120,12 @@ public final class FaasPlatform implements AutoCloseable {
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
-        closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock)
+        closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
+                Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread thread = new Thread(task, "faas-reaper");
+                    thread.setDaemon(true);
+                    return thread;
+                }))
                 .start(builder.cleanupInterval));
         ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : feedOf(repository);
         this.changeFollower = feed == null ? null : new ChangeFollower(feed, ChangeFollower.DEFAULT_POLL_INTERVAL)

@@ -5,12 +5,11 @@ import dev.faas.domain.pool.InstanceSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies a {@link ReaperPolicy} to the pool every {@code cleanupInterval} on one background thread, and lets the
+ * Applies a {@link ReaperPolicy} to the pool every {@code cleanupInterval} on the injected scheduler, and lets the
  * pre-warm stock shrink back towards its floor.
  */
 public final class Reaper implements AutoCloseable {
@@ -22,15 +21,12 @@ public final class Reaper implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
 
-    public Reaper(InstancePool pool, ReaperPolicy policy, Clock clock) {
+    /** @param scheduler runs the rounds; {@link #close} shuts it down, so give the reaper one of its own */
+    public Reaper(InstancePool pool, ReaperPolicy policy, Clock clock, ScheduledExecutorService scheduler) {
         this.pool = pool;
         this.policy = policy;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "faas-reaper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = scheduler;
     }
 
     public Reaper start(Duration cleanupInterval) {
