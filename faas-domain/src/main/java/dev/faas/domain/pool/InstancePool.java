@@ -239,9 +239,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         } else if (!(decision instanceof Scheduler.StartCold)) {
             throw new IllegalStateException("not a placing decision: " + decision);
         }
-        // The victims keep their room until they have stopped, so the count may pass the limits for that moment:
-        // it only holds others back; the new instance starts after the victims are gone.
-        capacity.reserve(version.memoryMb);
+        // The victims keep their room until they have stopped; the call reserves now only what they do not free, and
+        // takes theirs over once they are gone (see complete), so the reserved room never passes the node's limits.
+        int victimSlots = evicted.size();
+        long victimMemoryMb = evicted.stream().mapToLong(Evicted::memoryMb).sum();
+        capacity.reserve(Math.max(0, 1 - victimSlots), Math.max(0, version.memoryMb - victimMemoryMb));
         version.live++;
         if (version.memoryMb == settings.prewarmMemoryMb()) {
             stockTarget = prewarmPolicy.afterMiss(stockTarget);
@@ -259,9 +261,13 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             stopNow(victim.instance);
         }
         if (!grant.evicted.isEmpty()) {
+            int victimSlots = grant.evicted.size();
+            long victimMemoryMb = grant.evicted.stream().mapToLong(Evicted::memoryMb).sum();
             lock.lock();
             try {
-                grant.evicted.forEach(victim -> capacity.release(victim.memoryMb));
+                // The victims' room passes to the call, as much as it needs; the rest is free for others.
+                capacity.release(victimSlots, victimMemoryMb);
+                capacity.reserve(Math.min(1, victimSlots), Math.min(version.memoryMb, victimMemoryMb));
                 dispatch();
             } finally {
                 lock.unlock();
@@ -325,7 +331,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                 capacity.max() - capacity.used(), capacity.memoryBudgetMb() - capacity.usedMemoryMb(),
                 settings.prewarmMemoryMb(), !waiters.isEmpty() && Scheduler.anyWaitingForRoom(snapshot()));
         for (int i = 0; i < count; i++) {
-            capacity.reserve(settings.prewarmMemoryMb());
+            capacity.reserve(1, settings.prewarmMemoryMb());
             stockStarting++;
             runInBackground(this::startStocked);
         }

@@ -28,12 +28,18 @@ final class NodeCapacity {
     }
 
     /**
-     * Reserves one instance of {@code memoryMb} whether or not it fits: for room that evicted instances still hold
-     * until they have stopped (the count then only holds others back), and for starts already checked to fit.
+     * Reserves {@code instances} slots and {@code memoryMb} that the caller knows to be free (the pool decides under
+     * its lock, from a snapshot of these counts): room found free, or the room of evicted instances passed on.
      */
-    synchronized void reserve(int memoryMb) {
-        usedInstances++;
+    synchronized void reserve(int instances, long memoryMb) {
+        usedInstances += instances;
         usedMemoryMb += memoryMb;
+    }
+
+    /** Gives back what {@link #reserve(int, long)} took. */
+    synchronized void release(int instances, long memoryMb) {
+        usedInstances -= instances;
+        usedMemoryMb -= memoryMb;
     }
 
     /** Gives back what {@link #tryReserve} took for one instance of {@code memoryMb}. */

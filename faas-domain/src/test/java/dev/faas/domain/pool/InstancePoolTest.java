@@ -142,6 +142,67 @@ class InstancePoolTest {
     }
 
     @Test
+    void givenEviction_theReservedRoomNeverPassesTheNodesLimits_evenWhileTheVictimsStop() {
+        List<Long> reservedSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> countSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.faas.ports.out.FunctionRuntime watched = new dev.faas.ports.out.FunctionRuntime() {
+            @Override
+            public String name() {
+                return runtime.name();
+            }
+
+            @Override
+            public Instance start(dev.faas.ports.out.InstanceSpec spec) {
+                reservedSeen.add(pool.reservedMemoryMb());
+                countSeen.add(pool.instanceCount());
+                return runtime.start(spec);
+            }
+
+            @Override
+            public void init(Instance instance, FunctionDefinition definition) {
+                runtime.init(instance, definition);
+            }
+
+            @Override
+            public dev.faas.ports.out.RunOutput run(Instance instance, String paramsJson, Duration timeout) {
+                return runtime.run(instance, paramsJson, timeout);
+            }
+
+            @Override
+            public void stop(Instance instance) {
+                reservedSeen.add(pool.reservedMemoryMb());
+                countSeen.add(pool.instanceCount());
+                runtime.stop(instance);
+            }
+
+            @Override
+            public List<String> running() {
+                return runtime.running();
+            }
+
+            @Override
+            public void close() {
+                runtime.close();
+            }
+        };
+        pool = new InstancePool(watched, new PoolSettings(2, Duration.ofSeconds(5), 100, 0, 256, 512), clock,
+                background);
+        pool.acquire(version("a", 256, 10)).release();
+        clock.advance(Duration.ofSeconds(1));
+        pool.acquire(version("b", 256, 10)).release();
+
+        InstancePool.Lease whole = pool.acquire(version("c", 512, 10));
+
+        assertThat(whole.startKind()).isEqualTo(StartKind.COLD);
+        assertThat(runtime.stops()).isEqualTo(2);
+        assertThat(reservedSeen).as("reserved MB at each start and stop").allSatisfy(mb ->
+                assertThat(mb).isLessThanOrEqualTo(512));
+        assertThat(countSeen).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(2));
+        assertThat(pool.reservedMemoryMb()).isEqualTo(512);
+        assertThat(pool.instanceCount()).isEqualTo(1);
+    }
+
+    @Test
     void givenVersionAtItsMaximum_releaseWakesTheWaitingCall_withTheSameInstance() throws Exception {
         usePool(new PoolSettings(4, Duration.ofSeconds(30)));
         InstancePool.Lease held = pool.acquire(version("a", 256, 1));
