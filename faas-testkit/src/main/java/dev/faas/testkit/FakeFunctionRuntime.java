@@ -106,7 +106,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         }
     }
 
-    /** Waits until {@code count} starts are held at the gate at once; false if that did not happen in {@code within}. */
+    /** Waits until {@code count} starts are held at the gate at once; false if that does not happen in time. */
     public boolean awaitStartsHeld(int count, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         synchronized (startGate) {

@@ -117,7 +117,8 @@ class InvokeBenchmark {
         table.latency(label, burst.latency);
         table.note("%s: %d ok, %d errors, %.0f ms wall time, stock before: %d, starts: %s; p99 / docker run p50 ="
                         + " %.2f", label.substring(0, label.indexOf(':')), burst.ok, burst.errors, burst.wallMillis,
-                burst.stockAtStart, burst.startKinds, burst.latency.percentileMillis(99) / dockerRun.percentileMillis(50));
+                burst.stockAtStart, burst.startKinds,
+                burst.latency.percentileMillis(99) / dockerRun.percentileMillis(50));
     }
 
     /** Waits (bounded) until the pool's pre-warm stock holds {@code count} ready instances. */
@@ -203,8 +204,8 @@ class InvokeBenchmark {
         return recorder;
     }
 
-    private record Burst(LatencyRecorder latency, int ok, int errors, double wallMillis, Map<String, Integer> startKinds,
-                         int stockAtStart) {
+    private record Burst(LatencyRecorder latency, int ok, int errors, double wallMillis,
+                         Map<String, Integer> startKinds, int stockAtStart) {
     }
 
     /**

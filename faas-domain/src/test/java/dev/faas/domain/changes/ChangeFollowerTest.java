@@ -49,7 +49,8 @@ class ChangeFollowerTest {
     private final FakeChangeFeed feed = new FakeChangeFeed();
     private final InMemoryFunctionRepository functions = new InMemoryFunctionRepository();
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
-    private final InstancePool pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5)), clock, background);
+    private final InstancePool pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5)), clock,
+            background);
     private final Invoker invoker = new Invoker(functions, runtime, pool);
     private final List<Change> applied = new CopyOnWriteArrayList<>();
     private final ChangeFollower follower = new ChangeFollower(feed, POLL);

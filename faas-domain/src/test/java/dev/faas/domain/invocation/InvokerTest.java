@@ -52,7 +52,8 @@ class InvokerTest {
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
     private final FunctionRegistry registry = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock);
     private final ExecutorService callers = Executors.newCachedThreadPool();
-    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock, background);
+    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock,
+            background);
     private Invoker invoker = new Invoker(repository, runtime, pool);
 
     @AfterEach
