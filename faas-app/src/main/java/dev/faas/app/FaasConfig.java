@@ -35,6 +35,7 @@ public record FaasConfig(
         int maxInstances,
         int nodeMemoryMb,
         int prewarm,
+        int prewarmMax,
         Duration queueTimeout,
         int maxQueuedCalls,
         Duration cleanupInterval,
@@ -83,6 +84,7 @@ public record FaasConfig(
                         Math.max(HostMemory.defaultBudgetMb(), LimitsPolicy.defaults().defaultMemoryMb()),
                         LimitsPolicy.defaults().defaultMemoryMb(), Integer.MAX_VALUE),
                 integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000),
+                prewarmMax(get.apply("FAAS_PREWARM"), get.apply("FAAS_PREWARM_MAX")),
                 duration("FAAS_QUEUE_TIMEOUT", get.apply("FAAS_QUEUE_TIMEOUT"), "10s"),
                 integer("FAAS_MAX_QUEUE", get.apply("FAAS_MAX_QUEUE"), 1000, 0, 1_000_000),
                 duration("CLEANUP_INTERVAL", get.apply("CLEANUP_INTERVAL"), "30s"),
@@ -122,6 +124,17 @@ public record FaasConfig(
         }
     }
 
+    /** FAAS_PREWARM_MAX: default 32, or FAAS_PREWARM if that is higher; never below FAAS_PREWARM. */
+    private static int prewarmMax(String prewarm, String prewarmMax) {
+        int floor = integer("FAAS_PREWARM", prewarm, 2, 0, 1000);
+        int max = integer("FAAS_PREWARM_MAX", prewarmMax, Math.max(floor, 32), 0, 1000);
+        if (max < floor) {
+            throw new ConfigException("FAAS_PREWARM_MAX=" + max + " is below FAAS_PREWARM=" + floor
+                    + ": the stock's ceiling cannot be under its floor");
+        }
+        return max;
+    }
+
     /** The defaults, as if no variable were set. */
     public static FaasConfig defaults() {
         return fromEnvironment(Map.of());
@@ -132,7 +145,7 @@ public record FaasConfig(
         // Never print the password.
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
                 + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : JdbiRepositoryConfig.redact(dbUrl)) + ", maxInstances="
-                + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
+                + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", prewarmMax=" + prewarmMax + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
                 + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";

@@ -123,6 +123,7 @@ public final class FaasServer implements AutoCloseable {
         return FaasPlatform.builder()
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
+                .prewarmMax(config.prewarmMax())
                 .maxInstances(config.maxInstances())
                 .nodeMemoryMb(config.nodeMemoryMb())
                 .queue(config.maxQueuedCalls(), config.queueTimeout())

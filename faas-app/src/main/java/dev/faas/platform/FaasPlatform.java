@@ -51,6 +51,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.Optional;
 
 /**
@@ -98,8 +100,18 @@ public final class FaasPlatform implements AutoCloseable {
                 : Math.max(HostMemory.defaultBudgetMb(), builder.limits.defaultMemoryMb());
         // A version larger than the node's whole memory budget could never start: refused at registration.
         LimitsPolicy limits = builder.limits.withinNodeMemory(nodeMemoryMb);
+        int prewarmMax = builder.prewarmMax != null ? builder.prewarmMax
+                : Math.max(builder.prewarm, PoolSettings.DEFAULT_PREWARM_MAX);
+        // Pre-warm starts (several at once) and stops run here; shut down after the pool has stopped everything.
+        ExecutorService poolThreads = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "faas-pool-background");
+            thread.setDaemon(true);
+            return thread;
+        });
+        closeables.push(poolThreads::shutdown);
         this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
-                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb), builder.clock);
+                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax),
+                builder.clock, poolThreads);
         closeables.push(pool);
         this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
         closeables.push(metrics);
@@ -108,7 +120,12 @@ public final class FaasPlatform implements AutoCloseable {
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
-        closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock)
+        closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
+                Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread thread = new Thread(task, "faas-reaper");
+                    thread.setDaemon(true);
+                    return thread;
+                }))
                 .start(builder.cleanupInterval));
         ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : feedOf(repository);
         this.changeFollower = feed == null ? null : new ChangeFollower(feed, ChangeFollower.DEFAULT_POLL_INTERVAL)
@@ -329,6 +346,7 @@ public final class FaasPlatform implements AutoCloseable {
         private FunctionRuntime runtime;
         private final Deque<AutoCloseable> extraCloseables = new ArrayDeque<>();
         private int prewarm;
+        private Integer prewarmMax;
         private int maxInstances = 64;
         private Integer nodeMemoryMb;
         private int maxQueuedCalls = 1000;
@@ -357,9 +375,22 @@ public final class FaasPlatform implements AutoCloseable {
             return this;
         }
 
-        /** Pre-started instances kept ready for first calls; default 0. */
+        /** Pre-started instances kept ready for first calls, at least (the stock's floor); default 0 (none). */
         public Builder prewarm(int count) {
             this.prewarm = count;
+            return this;
+        }
+
+        /**
+         * The most pre-started instances the stock grows to when first calls drain it (within the node's limits);
+         * default {@value PoolSettings#DEFAULT_PREWARM_MAX}, or the floor if that is higher. Without a floor
+         * ({@link #prewarm} 0) there is no stock to grow.
+         */
+        public Builder prewarmMax(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("prewarmMax must not be negative, got " + count);
+            }
+            this.prewarmMax = count;
             return this;
         }
 

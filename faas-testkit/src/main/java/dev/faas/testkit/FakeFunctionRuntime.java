@@ -55,7 +55,11 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile Duration startDelay = Duration.ZERO;
+    /** Guards the start gate: while {@code holdingStarts}, each start waits for a permit. */
+    private final Object startGate = new Object();
+    private boolean holdingStarts;
+    private int startPermits;
+    private int startsHeld;
 
     /** Scripts the behaviour of every function whose code is exactly {@code code}. */
     public FakeFunctionRuntime whenCode(String code, Behaviour behaviour) {
@@ -75,10 +79,53 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         return this;
     }
 
-    /** Makes every start take {@code delay}, like a real runtime's cold start. */
-    public FakeFunctionRuntime startDelay(Duration delay) {
-        this.startDelay = delay;
+    /**
+     * Holds every later {@link #start} until the test lets it go with {@link #releaseStarts} or {@link #openStarts},
+     * so a test controls when instances become ready, without sleeping.
+     */
+    public FakeFunctionRuntime holdStarts() {
+        synchronized (startGate) {
+            holdingStarts = true;
+        }
         return this;
+    }
+
+    /** Lets {@code count} held starts (present or future) finish. */
+    public void releaseStarts(int count) {
+        synchronized (startGate) {
+            startPermits += count;
+            startGate.notifyAll();
+        }
+    }
+
+    /** Lets every held start finish and stops holding new ones. */
+    public void openStarts() {
+        synchronized (startGate) {
+            holdingStarts = false;
+            startGate.notifyAll();
+        }
+    }
+
+    /** Waits until {@code count} starts are held at the gate at once; false if that does not happen in time. */
+    public boolean awaitStartsHeld(int count, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        synchronized (startGate) {
+            while (startsHeld < count) {
+                long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMillis <= 0) {
+                    return false;
+                }
+                startGate.wait(leftMillis);
+            }
+            return true;
+        }
+    }
+
+    /** Starts held at the gate right now. */
+    public int startsHeld() {
+        synchronized (startGate) {
+            return startsHeld;
+        }
     }
 
     /** Simulates the instance dying from outside, as {@code docker kill} would. */
@@ -101,7 +148,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         if (failure != null) {
             throw failure;
         }
-        sleep(startDelay);
+        passStartGate();
         starts.incrementAndGet();
         FakeInstance instance = new FakeInstance("fake-" + nextId.incrementAndGet(), spec.memoryMb());
         maxRunningMemoryMbSeen.accumulateAndGet(runningMemoryMb.addAndGet(spec.memoryMb()), Math::max);
@@ -176,6 +223,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
 
     @Override
     public void close() {
+        openStarts();
         running.values().forEach(this::stop);
         callThreads.shutdownNow();
     }
@@ -219,15 +267,27 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         return fake;
     }
 
-    private static void sleep(Duration duration) {
-        if (duration.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnableToStartInstanceException("interrupted while starting", e);
+    private void passStartGate() {
+        synchronized (startGate) {
+            if (!holdingStarts) {
+                return;
+            }
+            startsHeld++;
+            startGate.notifyAll();
+            try {
+                while (holdingStarts && startPermits == 0) {
+                    startGate.wait();
+                }
+                if (holdingStarts) {
+                    startPermits--;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnableToStartInstanceException("interrupted while starting", e);
+            } finally {
+                startsHeld--;
+                startGate.notifyAll();
+            }
         }
     }
 

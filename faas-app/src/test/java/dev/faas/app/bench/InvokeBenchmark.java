@@ -78,14 +78,77 @@ class InvokeBenchmark {
             table.latency("floor: docker run --rm of the function image", dockerRun);
             table.latency("first call, pre-warmed pool", prewarmed);
             table.latency("first call, no pre-warmed instance (cold)", cold);
-            Burst burst = burstOfFirstCalls(client, 20);
-            table.latency("burst: 20 first calls of 20 new functions", burst.latency);
-            table.note("burst: %d ok, %d errors, %.0f ms wall time, starts: %s", burst.ok, burst.errors,
-                    burst.wallMillis, burst.startKinds);
             table.note("ratios: cold / pre-warmed first call p50 = %.1fx; cold p50 / docker run p50 = %.2f",
                     cold.percentileMillis(50) / prewarmed.percentileMillis(50),
                     cold.percentileMillis(50) / dockerRun.percentileMillis(50));
+            for (int parallel : new int[] {1, 2, 4, 8, 16}) {
+                double wallMillis = parallelStartsMillis(parallel);
+                table.note("parallel starts: %2d instances started at once through the Docker runtime: %.0f ms wall"
+                        + " time (%.0f ms per instance)", parallel, wallMillis, wallMillis / parallel);
+            }
             table.publish();
+        }
+        // Bursts on servers of their own, whose node room is not held by the warm instances of the rows above.
+        try (FaasServer server = FaasServer.start(config("docker", 2))) {
+            BenchClient client = new BenchClient(server.port(), CONCURRENCY);
+            BenchTable table = new BenchTable("runtime docker, FAAS_PREWARM=2 (the default), FAAS_PREWARM_MAX=32");
+            LatencyRecorder dockerRun = dockerRunFloor(10);
+            table.latency("floor: docker run --rm of the function image", dockerRun);
+            Burst burst = burstOfFirstCalls(client, server, "burst", 20);
+            burstRows(table, "burst: 20 first calls of 20 new functions", burst, dockerRun);
+            // The stock grew with the first burst's misses (and the registrations'): the second burst meets it.
+            Burst second = burstOfFirstCalls(client, server, "again", 20);
+            burstRows(table, "burst again: 20 first calls of 20 other new functions", second, dockerRun);
+            table.publish();
+        }
+        try (FaasServer server = FaasServer.start(config("docker", 20))) {
+            BenchClient client = new BenchClient(server.port(), CONCURRENCY);
+            BenchTable table = new BenchTable("runtime docker, FAAS_PREWARM=20");
+            awaitStock(server, 20, Duration.ofSeconds(90));
+            LatencyRecorder dockerRun = dockerRunFloor(10);
+            table.latency("floor: docker run --rm of the function image", dockerRun);
+            Burst burst = burstOfFirstCalls(client, server, "burst", 20);
+            burstRows(table, "burst: 20 first calls of 20 new functions", burst, dockerRun);
+            table.publish();
+        }
+    }
+
+    private static void burstRows(BenchTable table, String label, Burst burst, LatencyRecorder dockerRun) {
+        table.latency(label, burst.latency);
+        table.note("%s: %d ok, %d errors, %.0f ms wall time, stock before: %d, starts: %s; p99 / docker run p50 ="
+                        + " %.2f", label.substring(0, label.indexOf(':')), burst.ok, burst.errors, burst.wallMillis,
+                burst.stockAtStart, burst.startKinds,
+                burst.latency.percentileMillis(99) / dockerRun.percentileMillis(50));
+    }
+
+    /** Waits (bounded) until the pool's pre-warm stock holds {@code count} ready instances. */
+    private static void awaitStock(FaasServer server, int count, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (server.pool().prewarmedCount() < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Wall time of starting {@code count} instances at once through the Docker runtime, as the stock's refills do. */
+    private double parallelStartsMillis(int count) throws Exception {
+        try (var docker = DockerClients.create()) {
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, DockerRuntimeSettings.defaults(
+                    "benchpar" + ProcessHandle.current().pid(), Files.createTempDirectory("faas-par")));
+            var threads = java.util.concurrent.Executors.newFixedThreadPool(count);
+            try {
+                long start = System.nanoTime();
+                List<java.util.concurrent.Future<Instance>> starts = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    starts.add(threads.submit(() -> runtime.start(InstanceSpec.prewarm(256))));
+                }
+                for (var started : starts) {
+                    started.get();
+                }
+                return (System.nanoTime() - start) / 1e6;
+            } finally {
+                threads.shutdownNow();
+                runtime.close();
+            }
         }
     }
 
@@ -141,15 +204,27 @@ class InvokeBenchmark {
         return recorder;
     }
 
-    private record Burst(LatencyRecorder latency, int ok, int errors, double wallMillis, Map<String, Integer> startKinds) {
+    private record Burst(LatencyRecorder latency, int ok, int errors, double wallMillis,
+                         Map<String, Integer> startKinds, int stockAtStart) {
     }
 
-    private Burst burstOfFirstCalls(BenchClient client, int functions) throws Exception {
+    /**
+     * Registers {@code functions} new functions (each code check takes a stock instance), waits for the stock to
+     * refill (bounded), then calls them all at once.
+     */
+    private Burst burstOfFirstCalls(BenchClient client, FaasServer server, String prefix, int functions)
+            throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < functions; i++) {
-            ids.add(client.register("burst" + i, TRIVIAL, null));
+            ids.add(client.register(prefix + i, TRIVIAL, null));
         }
+        // Each registration's code check took a stock instance: first calls meet the stock once it has refilled.
         Thread.sleep(1500);
+        long waitStart = System.nanoTime();
+        awaitStock(server, server.pool().prewarmTarget(), Duration.ofSeconds(90));
+        int stockAtStart = server.pool().prewarmedCount();
+        System.out.printf("%s: waited %d ms for the stock: %d ready, target %d%n", prefix,
+                (System.nanoTime() - waitStart) / 1_000_000, stockAtStart, server.pool().prewarmTarget());
         LatencyRecorder recorder = new LatencyRecorder();
         AtomicInteger errors = new AtomicInteger();
         Map<String, Integer> kinds = new java.util.concurrent.ConcurrentHashMap<>();
@@ -168,7 +243,7 @@ class InvokeBenchmark {
         }, java.util.concurrent.Executors.newCachedThreadPool())).toList();
         calls.forEach(CompletableFuture::join);
         double wall = (System.nanoTime() - start) / 1e6;
-        return new Burst(recorder, functions - errors.get(), errors.get(), wall, kinds);
+        return new Burst(recorder, functions - errors.get(), errors.get(), wall, kinds, stockAtStart);
     }
 
     /** The protocol alone against a local runner process. */

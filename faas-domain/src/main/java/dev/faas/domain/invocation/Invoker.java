@@ -14,7 +14,6 @@ import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
-import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.InvocationObserver;
 import dev.faas.ports.out.RunOutput;
 import java.time.Duration;
@@ -22,10 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs function calls on pooled instances: a warm instance of the version if one is idle, else a new one started
- * and specialised for the call. Definitions are cached by id (versions are immutable), so a warm call touches no
- * repository; a deleted version is {@link #forget forgotten}, whichever node deleted it. Thread-safe; there is no
- * lock shared by calls of different functions.
+ * Runs function calls on instances leased from the pool (which alone starts and stops them): a warm instance of the
+ * version as it is, a pre-warmed or newly started one after loading the version's code into it. Definitions are
+ * cached by id (versions are immutable), so a warm call touches no repository; a deleted version is
+ * {@link #forget forgotten}, whichever node deleted it, and the pool refuses it from then on. Thread-safe; calls hold
+ * the pool's lock only to take and give back an instance, never while the instance runs.
  */
 public final class Invoker implements InvokeFunctionUseCase {
 
@@ -69,9 +69,6 @@ public final class Invoker implements InvokeFunctionUseCase {
         long acquiredNanos = System.nanoTime();
         boolean healthy = false;
         try {
-            if (lease.startKind() == StartKind.COLD) {
-                lease.started(runtime.start(new InstanceSpec(definition.id(), definition.limits().memoryMb())));
-            }
             if (lease.startKind() != StartKind.WARM) {
                 runtime.init(lease.instance(), definition);
             }
@@ -86,18 +83,13 @@ public final class Invoker implements InvokeFunctionUseCase {
         } catch (FunctionCodeException | InvalidRequestException e) {
             // The user's code or params failed, not the instance: it stays warm, unless it never loaded the code or
             // forged a reply on its socket (the runner's own reply may follow and answer the next call).
-            healthy = lease.instance() != null && !(e instanceof FunctionInitException)
-                    && !(e instanceof ForgedReplyException);
+            healthy = !(e instanceof FunctionInitException) && !(e instanceof ForgedReplyException);
             throw e;
         } finally {
             if (healthy) {
                 lease.release();
             } else {
                 lease.discard();
-            }
-            if (!definitions.containsKey(definition.id())) {
-                // Forgotten while this call ran, perhaps after its pool was retired and a new one made for it.
-                pool.retire(definition.id());
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.faas.domain.pool;
 
 import dev.faas.ports.error.CapacityExceededException;
+import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.model.FunctionDefinition;
@@ -16,116 +17,283 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The instances on this node. Each function version has its own pool and lock, so calls of different functions
- * never contend; node-wide counters cap the number of instances and the sum of their memory limits (the node's
- * memory budget), pre-warmed instances included. A call takes, in order: an idle warm instance of its version, a
- * pre-warmed instance, room to start a new one, room freed by evicting the least recently used idle instances of
- * other functions (pre-warmed ones last; as many as free the slot and the memory it needs); else it waits in a
- * bounded first-come first-served queue of its version, and is refused when the wait or the queue runs out.
- * Instances are started and stopped on background threads, never under a lock. Thread-safe.
+ * The instances on this node, and the only owner of their starts and stops. One lock guards the whole node's state:
+ * instances by version, the pre-warm stock, the reserved room (instance slots and memory, see {@link NodeCapacity})
+ * and one first-come first-served queue of waiting calls. Every call is placed by the pure {@link Scheduler}; whenever
+ * the state changes in a way that may serve a waiting call (an instance released, room freed by a stop, a pre-warmed
+ * instance ready, a version retired, a waiting call gone) the queue is walked once and exactly the calls the
+ * scheduler now places are signalled, each on its own condition: nothing polls.
+ *
+ * <p>Queue deadlines are read from the injected {@link Clock}; the wait itself is a timed await of the time left,
+ * so a call still ends after the queue timeout of real time when a test freezes the clock. Starts of pre-warmed
+ * instances and every stop run on the injected {@code background} executor; a call's own cold start runs on the
+ * calling thread, which has nothing else to do meanwhile. Thread-safe.
  */
 public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(InstancePool.class.getName());
-    /** How often a call waiting for node capacity (held by other functions) looks again. */
-    private static final long NODE_CAPACITY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final FunctionRuntime runtime;
     private final PoolSettings settings;
     private final Clock clock;
+    private final Executor background;
+    private final PrewarmPolicy prewarmPolicy;
     private final NodeCapacity capacity;
-    private final ConcurrentHashMap<FunctionId, VersionPool> pools = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedDeque<Prewarmed> prewarmed = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger prewarmsStarting = new AtomicInteger();
-    private final AtomicInteger queuedCalls = new AtomicInteger();
-    private final AtomicBoolean refillScheduled = new AtomicBoolean();
-    private final ExecutorService background;
-    private volatile boolean closed;
 
-    public InstancePool(FunctionRuntime runtime, PoolSettings settings, Clock clock) {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the last background start or stop has finished, for {@link #close}. */
+    private final Condition backgroundIdle = lock.newCondition();
+    // Everything below is guarded by lock.
+    private final Map<FunctionId, Version> versions = new HashMap<>();
+    /** Versions retired for good (deleted); versions are never reused, so they are refused from then on. */
+    private final Set<FunctionId> retiredIds = new HashSet<>();
+    /** Ready pre-warmed instances, oldest first. */
+    private final ArrayDeque<Stocked> stock = new ArrayDeque<>();
+    private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>();
+    private int stockStarting;
+    private int stockTarget;
+    private int backgroundTasks;
+    private boolean closed;
+
+    /**
+     * @param background runs pre-warm starts (several at once when the stock grows) and stops; the pool never shuts
+     *                   it down, its owner does after {@link #close}
+     */
+    public InstancePool(FunctionRuntime runtime, PoolSettings settings, Clock clock, Executor background) {
         this.runtime = runtime;
         this.settings = settings;
         this.clock = clock;
+        this.background = background;
+        this.prewarmPolicy = new PrewarmPolicy(settings.prewarmCount(), settings.prewarmMax());
         this.capacity = new NodeCapacity(settings.maxInstances(), settings.nodeMemoryMb());
-        this.background = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "faas-pool-background");
-            thread.setDaemon(true);
-            return thread;
-        });
-        refillPrewarmed();
+        this.stockTarget = settings.prewarmCount();
+        lock.lock();
+        try {
+            refillStock();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Takes an instance for one call of {@code definition}'s version, waiting at most the queue timeout.
+     * Takes an instance for one call of {@code definition}'s version, waiting at most the queue timeout. The lease
+     * always holds an instance: a warm one, a pre-warmed one that still needs the code, or one started cold.
      *
      * @throws CapacityExceededException when nothing became available in time or the queue is full
-     * @throws UnableToStartInstanceException when the version's memory limit exceeds the node's whole budget
+     * @throws UnableToStartInstanceException when the version's memory limit exceeds the node's whole budget, or the
+     *     runtime could not start an instance
+     * @throws FunctionNotFoundException when the version was retired (deleted)
      */
     public Lease acquire(FunctionDefinition definition) {
-        if (closed) {
-            throw new CapacityExceededException("the platform is shutting down", RETRY_AFTER);
-        }
-        int memoryMb = definition.limits().memoryMb();
-        checkFitsTheBudget("function " + definition.id(), memoryMb);
-        VersionPool pool = pools.computeIfAbsent(definition.id(), id -> new VersionPool(id, memoryMb));
-        return pool.acquire(definition, System.nanoTime() + settings.queueTimeout().toNanos());
+        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(), false);
     }
 
     /**
-     * Runs {@code work} on a throwaway instance with no code, counted against the node's limit like any other (room
-     * is found the way a call finds it, evicting an idle instance of a function if need be), then stops it.
+     * Runs {@code work} on an instance with no code, taken from the pre-warm stock when it has one of
+     * {@code memoryMb} (else started cold, room found the way a call finds it), then stops the instance: it is never
+     * given back to the stock, since {@code work} may have loaded code into it.
      *
      * @throws CapacityExceededException when no room was found within the queue timeout
      * @throws UnableToStartInstanceException when {@code memoryMb} exceeds the node's whole memory budget
      */
-    public void withThrowawayInstance(int memoryMb, Consumer<Instance> work) {
-        checkFitsTheBudget("a code check", memoryMb);
-        long deadline = System.nanoTime() + settings.queueTimeout().toNanos();
-        while (!capacity.tryReserve(memoryMb)) {
-            if (closed || System.nanoTime() > deadline) {
-                throw new CapacityExceededException(capacity.describeFull(memoryMb), RETRY_AFTER);
+    public void withThrowawayInstance(FunctionId label, int memoryMb, Consumer<Lease> work) {
+        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, true);
+        try {
+            work.accept(lease);
+        } finally {
+            lease.discard();
+        }
+    }
+
+    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, boolean throwaway) {
+        checkFitsTheBudget(throwaway ? "a code check" : "function " + functionId, memoryMb);
+        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances);
+        Grant grant;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new CapacityExceededException("the platform is shutting down", RETRY_AFTER);
             }
-            if (!evictForRoom(null, memoryMb)) {
-                try {
-                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(NODE_CAPACITY_POLL_NANOS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CapacityExceededException("interrupted while waiting for room", RETRY_AFTER);
+            if (retiredIds.contains(functionId)) {
+                throw new FunctionNotFoundException(functionId);
+            }
+            Version version = versions.computeIfAbsent(functionId, id -> new Version(id, memoryMb, throwaway));
+            Scheduler.Decision decision = Scheduler.decide(snapshot(), request, false);
+            if (decision instanceof Scheduler.Reject reject) {
+                forgetIfUnused(version);
+                throw new CapacityExceededException(reject.reason(), RETRY_AFTER);
+            }
+            if (decision instanceof Scheduler.Wait wait) {
+                grant = await(new Waiter(request, version, lock.newCondition(), wait.reason()));
+            } else {
+                grant = apply(decision, version);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return complete(grant);
+    }
+
+    /** Under the lock: queues the call and waits until {@link #dispatch} grants it something, or time runs out. */
+    private Grant await(Waiter waiter) {
+        Instant deadline = clock.instant().plus(settings.queueTimeout());
+        waiter.version.waiting++;
+        waiters.add(waiter);
+        try {
+            while (waiter.grant == null && waiter.failure == null) {
+                long leftNanos = Duration.between(clock.instant(), deadline).toNanos();
+                if (leftNanos <= 0 || !waiter.ready.await(leftNanos, TimeUnit.NANOSECONDS)) {
+                    if (waiter.grant != null || waiter.failure != null) {
+                        break;
+                    }
+                    throw new CapacityExceededException(waiter.reason, RETRY_AFTER);
                 }
             }
+            if (waiter.failure != null) {
+                throw waiter.failure;
+            }
+            return waiter.grant;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (waiter.grant != null) {
+                return waiter.grant;
+            }
+            throw new CapacityExceededException("interrupted while waiting for an instance", RETRY_AFTER);
+        } finally {
+            waiter.version.waiting--;
+            if (waiters.remove(waiter)) {
+                // It gave up: a call behind it may have been held back only by it.
+                dispatch();
+            }
+            forgetIfUnused(waiter.version);
         }
-        Instance instance;
+    }
+
+    /**
+     * Under the lock: walks the queue in order and grants what the scheduler now places, signalling exactly those
+     * calls; then refills the pre-warm stock if no call wants the room.
+     */
+    private void dispatch() {
+        serveWaiters();
+        refillStock();
+    }
+
+    /** Under the lock: the queue walk of {@link #dispatch}, without the refill. */
+    private void serveWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<Waiter> queue = new ArrayList<>(waiters);
+        for (Waiter waiter : queue) {
+            Scheduler.Decision decision = Scheduler.decide(snapshot(), waiter.request, true);
+            if (decision instanceof Scheduler.Wait wait) {
+                waiter.reason = wait.reason();
+                continue;
+            }
+            waiters.remove(waiter);
+            if (decision instanceof Scheduler.Reject reject) {
+                waiter.failure = new CapacityExceededException(reject.reason(), RETRY_AFTER);
+            } else {
+                waiter.grant = apply(decision, waiter.version);
+            }
+            waiter.ready.signal();
+        }
+    }
+
+    /** Under the lock: carries out a placing decision in the state; the slow parts are left to {@link #complete}. */
+    private Grant apply(Scheduler.Decision decision, Version version) {
+        if (decision instanceof Scheduler.UseWarm useWarm) {
+            PooledInstance warm = version.takeIdle(useWarm.instance().instanceId());
+            warm.state = InstanceState.BUSY;
+            return new Grant(version, StartKind.WARM, warm, List.of());
+        }
+        if (decision instanceof Scheduler.SpecialisePrewarmed specialise) {
+            Stocked taken = takeStocked(specialise.instance().instanceId());
+            // Its slot and memory pass to the call: the stock instance has the version's memory size.
+            PooledInstance pooled = version.track(taken.instance);
+            version.live++;
+            refillStock();
+            return new Grant(version, StartKind.PREWARMED, pooled, List.of());
+        }
+        List<Evicted> evicted = new ArrayList<>();
+        if (decision instanceof Scheduler.EvictThenStart evict) {
+            for (InstanceSnapshot victim : evict.victims()) {
+                evicted.add(takeVictim(victim));
+            }
+        } else if (!(decision instanceof Scheduler.StartCold)) {
+            throw new IllegalStateException("not a placing decision: " + decision);
+        }
+        // The victims keep their room until they have stopped; the call reserves now only what they do not free, and
+        // takes theirs over once they are gone (see complete), so the reserved room never passes the node's limits.
+        int victimSlots = evicted.size();
+        long victimMemoryMb = evicted.stream().mapToLong(Evicted::memoryMb).sum();
+        capacity.reserve(Math.max(0, 1 - victimSlots), Math.max(0, version.memoryMb - victimMemoryMb));
+        version.live++;
+        if (version.memoryMb == settings.prewarmMemoryMb()) {
+            stockTarget = prewarmPolicy.afterMiss(stockTarget);
+        }
+        return new Grant(version, StartKind.COLD, null, evicted);
+    }
+
+    /** Outside the lock: stops the victims, starts a cold instance if the grant needs one, and makes the lease. */
+    private Lease complete(Grant grant) {
+        Version version = grant.version;
+        if (grant.pooled != null) {
+            return new Lease(version, grant.kind, grant.pooled);
+        }
+        for (Evicted victim : grant.evicted) {
+            stopNow(victim.instance);
+        }
+        if (!grant.evicted.isEmpty()) {
+            int victimSlots = grant.evicted.size();
+            long victimMemoryMb = grant.evicted.stream().mapToLong(Evicted::memoryMb).sum();
+            lock.lock();
+            try {
+                // The victims' room passes to the call, as much as it needs; the rest is free for others.
+                capacity.release(victimSlots, victimMemoryMb);
+                capacity.reserve(Math.min(1, victimSlots), Math.min(version.memoryMb, victimMemoryMb));
+                dispatch();
+            } finally {
+                lock.unlock();
+            }
+        }
+        Instance started;
         try {
-            instance = runtime.start(InstanceSpec.prewarm(memoryMb));
+            started = runtime.start(version.throwaway ? InstanceSpec.prewarm(version.memoryMb)
+                    : new InstanceSpec(version.functionId, version.memoryMb));
         } catch (RuntimeException e) {
-            capacity.release(memoryMb);
+            lock.lock();
+            try {
+                capacity.release(version.memoryMb);
+                version.live--;
+                forgetIfUnused(version);
+                dispatch();
+            } finally {
+                lock.unlock();
+            }
             throw e;
         }
+        lock.lock();
         try {
-            work.accept(instance);
+            return new Lease(version, StartKind.COLD, version.track(started));
         } finally {
-            try {
-                stopNow(instance);
-            } finally {
-                capacity.release(memoryMb);
-            }
+            lock.unlock();
         }
     }
 
@@ -137,16 +305,106 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
+    /** Under the lock: the node as the scheduler sees it. */
+    private PoolSnapshot snapshot() {
+        List<InstanceSnapshot> instances = new ArrayList<>();
+        Map<FunctionId, Integer> live = new HashMap<>();
+        for (Version version : versions.values()) {
+            version.addSnapshots(instances);
+            if (version.live > 0) {
+                live.put(version.functionId, version.live);
+            }
+        }
+        stock.forEach(ready -> instances.add(ready.snapshot()));
+        List<Scheduler.Request> waiting = new ArrayList<>(waiters.size());
+        waiters.forEach(waiter -> waiting.add(waiter.request));
+        return new PoolSnapshot(capacity.max(), capacity.memoryBudgetMb(), capacity.used(), capacity.usedMemoryMb(),
+                settings.prewarmMemoryMb(), instances, live, waiting, settings.maxQueuedCalls());
+    }
+
+    /** Under the lock: starts, all at once, the stock instances the policy asks for. */
+    private void refillStock() {
+        if (closed) {
+            return;
+        }
+        int count = prewarmPolicy.toStart(stockTarget, stock.size(), stockStarting,
+                capacity.max() - capacity.used(), capacity.memoryBudgetMb() - capacity.usedMemoryMb(),
+                settings.prewarmMemoryMb(), !waiters.isEmpty() && Scheduler.anyWaitingForRoom(snapshot()));
+        for (int i = 0; i < count; i++) {
+            capacity.reserve(1, settings.prewarmMemoryMb());
+            stockStarting++;
+            runInBackground(this::startStocked);
+        }
+    }
+
+    private void startStocked() {
+        int memoryMb = settings.prewarmMemoryMb();
+        Instance instance;
+        try {
+            instance = runtime.start(InstanceSpec.prewarm(memoryMb));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: " + e.getMessage());
+            lock.lock();
+            try {
+                stockStarting--;
+                capacity.release(memoryMb);
+                // No refill here: a runtime that fails every start must not be asked again in a loop.
+                serveWaiters();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        boolean stopIt;
+        lock.lock();
+        try {
+            stockStarting--;
+            stopIt = closed;
+            if (!stopIt) {
+                stock.addLast(new Stocked(instance, clock.instant(), memoryMb));
+                dispatch();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (stopIt) {
+            stopThenFreeRoom(instance, memoryMb);
+        }
+    }
+
+    private Stocked takeStocked(String instanceId) {
+        for (Stocked ready : stock) {
+            if (ready.instance.id().equals(instanceId)) {
+                stock.remove(ready);
+                return ready;
+            }
+        }
+        throw new IllegalStateException("no pre-warmed instance " + instanceId);
+    }
+
+    /** Under the lock: takes an idle instance chosen for eviction out of the state; its room stays held. */
+    private Evicted takeVictim(InstanceSnapshot victim) {
+        if (victim.state() == InstanceState.PREWARM) {
+            Stocked ready = takeStocked(victim.instanceId());
+            return new Evicted(ready.instance, ready.memoryMb);
+        }
+        Version owner = versions.get(victim.functionId());
+        PooledInstance pooled = owner.takeIdle(victim.instanceId());
+        owner.untrack(pooled);
+        return new Evicted(pooled.instance, pooled.memoryMb);
+    }
+
     /** Snapshots of every instance, pre-warmed ones included, for reaping and metrics. */
     public List<InstanceSnapshot> snapshots() {
-        List<InstanceSnapshot> snapshots = new ArrayList<>();
-        for (VersionPool pool : pools.values()) {
-            pool.addSnapshots(snapshots, false);
+        lock.lock();
+        try {
+            List<InstanceSnapshot> snapshots = new ArrayList<>();
+            versions.values().forEach(version -> version.addSnapshots(snapshots));
+            stock.forEach(ready -> snapshots.add(ready.snapshot()));
+            return snapshots;
+        } finally {
+            lock.unlock();
         }
-        for (Prewarmed ready : prewarmed) {
-            snapshots.add(ready.snapshot());
-        }
-        return snapshots;
     }
 
     /**
@@ -154,39 +412,95 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * that was used meanwhile is left alone. Returns how many were removed.
      */
     public int removeIdle(Collection<InstanceSnapshot> victims) {
-        int removed = 0;
-        for (InstanceSnapshot victim : victims) {
-            VersionPool pool = victim.functionId() == null ? null : pools.get(victim.functionId());
-            PooledInstance instance = pool == null ? null : pool.removeIdle(victim);
-            if (instance != null) {
-                stopThenFreeRoom(instance.instance, instance.memoryMb);
-                removed++;
+        List<Evicted> toStop = new ArrayList<>();
+        lock.lock();
+        try {
+            for (InstanceSnapshot victim : victims) {
+                Version owner = victim.functionId() == null ? null : versions.get(victim.functionId());
+                PooledInstance pooled = owner == null ? null : owner.idleAsSeen(victim);
+                if (pooled != null) {
+                    owner.takeIdle(pooled.instance.id());
+                    owner.untrack(pooled);
+                    forgetIfUnused(owner);
+                    toStop.add(new Evicted(pooled.instance, pooled.memoryMb));
+                }
             }
+            if (!toStop.isEmpty()) {
+                dispatch();
+            }
+        } finally {
+            lock.unlock();
         }
-        return removed;
+        toStop.forEach(stopped -> stopThenFreeRoom(stopped.instance, stopped.memoryMb));
+        return toStop.size();
     }
 
-    /** Stops every instance of {@code functionId}: idle ones now, busy ones when their call ends. */
-    public void retire(FunctionId functionId) {
-        VersionPool pool = pools.remove(functionId);
-        if (pool != null) {
-            pool.retire();
+    /**
+     * Stops the pre-warmed instances the stock no longer needs: those unused for {@code unusedFor}, down to the floor;
+     * the stock's target falls back as many. Returns how many were stopped.
+     */
+    public int shrinkStock(Duration unusedFor) {
+        List<Stocked> toStop = new ArrayList<>();
+        lock.lock();
+        try {
+            List<InstanceSnapshot> ready = stock.stream().map(Stocked::snapshot).toList();
+            PrewarmPolicy.Shrink shrink = prewarmPolicy.shrink(stockTarget, ready, clock.instant(), unusedFor);
+            stockTarget = shrink.target();
+            for (InstanceSnapshot victim : shrink.victims()) {
+                toStop.add(takeStocked(victim.instanceId()));
+            }
+        } finally {
+            lock.unlock();
         }
+        toStop.forEach(stopped -> stopThenFreeRoom(stopped.instance, stopped.memoryMb));
+        return toStop.size();
+    }
+
+    /**
+     * Stops every instance of {@code functionId} (idle ones now, busy ones when their call ends), fails its waiting
+     * calls, and refuses the version from now on: versions are immutable and never reused, so a retired one never
+     * comes back.
+     */
+    public void retire(FunctionId functionId) {
+        List<PooledInstance> toStop;
+        lock.lock();
+        try {
+            retiredIds.add(functionId);
+            Version version = versions.remove(functionId);
+            if (version == null) {
+                return;
+            }
+            toStop = version.retire();
+            for (Waiter waiter : new ArrayList<>(waiters)) {
+                if (waiter.version == version) {
+                    waiters.remove(waiter);
+                    waiter.failure = new CapacityExceededException("function " + functionId + " is being removed",
+                            RETRY_AFTER);
+                    waiter.ready.signal();
+                }
+            }
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+        toStop.forEach(pooled -> stopThenFreeRoom(pooled.instance, pooled.memoryMb));
     }
 
     @Override
     public PoolStatus poolStatus() {
-        int warm = 0;
-        int busy = 0;
-        for (InstanceSnapshot snapshot : snapshots()) {
-            if (snapshot.state() == InstanceState.WARM) {
-                warm++;
-            } else if (snapshot.state() == InstanceState.BUSY) {
-                busy++;
+        lock.lock();
+        try {
+            int warm = 0;
+            int busy = 0;
+            for (Version version : versions.values()) {
+                warm += version.idle.size();
+                busy += version.tracked.size() - version.idle.size();
             }
+            return new PoolStatus(stock.size(), warm, busy, waiters.size(), settings.maxInstances(),
+                    capacity.usedMemoryMb(), capacity.memoryBudgetMb());
+        } finally {
+            lock.unlock();
         }
-        return new PoolStatus(prewarmed.size(), warm, busy, queuedCalls.get(), settings.maxInstances(),
-                capacity.usedMemoryMb(), capacity.memoryBudgetMb());
     }
 
     /** Instances counted against the node's maximum: running, starting and pre-warmed. */
@@ -201,144 +515,122 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
     /** Pre-warmed instances ready to be taken. */
     public int prewarmedCount() {
-        return prewarmed.size();
+        lock.lock();
+        try {
+            return stock.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many pre-warmed instances the stock aims at now: between the floor and the ceiling. */
+    public int prewarmTarget() {
+        lock.lock();
+        try {
+            return stockTarget;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Calls waiting for an instance right now. */
     public int queuedCalls() {
-        return queuedCalls.get();
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public PoolSettings settings() {
         return settings;
     }
 
-    /** Stops every instance and waits (bounded) for the stops to finish. */
+    /** Fails waiting calls, stops every instance and waits (bounded) for the stops to finish. */
     @Override
     public void close() {
-        closed = true;
-        for (VersionPool pool : pools.values()) {
-            pool.retire();
-        }
-        pools.clear();
-        for (Prewarmed ready; (ready = prewarmed.pollFirst()) != null; ) {
-            stopThenFreeRoom(ready.instance, ready.memoryMb);
-        }
-        background.shutdown();
+        List<Evicted> toStop = new ArrayList<>();
+        lock.lock();
         try {
-            if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "some instances were still stopping after 30 s");
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Waiter waiter : waiters) {
+                waiter.failure = new CapacityExceededException("the platform is shutting down", RETRY_AFTER);
+                waiter.ready.signal();
+            }
+            waiters.clear();
+            for (Version version : versions.values()) {
+                version.retire().forEach(pooled -> toStop.add(new Evicted(pooled.instance, pooled.memoryMb)));
+            }
+            versions.clear();
+            stock.forEach(ready -> toStop.add(new Evicted(ready.instance, ready.memoryMb)));
+            stock.clear();
+        } finally {
+            lock.unlock();
+        }
+        toStop.forEach(stopped -> stopThenFreeRoom(stopped.instance, stopped.memoryMb));
+        lock.lock();
+        try {
+            long leftNanos = CLOSE_WAIT.toNanos();
+            while (backgroundTasks > 0 && leftNanos > 0) {
+                leftNanos = backgroundIdle.awaitNanos(leftNanos);
+            }
+            if (backgroundTasks > 0) {
+                LOG.log(System.Logger.Level.WARNING, "some instances were still starting or stopping after 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Starts pre-warmed instances in the background until the configured number is ready. */
-    private void refillPrewarmed() {
-        if (settings.prewarmCount() == 0 || closed || !refillScheduled.compareAndSet(false, true)) {
-            return;
-        }
+    /** Stops the instance in the background, then frees its room and lets waiting calls have it. */
+    private void stopThenFreeRoom(Instance instance, int memoryMb) {
+        lock.lock();
         try {
-            background.execute(() -> {
+            runInBackground(() -> {
+                stopNow(instance);
+                lock.lock();
                 try {
-                    // Real calls waiting for room come first: a pre-warmed instance must not take their slot.
-                    while (!closed && prewarmed.size() + prewarmsStarting.get() < settings.prewarmCount()
-                            && queuedCalls.get() == 0 && capacity.tryReserve(settings.prewarmMemoryMb())) {
-                        prewarmsStarting.incrementAndGet();
-                        try {
-                            Instance instance = runtime.start(InstanceSpec.prewarm(settings.prewarmMemoryMb()));
-                            if (closed) {
-                                stopThenFreeRoom(instance, settings.prewarmMemoryMb());
-                            } else {
-                                prewarmed.addLast(new Prewarmed(instance, clock.instant(), settings.prewarmMemoryMb()));
-                            }
-                        } catch (RuntimeException e) {
-                            capacity.release(settings.prewarmMemoryMb());
-                            LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: "
-                                    + e.getMessage());
-                            return;
-                        } finally {
-                            prewarmsStarting.decrementAndGet();
-                        }
-                    }
+                    capacity.release(memoryMb);
+                    dispatch();
                 } finally {
-                    refillScheduled.set(false);
+                    lock.unlock();
                 }
             });
-        } catch (RejectedExecutionException shuttingDown) {
-            refillScheduled.set(false);
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** A pre-warmed instance for {@code memoryMb}, or null; its capacity slot passes to the caller. */
-    private Instance takePrewarmed(int memoryMb) {
-        if (memoryMb != settings.prewarmMemoryMb()) {
-            return null;
-        }
-        Prewarmed ready = prewarmed.pollFirst();
-        if (ready == null) {
-            return null;
-        }
-        refillPrewarmed();
-        return ready.instance;
-    }
-
-    /**
-     * Frees what an instance of {@code memoryMb} lacks (a slot, megabytes, or both) by stopping the least recently
-     * used idle instances of other functions, or else pre-warmed ones; stops none when even all of them would not
-     * free enough. Returns whether any was stopped. Must be called holding no pool lock.
-     */
-    private boolean evictForRoom(FunctionId requester, int memoryMb) {
-        NodeCapacity.Room needed = capacity.shortfall(memoryMb);
-        if (needed.isNone()) {
-            return true;
-        }
-        List<InstanceSnapshot> idle = new ArrayList<>();
-        for (VersionPool pool : pools.values()) {
-            if (requester == null || !pool.functionId.equals(requester)) {
-                pool.addSnapshots(idle, true);
-            }
-        }
-        for (Prewarmed ready : prewarmed) {
-            idle.add(ready.snapshot());
-        }
-        boolean evictedAny = false;
-        for (InstanceSnapshot victim : EvictionPolicy.selectVictims(idle, requester, needed.instances(),
-                needed.memoryMb())) {
-            Instance evicted = null;
-            if (victim.state() == InstanceState.PREWARM) {
-                Prewarmed ready = prewarmed.stream().filter(candidate -> candidate.instance.id()
-                        .equals(victim.instanceId())).findFirst().orElse(null);
-                evicted = ready != null && prewarmed.remove(ready) ? ready.instance : null;
-            } else {
-                VersionPool owner = pools.get(victim.functionId());
-                PooledInstance removed = owner == null ? null : owner.removeIdle(victim);
-                evicted = removed == null ? null : removed.instance;
-            }
-            if (evicted != null) {
-                // Stopped before its room is freed, so the node never runs more than its limits.
-                stopNow(evicted);
-                capacity.release(victim.memoryMb());
-                evictedAny = true;
-            }
-        }
-        return evictedAny;
-    }
-
-    /** Stops the instance in the background, then frees its room on the node. */
-    private void stopThenFreeRoom(Instance instance, int memoryMb) {
-        Runnable stopAndRelease = () -> {
+    /** Under the lock: hands {@code task} to the background executor, counted until it ends. */
+    private void runInBackground(Runnable task) {
+        backgroundTasks++;
+        Runnable counted = () -> {
             try {
-                stopNow(instance);
+                task.run();
             } finally {
-                capacity.release(memoryMb);
+                lock.lock();
+                try {
+                    if (--backgroundTasks == 0) {
+                        backgroundIdle.signalAll();
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
         };
         try {
-            background.execute(stopAndRelease);
+            background.execute(counted);
         } catch (RejectedExecutionException shuttingDown) {
-            stopAndRelease.run();
+            // The owner shut the executor down first: do it here rather than leak an instance or its room.
+            Thread inline = new Thread(counted, "faas-pool-late");
+            inline.setDaemon(true);
+            inline.start();
         }
     }
 
@@ -350,28 +642,58 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private record Prewarmed(Instance instance, Instant since, int memoryMb) {
+    /** Under the lock: drops the entry of a version that has nothing left here, so the map does not grow forever. */
+    private void forgetIfUnused(Version version) {
+        if (version.live == 0 && version.waiting == 0 && versions.get(version.functionId) == version) {
+            versions.remove(version.functionId);
+        }
+    }
+
+    private record Stocked(Instance instance, Instant since, int memoryMb) {
 
         InstanceSnapshot snapshot() {
             return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb);
         }
     }
 
+    private record Evicted(Instance instance, int memoryMb) {
+    }
+
+    /** What {@link #apply} granted a call: an instance, or (cold) room to start one after stopping the victims. */
+    private record Grant(Version version, StartKind kind, PooledInstance pooled, List<Evicted> evicted) {
+    }
+
+    /** A call waiting in the node's queue. */
+    private static final class Waiter {
+        private final Scheduler.Request request;
+        private final Version version;
+        private final Condition ready;
+        private String reason;
+        private Grant grant;
+        private RuntimeException failure;
+
+        private Waiter(Scheduler.Request request, Version version, Condition ready, String reason) {
+            this.request = request;
+            this.version = version;
+            this.ready = ready;
+            this.reason = reason;
+        }
+    }
+
     /**
-     * The right to use one instance for one call. A {@link StartKind#WARM} lease holds a ready instance; a
-     * {@link StartKind#PREWARMED} lease holds an instance that still needs its code; a {@link StartKind#COLD} lease
-     * holds room to start one ({@link #instance()} is null until {@link #started}). Exactly one of {@link #release}
-     * or {@link #discard} ends it.
+     * The right to use one instance for one call. A {@link StartKind#WARM} lease holds an instance with the version's
+     * code; a {@link StartKind#PREWARMED} or {@link StartKind#COLD} lease holds one that still needs it. Exactly one
+     * of {@link #release} or {@link #discard} ends it.
      */
     public final class Lease {
 
-        private final VersionPool pool;
+        private final Version version;
         private final StartKind startKind;
-        private PooledInstance pooled;
+        private final PooledInstance pooled;
         private boolean ended;
 
-        private Lease(VersionPool pool, StartKind startKind, PooledInstance pooled) {
-            this.pool = pool;
+        private Lease(Version version, StartKind startKind, PooledInstance pooled) {
+            this.version = version;
             this.startKind = startKind;
             this.pooled = pooled;
         }
@@ -380,288 +702,115 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             return startKind;
         }
 
-        /** The instance to call, or null while a cold start has not produced one yet. */
+        /** The instance to call; never null. */
         public Instance instance() {
-            return pooled == null ? null : pooled.instance;
+            return pooled.instance;
         }
 
-        /** Records the instance started for a cold lease. */
-        public void started(Instance instance) {
-            if (pooled != null) {
-                throw new IllegalStateException("this lease already has an instance");
-            }
-            pooled = pool.track(instance);
-        }
-
-        /** The call is over and the instance is healthy: the next waiting call gets it, or it becomes idle. */
+        /** The call is over and the instance is healthy: it becomes idle, and the next waiting call may take it. */
         public void release() {
             end(true);
         }
 
-        /** The instance failed, timed out or never started: it is stopped and its room freed. */
+        /** The instance failed, timed out or must not be reused: it is stopped and its room freed. */
         public void discard() {
             end(false);
         }
 
         private void end(boolean healthy) {
-            if (ended) {
-                return;
+            boolean stop;
+            lock.lock();
+            try {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                stop = !healthy || version.retired || version.throwaway || closed;
+                if (stop) {
+                    version.untrack(pooled);
+                    forgetIfUnused(version);
+                } else {
+                    pooled.state = InstanceState.WARM;
+                    pooled.idleSince = clock.instant();
+                    version.idle.addFirst(pooled);
+                }
+                dispatch();
+            } finally {
+                lock.unlock();
             }
-            ended = true;
-            pool.end(pooled, healthy);
+            if (stop) {
+                stopThenFreeRoom(pooled.instance, pooled.memoryMb);
+            }
         }
     }
 
-    /** A call waiting in a version's queue; a releasing call may hand its instance straight to it. */
-    private static final class Waiter {
-        private final Condition ready;
-        private PooledInstance handedOver;
-
-        private Waiter(Condition ready) {
-            this.ready = ready;
-        }
-    }
-
-    /** The instances of one function version and its queue of waiting calls, guarded by one lock. */
-    private final class VersionPool {
+    /** The instances of one function version. Guarded by the pool's lock. */
+    private static final class Version {
 
         private final FunctionId functionId;
         /** The version's memory limit: what each of its instances holds of the node's budget. */
         private final int memoryMb;
-        private final ReentrantLock lock = new ReentrantLock();
+        /** A code check's instances: started without a version, always stopped after use. */
+        private final boolean throwaway;
         /** Idle instances, most recently used first, so the extra ones age and get reaped. */
         private final ArrayDeque<PooledInstance> idle = new ArrayDeque<>();
-        private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-        private final Set<PooledInstance> tracked = new HashSet<>();
-        /** Instances running or starting, counted against the function's maximum. */
+        private final Set<PooledInstance> tracked = new LinkedHashSet<>();
+        /** Instances running or starting, counted against the version's maximum. */
         private int live;
+        private int waiting;
         private boolean retired;
 
-        VersionPool(FunctionId functionId, int memoryMb) {
+        Version(FunctionId functionId, int memoryMb, boolean throwaway) {
             this.functionId = functionId;
             this.memoryMb = memoryMb;
+            this.throwaway = throwaway;
         }
 
-        Lease acquire(FunctionDefinition definition, long deadlineNanos) {
-            lock.lock();
-            try {
-                checkNotRetired();
-                if (waiters.isEmpty()) {
-                    Lease lease = tryTake(definition);
-                    if (lease != null) {
-                        return lease;
-                    }
-                }
-                return await(definition, deadlineNanos);
-            } finally {
-                lock.unlock();
-            }
+        /** Tracks an instance given to this version (started for it or taken from the stock); live counts it. */
+        PooledInstance track(Instance instance) {
+            PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb);
+            tracked.add(pooled);
+            return pooled;
         }
 
-        /** Waits in line; the head of the line takes what frees up, or gets an instance handed over. */
-        private Lease await(FunctionDefinition definition, long deadlineNanos) {
-            if (queuedCalls.incrementAndGet() > settings.maxQueuedCalls()) {
-                queuedCalls.decrementAndGet();
-                throw new CapacityExceededException("too many calls are already waiting for an instance", RETRY_AFTER);
-            }
-            Waiter me = new Waiter(lock.newCondition());
-            waiters.addLast(me);
-            boolean served = false;
-            try {
-                while (true) {
-                    if (me.handedOver != null) {
-                        served = true;
-                        return new Lease(this, StartKind.WARM, me.handedOver);
-                    }
-                    checkNotRetired();
-                    boolean nodeFull = false;
-                    if (waiters.peekFirst() == me) {
-                        Lease lease = tryTake(definition);
-                        if (lease != null) {
-                            served = true;
-                            return lease;
-                        }
-                        nodeFull = live < definition.limits().maxInstances();
-                        if (nodeFull) {
-                            lock.unlock();
-                            boolean evicted;
-                            try {
-                                evicted = evictForRoom(functionId, memoryMb);
-                            } finally {
-                                lock.lock();
-                            }
-                            if (evicted) {
-                                continue;
-                            }
-                        }
-                    }
-                    long remaining = deadlineNanos - System.nanoTime();
-                    if (remaining <= 0) {
-                        throw new CapacityExceededException(nodeFull
-                                ? capacity.describeFull(memoryMb)
-                                : "function " + functionId + " is at its limit of "
-                                        + definition.limits().maxInstances() + " instances", RETRY_AFTER);
-                    }
-                    // Room freed by another function does not signal this pool, so the head looks again soon.
-                    me.ready.awaitNanos(nodeFull ? Math.min(remaining, NODE_CAPACITY_POLL_NANOS) : remaining);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CapacityExceededException("interrupted while waiting for an instance", RETRY_AFTER);
-            } finally {
-                queuedCalls.decrementAndGet();
-                waiters.remove(me);
-                if (!served && me.handedOver != null) {
-                    // Handed an instance just as this call gave up: pass it on rather than lose it.
-                    makeIdleOrHandOver(me.handedOver);
-                }
-                Waiter next = waiters.peekFirst();
-                if (next != null) {
-                    next.ready.signal();
-                }
+        void untrack(PooledInstance pooled) {
+            if (tracked.remove(pooled)) {
+                pooled.state = InstanceState.REMOVING;
+                live--;
             }
         }
 
-        /** Under the lock: an idle instance, a pre-warmed one, or room for a new one; null when none. */
-        private Lease tryTake(FunctionDefinition definition) {
-            PooledInstance warm = idle.pollFirst();
-            if (warm != null) {
-                warm.state = InstanceState.BUSY;
-                return new Lease(this, StartKind.WARM, warm);
+        PooledInstance takeIdle(String instanceId) {
+            for (PooledInstance pooled : idle) {
+                if (pooled.instance.id().equals(instanceId)) {
+                    idle.remove(pooled);
+                    return pooled;
+                }
             }
-            if (live >= definition.limits().maxInstances()) {
-                return null;
-            }
-            Instance ready = takePrewarmed(memoryMb);
-            if (ready != null) {
-                live++;
-                PooledInstance pooled = new PooledInstance(ready, functionId, memoryMb);
-                tracked.add(pooled);
-                return new Lease(this, StartKind.PREWARMED, pooled);
-            }
-            if (capacity.tryReserve(memoryMb)) {
-                live++;
-                return new Lease(this, StartKind.COLD, null);
+            throw new IllegalStateException("no idle instance " + instanceId + " of " + functionId);
+        }
+
+        /** The idle instance the snapshot saw, if it is still idle since then. */
+        PooledInstance idleAsSeen(InstanceSnapshot seen) {
+            for (PooledInstance pooled : idle) {
+                if (pooled.instance.id().equals(seen.instanceId()) && pooled.idleSince.equals(seen.idleSince())) {
+                    return pooled;
+                }
             }
             return null;
         }
 
-        private void checkNotRetired() {
-            if (retired) {
-                // The version was deleted or the platform is closing.
-                throw new CapacityExceededException("function " + functionId + " is being removed", RETRY_AFTER);
-            }
+        void addSnapshots(List<InstanceSnapshot> into) {
+            tracked.forEach(pooled -> into.add(pooled.snapshot()));
         }
 
-        PooledInstance track(Instance instance) {
-            lock.lock();
-            try {
-                PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb);
-                tracked.add(pooled);
-                return pooled;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void end(PooledInstance pooled, boolean healthy) {
-            boolean stop;
-            lock.lock();
-            try {
-                stop = !healthy || retired || closed;
-                if (stop) {
-                    if (pooled != null) {
-                        pooled.state = InstanceState.REMOVING;
-                        tracked.remove(pooled);
-                    } else {
-                        capacity.release(memoryMb);
-                    }
-                    live--;
-                    Waiter head = waiters.peekFirst();
-                    if (head != null) {
-                        head.ready.signal();
-                    }
-                } else {
-                    makeIdleOrHandOver(pooled);
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (stop && pooled != null) {
-                stopThenFreeRoom(pooled.instance, memoryMb);
-            }
-        }
-
-        /** Under the lock: gives a healthy instance to the first waiting call, or makes it idle. */
-        private void makeIdleOrHandOver(PooledInstance pooled) {
-            Waiter head = waiters.pollFirst();
-            if (head != null) {
-                pooled.state = InstanceState.BUSY;
-                head.handedOver = pooled;
-                head.ready.signal();
-                return;
-            }
-            pooled.state = InstanceState.WARM;
-            pooled.idleSince = clock.instant();
-            idle.addFirst(pooled);
-        }
-
-        void addSnapshots(List<InstanceSnapshot> into, boolean idleOnly) {
-            lock.lock();
-            try {
-                for (PooledInstance pooled : idleOnly ? idle : tracked) {
-                    into.add(pooled.snapshot());
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Takes the instance out of the pool if it is still idle as the snapshot saw it; the caller stops it. */
-        PooledInstance removeIdle(InstanceSnapshot victim) {
-            PooledInstance removed = null;
-            lock.lock();
-            try {
-                for (PooledInstance pooled : idle) {
-                    if (pooled.instance.id().equals(victim.instanceId()) && pooled.state == InstanceState.WARM
-                            && pooled.idleSince.equals(victim.idleSince())) {
-                        removed = pooled;
-                        break;
-                    }
-                }
-                if (removed != null) {
-                    idle.remove(removed);
-                    tracked.remove(removed);
-                    removed.state = InstanceState.REMOVING;
-                    live--;
-                    Waiter head = waiters.peekFirst();
-                    if (head != null) {
-                        head.ready.signal();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            return removed;
-        }
-
-        void retire() {
-            List<PooledInstance> toStop;
-            lock.lock();
-            try {
-                retired = true;
-                toStop = new ArrayList<>(idle);
-                for (PooledInstance pooled : toStop) {
-                    pooled.state = InstanceState.REMOVING;
-                    tracked.remove(pooled);
-                    live--;
-                }
-                idle.clear();
-                waiters.forEach(waiter -> waiter.ready.signal());
-            } finally {
-                lock.unlock();
-            }
-            toStop.forEach(pooled -> stopThenFreeRoom(pooled.instance, memoryMb));
+        /** Marks the version retired and takes its idle instances out, for the caller to stop. */
+        List<PooledInstance> retire() {
+            retired = true;
+            List<PooledInstance> idleOnes = new ArrayList<>(idle);
+            idle.clear();
+            idleOnes.forEach(this::untrack);
+            return idleOnes;
         }
     }
 }

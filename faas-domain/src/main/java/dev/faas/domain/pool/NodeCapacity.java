@@ -27,6 +27,21 @@ final class NodeCapacity {
         return true;
     }
 
+    /**
+     * Reserves {@code instances} slots and {@code memoryMb} that the caller knows to be free (the pool decides under
+     * its lock, from a snapshot of these counts): room found free, or the room of evicted instances passed on.
+     */
+    synchronized void reserve(int instances, long memoryMb) {
+        usedInstances += instances;
+        usedMemoryMb += memoryMb;
+    }
+
+    /** Gives back what {@link #reserve(int, long)} took. */
+    synchronized void release(int instances, long memoryMb) {
+        usedInstances -= instances;
+        usedMemoryMb -= memoryMb;
+    }
+
     /** Gives back what {@link #tryReserve} took for one instance of {@code memoryMb}. */
     synchronized void release(int memoryMb) {
         usedInstances--;

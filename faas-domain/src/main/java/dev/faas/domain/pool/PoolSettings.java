@@ -5,13 +5,16 @@ import java.time.Duration;
 /**
  * Node-wide pool settings: how many instances may run on this node at once (pre-warmed ones included), how many
  * megabytes their memory limits may add up to ({@code nodeMemoryMb}), how long and how many calls may wait for an
- * instance, and how many pre-warmed instances of which memory size to keep ready.
+ * instance, and the pre-warm stock: its floor ({@code prewarmCount}, 0 for none), the most it grows to with demand
+ * ({@code prewarmMax}) and the memory size of its instances.
  */
 public record PoolSettings(int maxInstances, Duration queueTimeout, int maxQueuedCalls, int prewarmCount,
-                           int prewarmMemoryMb, int nodeMemoryMb) {
+                           int prewarmMemoryMb, int nodeMemoryMb, int prewarmMax) {
 
     /** A memory budget that never binds, for tests and embeddings that count instances only. */
     public static final int UNLIMITED_MEMORY_MB = Integer.MAX_VALUE;
+    /** The default ceiling of the pre-warm stock ({@code FAAS_PREWARM_MAX}). */
+    public static final int DEFAULT_PREWARM_MAX = 32;
 
     public PoolSettings {
         if (maxInstances < 1) {
@@ -26,6 +29,17 @@ public record PoolSettings(int maxInstances, Duration queueTimeout, int maxQueue
         if (nodeMemoryMb < 1) {
             throw new IllegalArgumentException("nodeMemoryMb must be at least 1, got " + nodeMemoryMb);
         }
+        if (prewarmMax < prewarmCount) {
+            throw new IllegalArgumentException("prewarmMax (" + prewarmMax + ") must not be below prewarmCount ("
+                    + prewarmCount + ")");
+        }
+    }
+
+    /** Settings whose pre-warm stock may grow to {@link #DEFAULT_PREWARM_MAX} (or the floor, if higher). */
+    public PoolSettings(int maxInstances, Duration queueTimeout, int maxQueuedCalls, int prewarmCount,
+                        int prewarmMemoryMb, int nodeMemoryMb) {
+        this(maxInstances, queueTimeout, maxQueuedCalls, prewarmCount, prewarmMemoryMb, nodeMemoryMb,
+                Math.max(prewarmCount, DEFAULT_PREWARM_MAX));
     }
 
     /** Settings without a memory budget. */
@@ -42,5 +56,11 @@ public record PoolSettings(int maxInstances, Duration queueTimeout, int maxQueue
     /** The domain's defaults; without a memory budget (the server and {@code FaasPlatform} set one from the host). */
     public static PoolSettings defaults() {
         return new PoolSettings(64, Duration.ofSeconds(10), 1000, 2, 256);
+    }
+
+    /** The same settings with another pre-warm ceiling. */
+    public PoolSettings withPrewarmMax(int max) {
+        return new PoolSettings(maxInstances, queueTimeout, maxQueuedCalls, prewarmCount, prewarmMemoryMb,
+                nodeMemoryMb, max);
     }
 }

@@ -4,7 +4,7 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.out.Instance;
 import java.time.Instant;
 
-/** One runtime instance as the pool tracks it. Guarded by the lock of the pool of its function version. */
+/** One runtime instance as the pool tracks it. Guarded by the pool's lock. */
 final class PooledInstance {
 
     final Instance instance;

@@ -5,11 +5,13 @@ import dev.faas.domain.pool.InstanceSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Applies a {@link ReaperPolicy} to the pool every {@code cleanupInterval} on one background thread. */
+/**
+ * Applies a {@link ReaperPolicy} to the pool every {@code cleanupInterval} on the injected scheduler, and lets the
+ * pre-warm stock shrink back towards its floor.
+ */
 public final class Reaper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
@@ -19,15 +21,12 @@ public final class Reaper implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
 
-    public Reaper(InstancePool pool, ReaperPolicy policy, Clock clock) {
+    /** @param scheduler runs the rounds; {@link #close} shuts it down, so give the reaper one of its own */
+    public Reaper(InstancePool pool, ReaperPolicy policy, Clock clock, ScheduledExecutorService scheduler) {
         this.pool = pool;
         this.policy = policy;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "faas-reaper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = scheduler;
     }
 
     public Reaper start(Duration cleanupInterval) {
@@ -36,10 +35,14 @@ public final class Reaper implements AutoCloseable {
         return this;
     }
 
-    /** Stops the instances the policy selects now; returns how many were stopped. */
+    /**
+     * Stops the instances the policy selects now, and the pre-warmed instances above the stock's floor left unused as
+     * long; returns how many were stopped.
+     */
     public int reapOnce() {
         List<InstanceSnapshot> victims = policy.selectVictims(pool.snapshots(), clock.instant());
-        return victims.isEmpty() ? 0 : pool.removeIdle(victims);
+        int removed = victims.isEmpty() ? 0 : pool.removeIdle(victims);
+        return removed + pool.shrinkStock(policy.deleteAfter());
     }
 
     private void reapSafely() {

@@ -12,8 +12,9 @@ import dev.faas.ports.out.FunctionRuntime;
 import java.time.Duration;
 
 /**
- * Checks that code loads before it is stored: compiles it and looks up its handler in a throwaway instance of the
- * runtime, a sandbox, never in the platform's own process. Thread-safe.
+ * Checks that code loads before it is stored: compiles it and looks up its handler in an instance of the runtime, a
+ * sandbox, never in the platform's own process. The instance comes from the pre-warm stock when it has one of the
+ * version's memory size (else it is started cold) and is stopped after the check, never given back. Thread-safe.
  */
 public final class SandboxCodeCheck {
 
@@ -25,7 +26,7 @@ public final class SandboxCodeCheck {
     private final FunctionRuntime runtime;
     private final InstancePool pool;
 
-    /** Checks in throwaway instances of {@code runtime}, counted against {@code pool}'s node limit. */
+    /** Checks in instances of {@code runtime} that {@code pool} provides and counts against the node's limits. */
     public SandboxCodeCheck(FunctionRuntime runtime, InstancePool pool) {
         this.runtime = runtime;
         this.pool = pool;
@@ -39,9 +40,9 @@ public final class SandboxCodeCheck {
                 candidate.code(), candidate.handler(),
                 new FunctionLimits(checkTime, limits.memoryMb(), limits.maxInstances()), candidate.createdAt(),
                 candidate.codeSha256());
-        pool.withThrowawayInstance(limits.memoryMb(), instance -> {
+        pool.withThrowawayInstance(definition.id(), limits.memoryMb(), lease -> {
             try {
-                runtime.init(instance, definition);
+                runtime.init(lease.instance(), definition);
             } catch (FunctionInitException e) {
                 throw new InvalidCodeException(e.errorType(), e.errorMessage(), e.line(), e.traceback());
             } catch (InstanceTimeoutException e) {

@@ -26,18 +26,22 @@ import dev.faas.testkit.FakeFunctionRuntime;
 import dev.faas.testkit.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The follower over a scripted feed: what it applies, from where, and how it survives outages and lost wake-ups. */
 class ChangeFollowerTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -45,7 +49,8 @@ class ChangeFollowerTest {
     private final FakeChangeFeed feed = new FakeChangeFeed();
     private final InMemoryFunctionRepository functions = new InMemoryFunctionRepository();
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
-    private final InstancePool pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5)), clock);
+    private final InstancePool pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5)), clock,
+            background);
     private final Invoker invoker = new Invoker(functions, runtime, pool);
     private final List<Change> applied = new CopyOnWriteArrayList<>();
     private final ChangeFollower follower = new ChangeFollower(feed, POLL);
@@ -55,6 +60,7 @@ class ChangeFollowerTest {
         follower.close();
         pool.close();
         runtime.close();
+        background.shutdownNow();
     }
 
     @Test
@@ -217,12 +223,12 @@ class ChangeFollowerTest {
         await(() -> applied.size() == 1);
 
         follower.close();
+        await(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(thread ->
+                thread.getName().equals("faas-change-follower") && thread.isAlive()));
+        // With its thread gone, nothing is left to apply a change appended now.
         feed.append(Change.FUNCTION_DELETED, "after-1");
-        TimeUnit.MILLISECONDS.sleep(POLL.toMillis() * 4);
 
         assertThat(applied).hasSize(1);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread ->
-                thread.getName().equals("faas-change-follower") && thread.isAlive());
     }
 
     @Test
@@ -243,15 +249,6 @@ class ChangeFollowerTest {
 
     /** Waits for {@code condition}; the follower runs on its own thread. */
     private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within " + PATIENCE).isLessThan(deadline);
-            try {
-                TimeUnit.MILLISECONDS.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(condition::getAsBoolean);
     }
 }

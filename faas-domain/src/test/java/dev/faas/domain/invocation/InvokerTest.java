@@ -38,11 +38,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InvokerTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
     private final MutableClock clock = MutableClock.atEpoch();
     private final InMemoryFunctionRepository store = new InMemoryFunctionRepository();
     private final AtomicInteger repositoryCalls = new AtomicInteger();
@@ -50,7 +52,8 @@ class InvokerTest {
     private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
     private final FunctionRegistry registry = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock);
     private final ExecutorService callers = Executors.newCachedThreadPool();
-    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock);
+    private InstancePool pool = new InstancePool(runtime, new PoolSettings(16, Duration.ofSeconds(5)), clock,
+            background);
     private Invoker invoker = new Invoker(repository, runtime, pool);
 
     @AfterEach
@@ -58,6 +61,7 @@ class InvokerTest {
         callers.shutdownNow();
         pool.close();
         runtime.close();
+        background.shutdownNow();
     }
 
     @Test
@@ -100,58 +104,73 @@ class InvokerTest {
 
     @Test
     void givenSlowFunction_eightParallelCalls_runOnEightInstancesAtOnce() throws Exception {
+        CountDownLatch allRunning = new CountDownLatch(8);
         runtime.whenCode("slow", params -> {
-            Thread.sleep(300);
+            // Each call returns only once all eight are running at the same moment.
+            allRunning.countDown();
+            assertThat(allRunning.await(10, TimeUnit.SECONDS)).as("eight calls running at once").isTrue();
             return "1";
         });
         FunctionId id = register("slow", "slow", null);
 
-        long start = System.nanoTime();
         List<InvocationResult> results = parallel(8, () -> invoke(id, "{}"));
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertThat(results).hasSize(8).allSatisfy(result -> assertThat(result.resultJson()).isEqualTo("1"));
-        assertThat(elapsedMillis).isLessThan(8 * 300 / 2);
         assertThat(runtime.starts()).isEqualTo(8);
     }
 
     @Test
     void givenFunctionAtItsMaximum_extraCall_waitsForAFreeInstance() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         runtime.whenCode("slow", params -> {
-            Thread.sleep(200);
+            release.await();
             return "1";
         });
         FunctionId id = register("slow", "slow", new RequestedLimits(null, null, 1));
+        List<Future<InvocationResult>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(callers.submit(() -> invoke(id, "{}")));
+        }
+        awaitCondition(() -> runtime.runs() == 1 && pool.queuedCalls() == 2);
 
-        List<InvocationResult> results = parallel(3, () -> invoke(id, "{}"));
+        release.countDown();
 
+        List<InvocationResult> results = new ArrayList<>();
+        for (Future<InvocationResult> call : calls) {
+            results.add(call.get(10, TimeUnit.SECONDS));
+        }
         assertThat(results).hasSize(3);
         assertThat(runtime.starts()).isEqualTo(1);
-        assertThat(results).filteredOn(result -> result.waitTime().toMillis() >= 150).isNotEmpty();
+        assertThat(results).filteredOn(result -> result.waitTime().toNanos() > 0).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
     void givenFunctionAtItsMaximumPastTheQueueTimeout_extraCall_isRejectedWithRetryAfter() throws Exception {
         replacePool(new PoolSettings(16, Duration.ofMillis(100)));
+        CountDownLatch release = new CountDownLatch(1);
         runtime.whenCode("slow", params -> {
-            Thread.sleep(1000);
+            release.await();
             return "1";
         });
         FunctionId id = register("slow", "slow", new RequestedLimits(null, null, 1));
         Future<InvocationResult> holder = callers.submit(() -> invoke(id, "{}"));
-        Thread.sleep(200);
+        awaitCondition(() -> runtime.runs() == 1);
 
         assertThatThrownBy(() -> invoke(id, "{}"))
                 .isInstanceOfSatisfying(CapacityExceededException.class,
                         e -> assertThat(e.retryAfter()).isPositive());
+        release.countDown();
         assertThat(holder.get().resultJson()).isEqualTo("1");
     }
 
     @Test
     void givenNodeLimit_manyFunctionsInParallel_neverRunMoreInstancesThanTheLimit() throws Exception {
         replacePool(new PoolSettings(3, Duration.ofSeconds(10)));
+        CountDownLatch threeRunning = new CountDownLatch(3);
         runtime.whenCode("slow", params -> {
-            Thread.sleep(50);
+            // The first three calls end only once they all run at once: the node is full while the rest arrive.
+            threeRunning.countDown();
+            assertThat(threeRunning.await(10, TimeUnit.SECONDS)).isTrue();
             return "1";
         });
         List<FunctionId> ids = new ArrayList<>();
@@ -169,7 +188,7 @@ class InvokerTest {
     @Test
     void givenCallPastItsTimeout_invoke_throwsTimeoutAndNextCallStartsAFreshInstance() {
         runtime.whenCode("loop", params -> {
-            Thread.sleep(10_000);
+            new CountDownLatch(1).await();
             return "1";
         });
         FunctionId id = register("loop", "loop", new RequestedLimits(100L, null, null));
@@ -368,8 +387,11 @@ class InvokerTest {
 
     @Test
     void givenCallsWaitingForOneInstance_theyAreServedInArrivalOrder() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
         runtime.whenCode("ordered", params -> {
-            Thread.sleep(50);
+            if (!params.contains("-1")) {
+                release.await();
+            }
             return params;
         });
         FunctionId id = register("ordered", "ordered", new RequestedLimits(null, null, 1));
@@ -379,8 +401,10 @@ class InvokerTest {
         for (int i = 0; i < 6; i++) {
             int n = i;
             calls.add(callers.submit(() -> finished.add(invoke(id, "{\"n\":" + n + "}").resultJson())));
-            awaitCondition(() -> pool.queuedCalls() >= n || finished.size() > n);
+            // Call 0 holds the only instance; each later one is queued before the next is sent.
+            awaitCondition(() -> n == 0 ? runtime.runs() == 2 : pool.queuedCalls() == n);
         }
+        release.countDown();
         for (Future<?> call : calls) {
             call.get(10, TimeUnit.SECONDS);
         }
@@ -392,8 +416,9 @@ class InvokerTest {
     @Test
     void givenFullQueue_extraCalls_areRefusedAtOnce() throws Exception {
         replacePool(new PoolSettings(16, Duration.ofSeconds(5), 2, 0, 256));
+        CountDownLatch release = new CountDownLatch(1);
         runtime.whenCode("slow", params -> {
-            Thread.sleep(500);
+            release.await();
             return "1";
         });
         FunctionId id = register("slow", "slow", new RequestedLimits(null, null, 1));
@@ -409,19 +434,15 @@ class InvokerTest {
                 .hasMessageContaining("waiting");
 
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(200);
+        release.countDown();
         for (Future<InvocationResult> call : accepted) {
             assertThat(call.get(10, TimeUnit.SECONDS).resultJson()).isEqualTo("1");
         }
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(condition::getAsBoolean);
     }
 
     @Test
@@ -471,7 +492,7 @@ class InvokerTest {
 
     private void replacePool(PoolSettings settings) {
         pool.close();
-        pool = new InstancePool(runtime, settings, clock);
+        pool = new InstancePool(runtime, settings, clock, background);
         invoker = new Invoker(repository, runtime, pool);
     }
 
@@ -488,11 +509,7 @@ class InvokerTest {
     }
 
     private void awaitStops(int expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (runtime.stops() < expected && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(runtime.stops()).isGreaterThanOrEqualTo(expected);
+        awaitCondition(() -> runtime.stops() >= expected);
     }
 
     private static FunctionRepository counting(FunctionRepository target, AtomicInteger calls) {

@@ -30,12 +30,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The node's memory budget: the memory limits of its instances never add up to more than it. */
 class NodeMemoryBudgetTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
     private static final int BUDGET_MB = 1024;
 
     private final MutableClock clock = MutableClock.atEpoch();
@@ -56,6 +58,7 @@ class NodeMemoryBudgetTest {
             pool.close();
         }
         runtime.close();
+        background.shutdownNow();
     }
 
     @Test
@@ -133,7 +136,7 @@ class NodeMemoryBudgetTest {
     void givenInstancesThatStop_theirMemoryIsGivenBack() throws Exception {
         usePool(new PoolSettings(64, Duration.ofSeconds(5), 100, 0, 256, BUDGET_MB));
         runtime.whenCode("hangs", params -> {
-            Thread.sleep(10_000);
+            new CountDownLatch(1).await();
             return "null";
         });
         FunctionId a = register("a", "echo", 512);
@@ -159,7 +162,7 @@ class NodeMemoryBudgetTest {
     void givenManyConcurrentCallsOfMixedSizes_theRunningInstancesNeverExceedTheBudget() throws Exception {
         usePool(new PoolSettings(64, Duration.ofSeconds(30), 1000, 1, 256, BUDGET_MB));
         runtime.whenCode("brief", params -> {
-            Thread.sleep(5);
+            Thread.yield();
             return "1";
         });
         int[] sizes = {128, 256, 512, 384, 256, 640};
@@ -222,7 +225,7 @@ class NodeMemoryBudgetTest {
             release.await();
             return "1";
         });
-        pool = new InstancePool(runtime, settings, clock);
+        pool = new InstancePool(runtime, settings, clock, background);
         invoker = new Invoker(repository, runtime, pool);
     }
 
@@ -236,13 +239,8 @@ class NodeMemoryBudgetTest {
     }
 
     /** Waits on a condition the pool reaches on its own threads; fails after 5 s. */
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier condition) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(condition::getAsBoolean);
     }
 }

@@ -1,6 +1,7 @@
 package dev.faas.domain.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
@@ -19,11 +20,20 @@ import dev.faas.ports.model.RequestedLimits;
 import dev.faas.testkit.FakeFunctionRuntime;
 import dev.faas.testkit.MutableClock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class FunctionRegistryTest {
 
+    private final ExecutorService background = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopBackground() {
+        background.shutdownNow();
+    }
     private static final String CODE = "def user_function(name):\n    return f'Hello, {name}!'\n";
 
     private final MutableClock clock = MutableClock.atEpoch();
@@ -83,7 +93,7 @@ class FunctionRegistryTest {
         FakeFunctionRuntime runtime = new FakeFunctionRuntime()
                 .failInitWhenCode("def user_function(:", new FunctionInitException("SyntaxError", "invalid syntax",
                         "", 1, ""));
-        InstancePool pool = new InstancePool(runtime, new PoolSettings(1, Duration.ofSeconds(1)), clock);
+        InstancePool pool = new InstancePool(runtime, new PoolSettings(1, Duration.ofSeconds(1)), clock, background);
         FunctionRegistry checking = new FunctionRegistry(repository, LimitsPolicy.defaults(), clock,
                 new SandboxCodeCheck(runtime, pool), id -> { });
 
@@ -94,7 +104,9 @@ class FunctionRegistryTest {
                     assertThat(e.errorType()).isEqualTo("SyntaxError");
                 });
         assertThat(repository.findLatest(FunctionName.of("bad"))).isEmpty();
-        assertThat(runtime.running()).as("the checking instance is stopped").isEmpty();
+        // Stopped in the background, so the registration does not wait for the engine to remove it.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(runtime.running()).as("the checking instance is stopped").isEmpty());
         assertThat(checking.register(new RegisterFunctionCommand(FunctionName.of("good"), CODE)).id())
                 .hasToString("good-1");
         assertThat(runtime.starts()).isEqualTo(2);
