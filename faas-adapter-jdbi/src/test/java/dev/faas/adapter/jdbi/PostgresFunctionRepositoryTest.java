@@ -3,9 +3,8 @@ package dev.faas.adapter.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faas.ports.out.FunctionRepository;
+import dev.faas.testkit.EmbeddedPostgresExtension;
 import dev.faas.testkit.FunctionRepositoryContract;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,27 +14,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("postgres")
 class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.shared();
+
     private static JdbiFunctionRepository repository;
 
     @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
+    static void openRepository() {
         repository = JdbiFunctionRepository.open(JdbiRepositoryConfig.of(
-                "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", "postgres"));
+                postgres.jdbcUrl(), "postgres", "postgres"));
     }
 
     @AfterAll
-    static void stopPostgres() throws IOException {
+    static void closeRepository() {
         if (repository != null) {
             repository.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 
@@ -48,7 +46,7 @@ class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
     void givenOpenRepository_itsConnections_carryTheDriverSettings() throws SQLException {
         repository.findLatest(uniqueName("warm"));
 
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        try (Connection connection = postgres.dataSource().getConnection();
              ResultSet sessions = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
                              + JdbiFunctionRepository.APPLICATION_NAME + "'")) {
@@ -61,7 +59,7 @@ class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
     @Test
     void givenMigratedSchema_nameColumns_compareByCodePointWhateverTheLocale() throws SQLException {
         List<String> collations = new ArrayList<>();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        try (Connection connection = postgres.dataSource().getConnection();
              ResultSet columns = connection.createStatement().executeQuery(
                      "SELECT table_name, collation_name FROM information_schema.columns"
                              + " WHERE column_name = 'name' AND table_name LIKE 'function_%' ORDER BY table_name")) {
