@@ -2,6 +2,7 @@ package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faas.app.reliability.ServerUnderTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,9 +29,9 @@ class DatabaseUrlLoggingTest {
 
     @Test
     void givenAnUnreachableDatabase_theFailureIsLoggedWithoutTheUrlsCredentials() throws Exception {
-        try (ServerProcess server = ServerProcess.launch(workDirectory, Map.of(
+        try (ServerUnderTest server = ServerUnderTest.launch(workDirectory, Map.of(
                 "FAAS_DB_URL", "jdbc:postgresql://alice:s3cr3t@127.0.0.1:1/faas?user=bob&password=hunter2"),
-                ServerProcess.freePort())) {
+                ServerUnderTest.freePort())) {
 
             int status = server.awaitExit(60);
 
@@ -44,7 +45,7 @@ class DatabaseUrlLoggingTest {
     void givenAnH2UrlWithCredentials_theStartedServerLogsItMasked() throws Exception {
         String url = "jdbc:h2:file:" + workDirectory.resolve("faas").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;USER=sa;PASSWORD=h2-s3cr3t";
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of("FAAS_DB_URL", url,
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_DB_URL", url,
                 "FAAS_PREWARM", "0"))) {
 
             // The line comes just after the port opens: wait for it.

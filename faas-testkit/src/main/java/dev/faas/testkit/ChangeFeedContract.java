@@ -3,7 +3,6 @@ package dev.faas.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.awaitility.Awaitility.await;
 
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
@@ -20,7 +19,6 @@ import dev.faas.ports.out.FunctionRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -251,9 +249,7 @@ public abstract class ChangeFeedContract {
         Thread waiter = new Thread(waited, "change-feed-waiter");
         waiter.setDaemon(true);
         waiter.start();
-        await("the waiter inside awaitChanges").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                .until(() -> waited.isDone() || Arrays.stream(waiter.getStackTrace())
-                        .anyMatch(frame -> frame.getMethodName().equals("awaitChanges")));
+        Waiting.untilInside(() -> waiter, "awaitChanges");
         return waited;
     }
 

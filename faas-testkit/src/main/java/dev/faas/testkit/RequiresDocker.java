@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The annotated test class or method needs a Docker engine and (unless {@code image = false}) the function image
- * {@link DockerTestEnvironment#functionImage()}: without them it is skipped with the reason, or fails when
+ * {@link DockerAvailability#functionImage()}: without them it is skipped with the reason, or fails when
  * {@code FAAS_REQUIRE_DOCKER=true} (CI sets it, so a broken engine never passes as a skip).
  */
 @Target({ElementType.TYPE, ElementType.METHOD})

@@ -22,12 +22,12 @@ public final class RequiresDockerCondition implements ExecutionCondition {
         if (requirement.isEmpty()) {
             return ConditionEvaluationResult.enabled("no Docker requirement");
         }
-        String problem = DockerTestEnvironment.unavailability(requirement.get().image());
+        String problem = DockerAvailability.unavailability(requirement.get().image());
         if (problem == null) {
             return ConditionEvaluationResult.enabled("the Docker engine answers"
-                    + (requirement.get().image() ? " and holds " + DockerTestEnvironment.functionImage() : ""));
+                    + (requirement.get().image() ? " and holds " + DockerAvailability.functionImage() : ""));
         }
-        if (DockerTestEnvironment.required()) {
+        if (DockerAvailability.required()) {
             throw new IllegalStateException("FAAS_REQUIRE_DOCKER=true but " + problem);
         }
         return ConditionEvaluationResult.disabled("skipped: " + problem

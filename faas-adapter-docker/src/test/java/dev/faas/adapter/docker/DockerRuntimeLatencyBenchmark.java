@@ -8,6 +8,7 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
+import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,45 +30,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("benchmark")
+@RequiresDocker
 class DockerRuntimeLatencyBenchmark {
+
+    @RegisterExtension
+    static final DockerTestEnvironment ENGINE = DockerTestEnvironment.forNode("bench-");
+    private static final String NODE_ID = ENGINE.nodeId();
+    private static final DockerClient docker = ENGINE.client();
 
     private static final int COLD_STARTS = Integer.getInteger("bench.coldStarts", 15);
     private static final int WARM_CALLS = Integer.getInteger("bench.warmCalls", 200);
-    private static final String NODE_ID = DockerTestEnvironment.uniqueNodeId("bench-");
     private static final FunctionDefinition TRIVIAL = new FunctionDefinition(FunctionId.parse("trivial-1"),
             "def user_function(name):\n    return name\n", "user_function",
             new FunctionLimits(Duration.ofSeconds(10), 256, 4), Instant.now(), "0".repeat(64));
 
-    private static DockerClient docker;
-    private static String unavailability;
 
     @TempDir
     Path socketRoot;
-
-    @BeforeAll
-    static void requireDocker() {
-        docker = DockerClients.create();
-        unavailability = DockerTestEnvironment.unavailability(docker);
-    }
-
-    @BeforeEach
-    void skipWithoutDocker() {
-        DockerTestEnvironment.skipIf(unavailability);
-    }
-
-    @AfterAll
-    static void removeWhatTheBenchmarkLeft() throws Exception {
-        if (docker != null) {
-            try {
-                if (unavailability == null) {
-                    DockerTestEnvironment.removeContainersLabelled(docker, Map.of(DockerFunctionRuntime.LABEL_NODE,
-                            NODE_ID));
-                }
-            } finally {
-                docker.close();
-            }
-        }
-    }
 
     @Test
     void coldStartAndWarmCallLatency() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
+import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
+@RequiresDocker
 class AbuseSuiteTest {
 
     /** A secret in the server's environment that no function may see. */

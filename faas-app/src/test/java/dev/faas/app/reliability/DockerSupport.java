@@ -1,11 +1,11 @@
 package dev.faas.app.reliability;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.faas.adapter.docker.DockerClients;
+import dev.faas.testkit.DockerAvailability;
+import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * The Docker engine as the reliability suites see it: one client per suite, this suite's containers found and
- * removed by their {@code faas.node} label, and the rule that a missing engine fails the suite when
- * {@code FAAS_REQUIRE_DOCKER=true} and skips it otherwise.
+ * The Docker engine as the server tests see it: one client per suite, and a suite's containers found and removed by
+ * their {@code faas.node} label. Whether the engine and the image are there is {@link RequiresDocker}'s business.
  */
-final class DockerSupport implements AutoCloseable {
+public final class DockerSupport implements AutoCloseable {
 
     /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
-    static final String IMAGE = configuredImage();
+    static final String IMAGE = DockerAvailability.functionImage();
 
     private final DockerClient docker;
 
@@ -32,49 +30,21 @@ final class DockerSupport implements AutoCloseable {
         this.docker = docker;
     }
 
-    /** A client of a running engine that holds the function image; fails or skips the suite otherwise. */
-    static DockerSupport require() {
-        DockerClient docker = DockerClients.create();
-        String problem = null;
-        if (!DockerClients.engineAvailable(docker)) {
-            problem = "no Docker engine answers";
-        } else if (!imagePresent(docker)) {
-            problem = "the function image " + IMAGE + " is missing (python-base/build-image.sh --offline)";
-        }
-        if (problem != null) {
-            try {
-                docker.close();
-            } catch (IOException ignored) {
-                // nothing to release
-            }
-            if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
-                fail("FAAS_REQUIRE_DOCKER=true but " + problem);
-            }
-            Assumptions.abort("skipped: " + problem);
-        }
-        return new DockerSupport(docker);
+    /**
+     * A client of a running engine that holds the function image; fails or skips the caller otherwise, as
+     * {@link RequiresDocker} does (for callers not annotated with it).
+     */
+    public static DockerSupport require() {
+        DockerAvailability.require(true);
+        return new DockerSupport(DockerClients.create());
     }
 
-    private static boolean imagePresent(DockerClient docker) {
-        try {
-            docker.inspectImageCmd(IMAGE).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
-    }
-
-    private static String configuredImage() {
-        String configured = System.getProperty("FAAS_IMAGE", System.getenv("FAAS_IMAGE"));
-        return configured == null || configured.isBlank() ? "faas-python:latest" : configured.strip();
-    }
-
-    DockerClient client() {
+    public DockerClient client() {
         return docker;
     }
 
     /** A node id no other run uses, so that every container of a suite is found (and removed) by its label. */
-    static String uniqueNode(String prefix) {
+    public static String uniqueNode(String prefix) {
         return prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
@@ -84,13 +54,13 @@ final class DockerSupport implements AutoCloseable {
     }
 
     /** The node's containers, running or not. */
-    List<Container> containers(String node) {
+    public List<Container> containers(String node) {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
     }
 
     /** The node's running containers. */
-    List<Container> running(String node) {
+    public List<Container> running(String node) {
         return docker.listContainersCmd().withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
     }
 
@@ -109,7 +79,7 @@ final class DockerSupport implements AutoCloseable {
     }
 
     /** Removes every container of the node, ignoring those already gone; never throws. */
-    void removeAll(String node) {
+    public void removeAll(String node) {
         try {
             for (Container container : containers(node)) {
                 try {

@@ -11,6 +11,7 @@ import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.app.FaasConfig;
 import dev.faas.app.FaasServer;
+import dev.faas.testkit.RequiresDocker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,6 +103,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void dockerKillOfABusyContainer_answersThatCallWithA502Promptly_andTheNextCallSucceeds() throws Exception {
         requireDocker();
         try (ServerUnderTest server = dockerServer(Map.of())) {
@@ -127,6 +129,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void frozenRunner_isCutAtItsDeadline_removed_andReplaced() throws Exception {
         requireDocker();
         try (ServerUnderTest server = dockerServer(Map.of())) {
@@ -150,6 +153,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void platformKilledDuringCalls_failsThoseCalls_restartSweepsOrphans_functionsIntact_nothingReplayed()
             throws Exception {
         requireDocker();
@@ -317,6 +321,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void dockerEngineRestartedUnderLoad_callsFailCleanly_thenSucceedWithoutRestartingThePlatform()
             throws Exception {
         requireDocker();

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What Docker tests need to know about this machine: the function image under test ({@code FAAS_IMAGE}), whether a
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * engine is asked with two raw HTTP GETs ({@code /_ping}, {@code /images/{name}/json}) on {@code DOCKER_HOST} or
  * {@code /var/run/docker.sock}, so that the testkit needs no Docker client library. Thread-safe.
  */
-public final class DockerTestEnvironment {
+public final class DockerAvailability {
 
     /** The image when {@code FAAS_IMAGE} is not set, as the platform's own default. */
     public static final String DEFAULT_IMAGE = "faas-python:latest";
@@ -34,7 +35,7 @@ public final class DockerTestEnvironment {
     private static final Map<String, String> PROBED = new ConcurrentHashMap<>();
     private static final String AVAILABLE = "";
 
-    private DockerTestEnvironment() {
+    private DockerAvailability() {
     }
 
     /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
@@ -56,6 +57,21 @@ public final class DockerTestEnvironment {
         }
         String imageProblem = PROBED.computeIfAbsent("image:" + functionImage(), key -> probeImage(functionImage()));
         return imageProblem.equals(AVAILABLE) ? null : imageProblem;
+    }
+
+    /**
+     * Returns when the engine (and with {@code image} the function image) is there; otherwise fails the caller when
+     * {@link #required()}, else aborts it (a skip) naming the reason. For code that cannot carry {@link RequiresDocker}.
+     */
+    public static void require(boolean image) {
+        String problem = unavailability(image);
+        if (problem == null) {
+            return;
+        }
+        if (required()) {
+            throw new AssertionError("FAAS_REQUIRE_DOCKER=true but " + problem);
+        }
+        Assumptions.abort("skipped: " + problem + " (with FAAS_REQUIRE_DOCKER=true this fails instead)");
     }
 
     private static String probeEngine() {
