@@ -1,6 +1,7 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.app.reliability.ServerUnderTest;
 import java.nio.file.Path;
@@ -49,10 +50,8 @@ class DatabaseUrlLoggingTest {
                 "FAAS_PREWARM", "0"))) {
 
             // The line comes just after the port opens: wait for it.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!server.log().contains("faas listening on") && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await("the listening line").atMost(Duration.ofSeconds(30))
+                    .until(() -> server.log().contains("faas listening on"));
 
             assertThat(server.log()).contains("faas listening on").contains("PASSWORD=***").doesNotContain("h2-s3cr3t");
         }

@@ -1,5 +1,7 @@
 package dev.faas.app.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -9,6 +11,7 @@ import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +79,26 @@ public final class DockerSupport implements AutoCloseable {
     Container byHostname(String node, String shortId) {
         return running(node).stream().filter(container -> container.getId().startsWith(shortId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no running container " + shortId + " of node " + node));
+    }
+
+    /** Waits (at most 30 s) until exactly {@code count} containers of the node run. */
+    public void awaitRunning(String node, int count) {
+        await(count + " running containers of " + node).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(running(node)).as("running containers").hasSize(count));
+    }
+
+    /** Waits (at most 30 s) until at least {@code count} containers of the node run. */
+    public void awaitRunningAtLeast(String node, int count) {
+        await(count + " or more running containers of " + node).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(running(node).size()).as("running containers")
+                        .isGreaterThanOrEqualTo(count));
+    }
+
+    /** Waits (at most 30 s) until the container whose id starts with {@code shortId} is removed. */
+    public void awaitGone(String node, String shortId) {
+        await("container " + shortId + " removed").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(containers(node)).extracting(Container::getId)
+                        .noneMatch(containerId -> containerId.startsWith(shortId)));
     }
 
     /** Removes every container of the node, ignoring those already gone; never throws. */
