@@ -105,6 +105,7 @@ class RunnerListenerTest {
                 .hasMessageContaining("did not answer its first ping within 800 ms");
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
+        // The deadline holds: not given up before it, and given up within a generous liveness bound.
         assertThat(elapsedMillis).as("failed after %d ms", elapsedMillis).isBetween(700L, 800L + 1000L);
         assertThat(listener.socketPath()).doesNotExist();
     }
@@ -132,6 +133,7 @@ class RunnerListenerTest {
         assertThatThrownBy(() -> listener.accept(Duration.ofSeconds(10), () -> false))
                 .isInstanceOf(UnableToStartInstanceException.class)
                 .hasMessageContaining("exited before it connected");
+        // A liveness bound, half the 10 s timeout: the dead runner is noticed, the timeout is not waited out.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
