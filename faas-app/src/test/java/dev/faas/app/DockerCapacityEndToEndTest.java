@@ -12,10 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A node limited to 4 containers serving 8 functions in turn: it evicts idle ones and answers every call. */
@@ -23,20 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresDocker
 class DockerCapacityEndToEndTest {
 
-    private static DockerSupport docker;
+    @RegisterExtension
+    static final DockerSupport docker = DockerSupport.forClass();
 
     @TempDir
     Path workDirectory;
-
-    @BeforeAll
-    static void openEngine() {
-        docker = DockerSupport.require();
-    }
-
-    @AfterAll
-    static void closeDocker() {
-        docker.close();
-    }
 
     @Test
     void nodeLimitOfFour_eightFunctionsInTurn_neverMoreThanFourContainersAndEveryCallAnswered() throws Exception {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,24 +32,17 @@ class DockerEndToEndTest {
             + "    return f\\\"Hello, {name}!\\\"\"}";
 
     private static final List<String> NODES = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static DockerSupport docker;
+    @RegisterExtension
+    static final DockerSupport docker = DockerSupport.forClass();
 
     @TempDir
     Path workDirectory;
 
-    @BeforeAll
-    static void openEngine() {
-        docker = DockerSupport.require();
-    }
-
     @AfterAll
-    static void closeDocker() {
-        if (docker != null) {
-            // A server ended by SIGKILL (as ServerUnderTest.close() does to one still running) leaves its
-            // containers for the next start's sweep; this class's nodes never start again, so remove them here.
-            NODES.forEach(docker::removeAll);
-            docker.close();
-        }
+    static void removeTheNodesContainers() {
+        // A server ended by SIGKILL (as ServerUnderTest.close() does to one still running) leaves its containers
+        // for the next start's sweep; this class's nodes never start again, so remove them here.
+        NODES.forEach(docker::removeAll);
     }
 
     @Test

@@ -3,13 +3,10 @@ package dev.faas.adapter.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faas.ports.out.ApiKeyRepository;
-import dev.faas.testkit.EmbeddedPostgresExtension;
 import dev.faas.testkit.ApiKeyRepositoryContract;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,32 +15,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresApiKeyRepositoryTest extends ApiKeyRepositoryContract {
 
     @RegisterExtension
-    static final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.shared();
-
-    private static JdbiFunctionRepository functions;
-
-    @BeforeAll
-    static void openRepository() {
-        functions = JdbiFunctionRepository.open(JdbiRepositoryConfig.of(
-                postgres.jdbcUrl(), "postgres", "postgres"));
-    }
-
-    @AfterAll
-    static void closeRepository() {
-        if (functions != null) {
-            functions.close();
-        }
-    }
+    static final PostgresStore database = PostgresStore.open();
 
     @Override
     protected ApiKeyRepository createRepository() {
-        return functions.apiKeys();
+        return database.repository().apiKeys();
     }
 
     /** Lookups by hash must use an index, not scan the table; and ids must sort as Java strings do. */
     @Test
     void givenMigratedSchema_apiKeys_hasAUniqueIndexOnTheHashAndCodePointIds() throws SQLException {
-        try (Connection connection = postgres.dataSource().getConnection()) {
+        try (Connection connection = database.dataSource().getConnection()) {
             try (ResultSet indexes = connection.createStatement().executeQuery(
                     "SELECT indexdef FROM pg_indexes WHERE tablename = 'api_keys' AND indexdef LIKE '%(key_hash)%'")) {
                 assertThat(indexes.next()).as("an index on key_hash").isTrue();

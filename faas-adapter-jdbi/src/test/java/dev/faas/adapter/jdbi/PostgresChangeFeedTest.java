@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.NewFunctionVersion;
-import dev.faas.testkit.EmbeddedPostgresExtension;
 import dev.faas.testkit.ChangeFeedContract;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,36 +25,22 @@ class PostgresChangeFeedTest extends ChangeFeedContract {
     private static final String NODE_ID = "pg-node";
 
     @RegisterExtension
-    static final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.shared();
-
-    private static JdbiFunctionRepository repository;
-
-    @BeforeAll
-    static void openRepository() {
-        repository = JdbiFunctionRepository.open(JdbiRepositoryConfig.of(
-                postgres.jdbcUrl(), "postgres", "postgres"), NODE_ID);
-    }
-
-    @AfterAll
-    static void closeRepository() {
-        if (repository != null) {
-            repository.close();
-        }
-    }
+    static final PostgresStore database = PostgresStore.open(NODE_ID);
 
     @Override
     protected Store createStore() {
+        JdbiFunctionRepository repository = database.repository();
         return new Store(repository, repository.apiKeys(), repository.changes(), NODE_ID);
     }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void givenListeningConnectionKilled_awaitChanges_listensAgainOnAConnectionOutsideThePool() throws Exception {
-        JdbiChangeFeed feed = repository.changes();
+        JdbiChangeFeed feed = database.repository().changes();
         feed.awaitChanges(Duration.ofMillis(50));
         assertThat(listeners()).isEqualTo(1);
 
-        try (Connection admin = postgres.dataSource().getConnection()) {
+        try (Connection admin = database.dataSource().getConnection()) {
             admin.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE application_name = '" + JdbiChangeFeed.LISTENER_APPLICATION_NAME + "'");
         }
@@ -67,16 +50,16 @@ class PostgresChangeFeedTest extends ChangeFeedContract {
         });
         assertThat(listeners()).as("listening again").isEqualTo(1);
 
-        FunctionDefinition version = repository.add(new NewFunctionVersion(uniqueName("relisten"), "a",
+        FunctionDefinition version = database.repository().add(new NewFunctionVersion(uniqueName("relisten"), "a",
                 "user_function", new FunctionLimits(Duration.ofSeconds(1), 128, 1), Instant.now(), "0".repeat(64)));
         FutureTask<Long> waited = awaitChangesInBackground(feed, Duration.ofMinutes(5));
-        repository.delete(version.id());
+        database.repository().delete(version.id());
 
         assertThat(waited.get(45, TimeUnit.SECONDS)).isLessThan(Duration.ofMinutes(5).toMillis());
     }
 
     private static int listeners() throws SQLException {
-        try (Connection connection = postgres.dataSource().getConnection();
+        try (Connection connection = database.dataSource().getConnection();
              ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
                      + " WHERE application_name = '" + JdbiChangeFeed.LISTENER_APPLICATION_NAME + "'")) {
             rows.next();

@@ -3,15 +3,12 @@ package dev.faas.adapter.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faas.ports.out.FunctionRepository;
-import dev.faas.testkit.EmbeddedPostgresExtension;
 import dev.faas.testkit.FunctionRepositoryContract;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,33 +17,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
 
     @RegisterExtension
-    static final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.shared();
-
-    private static JdbiFunctionRepository repository;
-
-    @BeforeAll
-    static void openRepository() {
-        repository = JdbiFunctionRepository.open(JdbiRepositoryConfig.of(
-                postgres.jdbcUrl(), "postgres", "postgres"));
-    }
-
-    @AfterAll
-    static void closeRepository() {
-        if (repository != null) {
-            repository.close();
-        }
-    }
+    static final PostgresStore database = PostgresStore.open();
 
     @Override
     protected FunctionRepository createRepository() {
-        return repository;
+        return database.repository();
     }
 
     @Test
     void givenOpenRepository_itsConnections_carryTheDriverSettings() throws SQLException {
-        repository.findLatest(uniqueName("warm"));
+        database.repository().findLatest(uniqueName("warm"));
 
-        try (Connection connection = postgres.dataSource().getConnection();
+        try (Connection connection = database.dataSource().getConnection();
              ResultSet sessions = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
                              + JdbiFunctionRepository.APPLICATION_NAME + "'")) {
@@ -59,7 +41,7 @@ class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
     @Test
     void givenMigratedSchema_nameColumns_compareByCodePointWhateverTheLocale() throws SQLException {
         List<String> collations = new ArrayList<>();
-        try (Connection connection = postgres.dataSource().getConnection();
+        try (Connection connection = database.dataSource().getConnection();
              ResultSet columns = connection.createStatement().executeQuery(
                      "SELECT table_name, collation_name FROM information_schema.columns"
                              + " WHERE column_name = 'name' AND table_name LIKE 'function_%' ORDER BY table_name")) {

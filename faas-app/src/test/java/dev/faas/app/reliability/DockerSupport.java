@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Docker engine as the server tests see it: one client per suite, and a suite's containers found and removed by
  * their {@code faas.node} label. Whether the engine and the image are there is {@link RequiresDocker}'s business.
  */
-public final class DockerSupport implements AutoCloseable {
+public final class DockerSupport implements AutoCloseable, AfterAllCallback {
 
     /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
     static final String IMAGE = DockerAvailability.functionImage();
@@ -40,6 +42,19 @@ public final class DockerSupport implements AutoCloseable {
     public static DockerSupport require() {
         DockerAvailability.require(true);
         return new DockerSupport(DockerClients.create());
+    }
+
+    /**
+     * A client for a class annotated with {@link RequiresDocker}, which has checked the engine already; registered in
+     * a static {@code @RegisterExtension} field, it is closed after the class.
+     */
+    public static DockerSupport forClass() {
+        return new DockerSupport(DockerClients.create());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public DockerClient client() {
