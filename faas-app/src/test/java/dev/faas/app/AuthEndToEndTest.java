@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.app.reliability.ServerUnderTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,12 +47,12 @@ class AuthEndToEndTest {
     @TempDir
     static Path sharedWorkDirectory;
 
-    private static ServerProcess server;
+    private static ServerUnderTest server;
     private static Client http;
 
     @BeforeAll
     static void startServerWithKeys() throws Exception {
-        server = ServerProcess.start(sharedWorkDirectory, Map.of(
+        server = ServerUnderTest.start(sharedWorkDirectory, Map.of(
                 "FAAS_API_KEYS", ADMIN_KEY + ":admin, " + INVOKE_KEY + ":invoke", "FAAS_PREWARM", "0"));
         http = new Client(server.port());
         assertThat(http.send("POST", "/register", register("hello"), ADMIN_KEY).body())
@@ -211,7 +212,7 @@ class AuthEndToEndTest {
                 "FAAS_API_KEYS_FILE", keyFile.toString(), "FAAS_PREWARM", "0");
         String createdId;
         String createdKey;
-        try (ServerProcess first = ServerProcess.start(workDirectory, environment)) {
+        try (ServerUnderTest first = ServerUnderTest.start(workDirectory, environment)) {
             Client client = new Client(first.port());
             JsonNode created = JSON.readTree(client.send("POST", "/admin/keys", "{\"role\":\"invoke\"}", ADMIN_KEY)
                     .body());
@@ -221,7 +222,7 @@ class AuthEndToEndTest {
             assertThat(first.stop()).isEqualTo(143);
         }
         for (int restart = 1; restart <= 2; restart++) {
-            try (ServerProcess again = ServerProcess.start(workDirectory, environment)) {
+            try (ServerUnderTest again = ServerUnderTest.start(workDirectory, environment)) {
                 Client client = new Client(again.port());
                 JsonNode keys = JSON.readTree(client.send("GET", "/admin/keys", null, ADMIN_KEY).body()).get("keys");
 
@@ -243,8 +244,8 @@ class AuthEndToEndTest {
     @Test
     void malformedKeyConfiguration_stopsTheServerWithStatus2_namingTheEntryButNotTheKey(@TempDir Path workDirectory)
             throws Exception {
-        try (ServerProcess failed = ServerProcess.launch(workDirectory,
-                Map.of("FAAS_API_KEYS", ADMIN_KEY + ":admin,tiny-secret:invoke"), ServerProcess.freePort())) {
+        try (ServerUnderTest failed = ServerUnderTest.launch(workDirectory,
+                Map.of("FAAS_API_KEYS", ADMIN_KEY + ":admin,tiny-secret:invoke"), ServerUnderTest.freePort())) {
             assertThat(failed.awaitExit(60)).isEqualTo(Main.EXIT_CONFIG);
             assertThat(failed.log()).contains("FAAS_API_KEYS entry 2").contains("shorter than 16")
                     .doesNotContain("tiny-secret").doesNotContain(ADMIN_KEY).doesNotContain("\tat ");
@@ -253,8 +254,8 @@ class AuthEndToEndTest {
 
     @Test
     void networkBindWithoutKeys_stopsTheServerWithStatus2_unlessAllowed(@TempDir Path workDirectory) throws Exception {
-        try (ServerProcess failed = ServerProcess.launch(workDirectory, Map.of("FAAS_BIND", "0.0.0.0"),
-                ServerProcess.freePort())) {
+        try (ServerUnderTest failed = ServerUnderTest.launch(workDirectory, Map.of("FAAS_BIND", "0.0.0.0"),
+                ServerUnderTest.freePort())) {
             assertThat(failed.awaitExit(60)).isEqualTo(Main.EXIT_CONFIG);
             assertThat(failed.log()).contains("FAAS_BIND='0.0.0.0'").contains("FAAS_API_KEYS")
                     .contains("FAAS_ALLOW_UNAUTHENTICATED=true").doesNotContain("\tat ");
@@ -263,7 +264,7 @@ class AuthEndToEndTest {
 
     @Test
     void serverWithoutKeys_listensOnLoopbackOpenToAll_andSaysSo(@TempDir Path workDirectory) throws Exception {
-        try (ServerProcess open = ServerProcess.start(workDirectory, Map.of("FAAS_PREWARM", "0"))) {
+        try (ServerUnderTest open = ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0"))) {
             Client client = new Client(open.port());
 
             assertThat(client.send("POST", "/register", register("open"), null).statusCode()).isEqualTo(200);

@@ -2,6 +2,7 @@ package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faas.app.reliability.ServerUnderTest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ class AuthFloodEndToEndTest {
 
     @Test
     void floodOfRandomTokens_isRefused_exhaustsTheLookupBudget_andTheKeyKeepsWorking() throws Exception {
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of(
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of(
                 "FAAS_API_KEYS", ADMIN_KEY + ":admin", "FAAS_PREWARM", "0"))) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             URI keys = URI.create("http://127.0.0.1:" + server.port() + "/admin/keys");

@@ -1,6 +1,7 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
@@ -8,12 +9,14 @@ import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,11 +47,13 @@ class BackpressureEndToEndTest {
                 calls.add(CompletableFuture.supplyAsync(() -> http.post("/invoke", "{\"name\":\"" + id + "\"}"),
                         callers));
             }
-            int maxQueued = 0;
-            while (!calls.stream().allMatch(CompletableFuture::isDone)) {
-                maxQueued = Math.max(maxQueued, server.pool().queuedCalls());
-                Thread.sleep(5);
-            }
+            // Sampled until every call is answered: the deepest queue seen on the way.
+            AtomicInteger deepestQueue = new AtomicInteger();
+            await("every call answered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                deepestQueue.accumulateAndGet(server.pool().queuedCalls(), Math::max);
+                return calls.stream().allMatch(CompletableFuture::isDone);
+            });
+            int maxQueued = deepestQueue.get();
             callers.shutdown();
             List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
 

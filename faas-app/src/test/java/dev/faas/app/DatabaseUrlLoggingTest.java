@@ -1,7 +1,9 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.faas.app.reliability.ServerUnderTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,9 +30,9 @@ class DatabaseUrlLoggingTest {
 
     @Test
     void givenAnUnreachableDatabase_theFailureIsLoggedWithoutTheUrlsCredentials() throws Exception {
-        try (ServerProcess server = ServerProcess.launch(workDirectory, Map.of(
+        try (ServerUnderTest server = ServerUnderTest.launch(workDirectory, Map.of(
                 "FAAS_DB_URL", "jdbc:postgresql://alice:s3cr3t@127.0.0.1:1/faas?user=bob&password=hunter2"),
-                ServerProcess.freePort())) {
+                ServerUnderTest.freePort())) {
 
             int status = server.awaitExit(60);
 
@@ -44,14 +46,12 @@ class DatabaseUrlLoggingTest {
     void givenAnH2UrlWithCredentials_theStartedServerLogsItMasked() throws Exception {
         String url = "jdbc:h2:file:" + workDirectory.resolve("faas").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;USER=sa;PASSWORD=h2-s3cr3t";
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of("FAAS_DB_URL", url,
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_DB_URL", url,
                 "FAAS_PREWARM", "0"))) {
 
             // The line comes just after the port opens: wait for it.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!server.log().contains("faas listening on") && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await("the listening line").atMost(Duration.ofSeconds(30))
+                    .until(() -> server.log().contains("faas listening on"));
 
             assertThat(server.log()).contains("faas listening on").contains("PASSWORD=***").doesNotContain("h2-s3cr3t");
         }

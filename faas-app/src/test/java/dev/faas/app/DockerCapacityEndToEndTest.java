@@ -1,63 +1,45 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-
-import com.github.dockerjava.api.DockerClient;
-import dev.faas.adapter.docker.DockerClients;
+import dev.faas.app.reliability.DockerSupport;
+import dev.faas.app.reliability.ServerUnderTest;
+import dev.faas.testkit.RequiresDocker;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A node limited to 4 containers serving 8 functions in turn: it evicts idle ones and answers every call. */
 @Tag("docker")
+@RequiresDocker
 class DockerCapacityEndToEndTest {
 
-    private static DockerClient docker;
+    @RegisterExtension
+    static final DockerSupport docker = DockerSupport.forClass();
 
     @TempDir
     Path workDirectory;
 
-    @BeforeAll
-    static void requireDocker() {
-        docker = DockerClients.create();
-        if (!DockerClients.engineAvailable(docker)) {
-            if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
-                fail("FAAS_REQUIRE_DOCKER=true but no Docker engine answers");
-            }
-            Assumptions.abort("skipped: no Docker engine answers");
-        }
-    }
-
-    @AfterAll
-    static void closeDocker() throws Exception {
-        docker.close();
-    }
-
     @Test
     void nodeLimitOfFour_eightFunctionsInTurn_neverMoreThanFourContainersAndEveryCallAnswered() throws Exception {
-        String node = "cap" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        String node = DockerSupport.uniqueNode("cap");
         Map<String, String> environment = Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
                 "FAAS_MAX_INSTANCES", "4", "FAAS_PREWARM", "1",
                 "FAAS_SOCKET_DIR", Files.createTempDirectory("faas-cap").toString());
         AtomicInteger maxContainers = new AtomicInteger();
         AtomicBoolean watching = new AtomicBoolean(true);
-        try (ServerProcess server = ServerProcess.start(workDirectory, environment)) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, environment)) {
             Thread watcher = new Thread(() -> {
                 while (watching.get()) {
-                    int running = docker.listContainersCmd().withLabelFilter(Map.of("faas.node", node)).exec().size();
+                    int running = docker.running(node).size();
                     maxContainers.accumulateAndGet(running, Math::max);
                 }
             });
@@ -85,8 +67,7 @@ class DockerCapacityEndToEndTest {
                     .contains("cold");
         } finally {
             watching.set(false);
-            docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("faas.node", node)).exec()
-                    .forEach(container -> docker.removeContainerCmd(container.getId()).withForce(true).exec());
+            docker.removeAll(node);
         }
     }
 

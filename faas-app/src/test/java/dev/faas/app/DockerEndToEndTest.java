@@ -1,23 +1,23 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.faas.adapter.docker.DockerClients;
+import dev.faas.app.reliability.DockerSupport;
+import dev.faas.app.reliability.ServerUnderTest;
+import dev.faas.testkit.RequiresDocker;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,52 +25,30 @@ import org.junit.jupiter.api.io.TempDir;
  * and the startup sweep after a SIGKILL. Fails instead of skipping when {@code FAAS_REQUIRE_DOCKER=true}.
  */
 @Tag("docker")
+@RequiresDocker
 class DockerEndToEndTest {
 
     private static final String SEED = "{\"name\":\"hello\",\"code\":\"def user_function(name):\\n"
             + "    return f\\\"Hello, {name}!\\\"\"}";
 
     private static final List<String> NODES = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static DockerClient docker;
+    @RegisterExtension
+    static final DockerSupport docker = DockerSupport.forClass();
 
     @TempDir
     Path workDirectory;
 
-    @BeforeAll
-    static void requireDocker() {
-        docker = DockerClients.create();
-        String problem = null;
-        if (!DockerClients.engineAvailable(docker)) {
-            problem = "no Docker engine answers";
-        } else if (docker.listImagesCmd().withImageNameFilter(ServerProcess.functionImage()).exec().isEmpty()) {
-            problem = "the function image " + ServerProcess.functionImage()
-                    + " is missing (python-base/build-image.sh --offline)";
-        }
-        if (problem != null) {
-            if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
-                fail("FAAS_REQUIRE_DOCKER=true but " + problem);
-            }
-            Assumptions.abort("skipped: " + problem);
-        }
-    }
-
     @AfterAll
-    static void closeDocker() throws Exception {
-        if (docker != null) {
-            // A server ended by SIGKILL (as ServerProcess.close() does to one still running) leaves its
-            // containers for the next start's sweep; this class's nodes never start again, so remove them here.
-            for (String node : NODES) {
-                containers(node).forEach(container ->
-                        docker.removeContainerCmd(container.getId()).withForce(true).exec());
-            }
-            docker.close();
-        }
+    static void removeTheNodesContainers() {
+        // A server ended by SIGKILL (as ServerUnderTest.close() does to one still running) leaves its containers
+        // for the next start's sweep; this class's nodes never start again, so remove them here.
+        NODES.forEach(docker::removeAll);
     }
 
     @Test
     void seedFlow_runsInAContainer_andTheSecondCallReusesIt() throws Exception {
         String node = uniqueNode();
-        try (ServerProcess server = ServerProcess.start(workDirectory, dockerEnvironment(node, "0"))) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, dockerEnvironment(node, "0"))) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             assertThat(http.post("/register", SEED).body()).isEqualTo("{\"result\":\"hello-1\"}");
 
@@ -97,7 +75,7 @@ class DockerEndToEndTest {
     @Test
     void prewarmedInstances_serveTheFirstCallOfANewVersion() throws Exception {
         String node = uniqueNode();
-        try (ServerProcess server = ServerProcess.start(workDirectory, dockerEnvironment(node, "2"))) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, dockerEnvironment(node, "2"))) {
             awaitContainers(node, 2);
             HttpClientSupport http = new HttpClientSupport(server.port());
             http.post("/register", SEED);
@@ -113,7 +91,7 @@ class DockerEndToEndTest {
     @Test
     void killedPlatform_leavesContainersThatTheNextStartSweepsAway() throws Exception {
         String node = uniqueNode();
-        try (ServerProcess server = ServerProcess.start(workDirectory, dockerEnvironment(node, "2"))) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, dockerEnvironment(node, "2"))) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             http.post("/register", SEED);
             http.post("/invoke", "{\"name\":\"hello-1\",\"params\":{\"name\":\"x\"}}");
@@ -123,15 +101,14 @@ class DockerEndToEndTest {
         List<String> orphans = containers(node).stream().map(Container::getId).toList();
         assertThat(orphans).as("SIGKILL runs no shutdown hook").isNotEmpty();
 
-        try (ServerProcess server = ServerProcess.start(workDirectory, dockerEnvironment(node, "0"))) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, dockerEnvironment(node, "0"))) {
             assertThat(containers(node)).extracting(Container::getId).doesNotContainAnyElementsOf(orphans);
             HttpClientSupport http = new HttpClientSupport(server.port());
             assertThat(http.post("/invoke", "{\"name\":\"hello-1\",\"params\":{\"name\":\"back\"}}").body())
                     .isEqualTo("{\"result\":\"Hello, back!\"}");
             assertThat(server.log()).contains("removed " + orphans.size() + " leftover container(s)");
         } finally {
-            containers(node).forEach(container ->
-                    docker.removeContainerCmd(container.getId()).withForce(true).exec());
+            docker.removeAll(node);
         }
     }
 
@@ -148,15 +125,11 @@ class DockerEndToEndTest {
     }
 
     private static List<Container> containers(String node) {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
+        return docker.containers(node);
     }
 
-    private static void awaitContainers(String node, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (containers(node).size() != count && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(containers(node)).hasSize(count);
+    private static void awaitContainers(String node, int count) {
+        await("containers of " + node).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(containers(node)).hasSize(count));
     }
 }

@@ -2,6 +2,7 @@ package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faas.app.reliability.ServerUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,14 +19,14 @@ class DurableStoreEndToEndTest {
 
     @Test
     void registeredFunction_survivesACleanStopAndARestart() throws Exception {
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of())) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of())) {
             assertThat(new HttpClientSupport(server.port()).post("/register", CODE).body())
                     .isEqualTo("{\"result\":\"hello-1\"}");
             // SIGTERM ends a JVM with 143 (128 + 15) once its shutdown hooks have run.
             assertThat(server.stop()).isEqualTo(143);
             assertThat(server.log()).contains("stopping every instance");
         }
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of())) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of())) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             assertThat(http.post("/invoke", "{\"name\":\"hello-1\",\"params\":{\"name\":\"again\"}}").body())
                     .isEqualTo("{\"result\":\"Hello, again\"}");
@@ -36,14 +37,14 @@ class DurableStoreEndToEndTest {
 
     @Test
     void registeredFunction_survivesSigkillRightAfterTheAnswer() throws Exception {
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of())) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of())) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             for (int i = 1; i <= 5; i++) {
                 assertThat(http.post("/register", CODE).body()).isEqualTo("{\"result\":\"hello-" + i + "\"}");
             }
             server.kill();
         }
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of())) {
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of())) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             assertThat(http.post("/invoke", "{\"name\":\"hello-5\",\"params\":{\"name\":\"crash\"}}").body())
                     .isEqualTo("{\"result\":\"Hello, crash\"}");
@@ -53,10 +54,10 @@ class DurableStoreEndToEndTest {
 
     @Test
     void unreachableDatabase_stopsTheServerWithAClearMessageAndStatus3() throws Exception {
-        int closedPort = ServerProcess.freePort();
-        try (ServerProcess server = ServerProcess.launch(workDirectory, Map.of(
+        int closedPort = ServerUnderTest.freePort();
+        try (ServerUnderTest server = ServerUnderTest.launch(workDirectory, Map.of(
                 "FAAS_DB_URL", "jdbc:postgresql://127.0.0.1:" + closedPort + "/faas",
-                "FAAS_DB_USER", "faas", "FAAS_DB_PASSWORD", "hunter2"), ServerProcess.freePort())) {
+                "FAAS_DB_USER", "faas", "FAAS_DB_PASSWORD", "hunter2"), ServerUnderTest.freePort())) {
             assertThat(server.awaitExit(60)).isEqualTo(Main.EXIT_STORE_UNAVAILABLE);
             String log = server.log();
             assertThat(log).contains("cannot open the function store").contains("127.0.0.1:" + closedPort)
@@ -66,8 +67,8 @@ class DurableStoreEndToEndTest {
 
     @Test
     void malformedConfiguration_stopsTheServerWithStatus2() throws Exception {
-        try (ServerProcess server = ServerProcess.launch(workDirectory, Map.of("DELETE_AFTER", "soon"),
-                ServerProcess.freePort())) {
+        try (ServerUnderTest server = ServerUnderTest.launch(workDirectory, Map.of("DELETE_AFTER", "soon"),
+                ServerUnderTest.freePort())) {
             assertThat(server.awaitExit(60)).isEqualTo(Main.EXIT_CONFIG);
             assertThat(server.log()).contains("DELETE_AFTER").doesNotContain("\tat ");
         }

@@ -2,6 +2,7 @@ package dev.faas.app;
 
 import static dev.faas.app.SeedApiEndToEndTest.problem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,11 +15,14 @@ import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -464,25 +467,26 @@ class FunctionsApiEndToEndTest {
         assertThat(problem.get("field").asText()).as(response.uri().toString()).isEqualTo(field);
     }
 
-    private static void awaitStopped(Set<String> instances, int expectedLeft) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Set<String> left;
-        do {
-            left = new HashSet<>(instances);
+    private static void awaitStopped(Set<String> instances, int expectedLeft) {
+        await("instances stopped").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Set<String> left = new HashSet<>(instances);
             left.retainAll(server.runtime().running());
-            if (left.size() == expectedLeft) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        assertThat(left).as("instances still running").hasSize(expectedLeft);
+            assertThat(left).as("instances still running").hasSize(expectedLeft);
+        });
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    /** The used heap once a garbage collection asked for now has run (its collectors' counts went up). */
+    private static long usedHeapAfterGc() {
         Runtime runtime = Runtime.getRuntime();
+        long collectionsBefore = collections();
         System.gc();
-        Thread.sleep(100);
+        await("a collection").atMost(Duration.ofSeconds(10)).until(() -> collections() > collectionsBefore);
         return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(count -> count > 0).sum();
     }
 
     static String register(String name, String code) throws IOException {

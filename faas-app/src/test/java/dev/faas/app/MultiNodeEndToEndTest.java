@@ -1,10 +1,11 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,8 +37,8 @@ class MultiNodeEndToEndTest {
     private static final Duration PROPAGATION_BOUND = Duration.ofSeconds(2);
     private static final String GREETER = "def user_function(name):\\n    return 'Hello, ' + name";
 
-    @TempDir
-    Path postgresDir;
+    @RegisterExtension
+    final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     @TempDir
     Path dataA;
@@ -48,9 +50,8 @@ class MultiNodeEndToEndTest {
 
     @Test
     void twoNodesSharingPostgres_seeEachOthersDeletesAndKeyChanges_evenAcrossADatabaseRestart() throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir)
-                .setCleanDataDirectory(false).start();
-        int port = postgres.getPort();
+        postgres.start();
+        int port = postgres.port();
         try (FaasServer nodeA = FaasServer.start(config("node-a", dataA, port));
              FaasServer nodeB = FaasServer.start(config("node-b", dataB, port))) {
             Client a = new Client(nodeA.port());
@@ -103,10 +104,11 @@ class MultiNodeEndToEndTest {
             a.post("/register", "{\"name\":\"blip\",\"code\":\"" + GREETER + "\"}", admin);
             assertThat(b.invoke("blip-1", admin).statusCode()).isEqualTo(200);
             assertThat(b.invoke("blip-2", admin).statusCode()).isEqualTo(200);
-            postgres.close();
-            Thread.sleep(1500);
-            postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir).setCleanDataDirectory(false)
-                    .setPort(port).start();
+            postgres.stop();
+            // Both nodes have seen the store go: their readiness says so.
+            awaitMillis(System.nanoTime(), Duration.ofSeconds(30), () -> a.get("/readyz", null).statusCode() == 503
+                    && b.get("/readyz", null).statusCode() == 503);
+            postgres.start();
             long restartedNanos = System.nanoTime();
             awaitMillis(restartedNanos, Duration.ofSeconds(30),
                     () -> a.delete("/functions/blip/versions/1", admin).statusCode() == 204);
@@ -117,15 +119,13 @@ class MultiNodeEndToEndTest {
             figure("delete through A right after the restart -> 404 on B", caughtUpMillis);
 
             // Listening again: the next delete is notified, not just polled.
-            EmbeddedPostgres restarted = postgres;
-            awaitMillis(System.nanoTime(), Duration.ofSeconds(30), () -> listeners(restarted) == 2);
+            awaitMillis(System.nanoTime(), Duration.ofSeconds(30), () -> listeners() == 2);
             assertThat(a.delete("/functions/blip/versions/2", admin).statusCode()).isEqualTo(204);
             long laterDeletedNanos = System.nanoTime();
             long laterMillis = awaitMillis(laterDeletedNanos, () -> b.invoke("blip-2", admin).statusCode() == 404);
             figure("next delete through A, listening again -> 404 on B", laterMillis);
             assertThat(laterMillis).isLessThan(PROPAGATION_BOUND.toMillis());
         } finally {
-            postgres.close();
             figures.forEach(line -> System.out.println("multi-node: " + line));
         }
     }
@@ -151,8 +151,8 @@ class MultiNodeEndToEndTest {
                 "FAAS_DB_USER", "postgres"));
     }
 
-    private static int listeners(EmbeddedPostgres postgres) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+    private int listeners() {
+        try (Connection connection = postgres.dataSource().getConnection();
              ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
                      + " WHERE application_name = 'faas-change-listener'")) {
             rows.next();
@@ -166,18 +166,14 @@ class MultiNodeEndToEndTest {
         figures.add(String.format("%-55s %6d ms", what, millis));
     }
 
-    private static long awaitMillis(long sinceNanos, BooleanSupplier condition) throws InterruptedException {
+    private static long awaitMillis(long sinceNanos, BooleanSupplier condition) {
         return awaitMillis(sinceNanos, Duration.ofSeconds(10), condition);
     }
 
-    /** Polls {@code condition} every 10 ms; returns the milliseconds from {@code sinceNanos} until it held. */
-    private static long awaitMillis(long sinceNanos, Duration patience, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within " + patience).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
+    /** Waits until {@code condition} holds (looking every 10 ms); returns the milliseconds since {@code sinceNanos}. */
+    private static long awaitMillis(long sinceNanos, Duration patience, BooleanSupplier condition) {
+        await().atMost(patience).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
         return elapsedMillis(sinceNanos);
     }
 

@@ -1,12 +1,13 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,14 +28,13 @@ class PostgresOutageEndToEndTest {
     @TempDir
     Path dataDir;
 
-    @TempDir
-    Path postgresDir;
+    @RegisterExtension
+    final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     @Test
     void databaseStoppedAndRestarted_registerFailsFastInvokeKeepsWorking_thenRegisterRecovers() throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir)
-                .setCleanDataDirectory(false).start();
-        int port = postgres.getPort();
+        postgres.start();
+        int port = postgres.port();
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_DATA_DIR", dataDir.toString()));
         JdbiFunctionRepository repository = JdbiFunctionRepository.open(new JdbiRepositoryConfig(
                 "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "", 4, Duration.ofSeconds(2)));
@@ -43,7 +44,7 @@ class PostgresOutageEndToEndTest {
             http.post("/register", "{\"name\":\"hello\",\"code\":\"def user_function():\\n    return 'up'\"}");
             assertThat(http.post("/invoke", "{\"name\":\"hello-1\"}").body()).isEqualTo("{\"result\":\"up\"}");
 
-            postgres.close();
+            postgres.stop();
 
             long start = System.nanoTime();
             HttpResponse<String> refused = http.post("/register",
@@ -51,30 +52,21 @@ class PostgresOutageEndToEndTest {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             SeedApiEndToEndTest.problem(refused, 503, "urn:faas:problem:store-unavailable");
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            // A liveness bound over the store's 2 s connection timeout: refused, not left hanging.
             assertThat(tookMillis).isLessThan(10_000);
             assertThat(http.post("/invoke", "{\"name\":\"hello-1\"}").body()).isEqualTo("{\"result\":\"up\"}");
 
-            postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir).setCleanDataDirectory(false)
-                    .setPort(port).start();
+            postgres.start();
 
             HttpResponse<String> recovered = awaitRegistration(http);
             assertThat(recovered.body()).isEqualTo("{\"result\":\"hello-2\"}");
             assertThat(http.post("/invoke", "{\"name\":\"hello-2\"}").body()).isEqualTo("{\"result\":\"v2\"}");
-        } finally {
-            postgres.close();
         }
     }
 
-    private static HttpResponse<String> awaitRegistration(HttpClientSupport http) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        HttpResponse<String> response;
-        do {
-            response = http.post("/register", "{\"name\":\"hello\",\"code\":\"def user_function():\\n    return 'v2'\"}");
-            if (response.statusCode() == 200) {
-                return response;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        return response;
+    private static HttpResponse<String> awaitRegistration(HttpClientSupport http) {
+        return await("registration again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.post("/register", "{\"name\":\"hello\",\"code\":\"def user_function():\\n"
+                        + "    return 'v2'\"}"), response -> response.statusCode() == 200);
     }
 }

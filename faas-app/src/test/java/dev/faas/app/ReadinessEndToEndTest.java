@@ -1,6 +1,7 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,7 @@ import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /readyz} follows PostgreSQL: ready, then 503 with the store down within seconds, then ready again. */
@@ -27,14 +29,13 @@ class ReadinessEndToEndTest {
     @TempDir
     Path dataDir;
 
-    @TempDir
-    Path postgresDir;
+    @RegisterExtension
+    final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     @Test
     void databaseStoppedAndRestarted_readyzGoesDownQuicklyNamingTheStore_thenUpAgain() throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir)
-                .setCleanDataDirectory(false).start();
-        int port = postgres.getPort();
+        postgres.start();
+        int port = postgres.port();
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "0",
                 "FAAS_DATA_DIR", dataDir.toString()));
         // The production timeout (FaasServer.openRepository uses 3 s), so the test sees what operators get.
@@ -48,13 +49,14 @@ class ReadinessEndToEndTest {
             assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"node\":\"" + server.platform().nodeId()
                     + "\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
 
-            postgres.close();
+            postgres.stop();
 
             for (int probe = 0; probe < 2; probe++) {
                 long start = System.nanoTime();
                 HttpResponse<String> down = http.get("/readyz");
                 long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+                // A liveness bound over the store's 3 s timeout: the probe answers, it does not hang.
                 assertThat(tookMillis).isLessThan(6_000);
                 JsonNode body = JSON.readTree(down.body());
                 assertThat(body.get("status").asText()).isEqualTo("not-ready");
@@ -66,25 +68,14 @@ class ReadinessEndToEndTest {
             }
             assertThat(http.get("/healthz").statusCode()).isEqualTo(200);
 
-            postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir).setCleanDataDirectory(false)
-                    .setPort(port).start();
+            postgres.start();
 
             assertThat(awaitReady(http).body()).isEqualTo(ready.body());
-        } finally {
-            postgres.close();
         }
     }
 
-    private static HttpResponse<String> awaitReady(HttpClientSupport http) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        HttpResponse<String> response;
-        do {
-            response = http.get("/readyz");
-            if (response.statusCode() == 200) {
-                return response;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        return response;
+    private static HttpResponse<String> awaitReady(HttpClientSupport http) {
+        return await("ready again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.get("/readyz"), response -> response.statusCode() == 200);
     }
 }

@@ -1,14 +1,15 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +30,9 @@ class ReapingEndToEndTest {
             assertThat(http.post("/invoke", "{\"name\":\"hello-1\"}").body()).isEqualTo("{\"result\":1}");
             assertThat(server.runtime().running()).hasSize(1);
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
-            while (!server.runtime().running().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-
-            assertThat(server.runtime().running()).isEmpty();
+            // Reaped within seconds: DELETE_AFTER 2 s plus a CLEANUP_INTERVAL of 1 s, with room to spare.
+            await("the idle runner reaped").atMost(Duration.ofSeconds(8))
+                    .untilAsserted(() -> assertThat(server.runtime().running()).isEmpty());
             HttpResponse<String> next = http.post("/invoke", "{\"name\":\"hello-1\"}");
             assertThat(next.body()).isEqualTo("{\"result\":1}");
             assertThat(next.headers().firstValue("X-Faas-Start")).contains("cold");

@@ -79,19 +79,21 @@ class SeedApiEndToEndTest {
     }
 
     @Test
-    void eightConcurrentSlowCalls_finishInWellUnderTheirSerialTime() {
-        String id = register("slow", "import time\\ndef user_function():\\n    time.sleep(0.5)\\n    return 'done'");
-        long start = System.nanoTime();
+    void eightConcurrentSlowCalls_runSideBySideInSeveralInstances() {
+        String id = register("slow", "import os, time\\ndef user_function():\\n    time.sleep(0.5)\\n"
+                + "    return os.getpid()");
 
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             calls.add(CompletableFuture.supplyAsync(() -> invoke(id, "{}")));
         }
         List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-        assertThat(responses).allSatisfy(response -> assertThat(response.body()).isEqualTo("{\"result\":\"done\"}"));
-        assertThat(elapsed).isLessThan(2500);
+        assertThat(responses).allSatisfy(response -> assertThat(response.body()).matches("\\{\"result\":[0-9]+}"));
+        // A new instance starts only while the others are busy: several runner processes mean the calls overlapped
+        // (served one after the other, they would all have gone to the first, warm, instance).
+        assertThat(responses.stream().map(HttpResponse::body).distinct().count()).as("runner processes")
+                .isGreaterThan(1);
     }
 
     @Test
@@ -127,6 +129,7 @@ class SeedApiEndToEndTest {
         HttpResponse<String> next = invoke(id, "{\"spin\":false}");
 
         problem(cut, 504, "urn:faas:problem:function-timeout");
+        // The deadline holds: not cut before its 1 s, and cut (a generous liveness bound), not left to spin.
         assertThat(elapsed).isBetween(900L, 5000L);
         assertThat(next.statusCode()).isEqualTo(200);
     }

@@ -3,6 +3,7 @@ package dev.faas.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faas.app.reliability.ServerUnderTest;
 import dev.faas.testkit.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.URI;
@@ -31,7 +32,7 @@ class TlsEndToEndTest {
     @Test
     void givenACertificateAndKey_registerAndInvoke_workOverHttps_andPlainHttpFails() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.rsa(workDirectory, "server");
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of("FAAS_PREWARM", "0",
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0",
                 "FAAS_TLS_CERT_FILE", certificate.certificateFile().toString(),
                 "FAAS_TLS_KEY_FILE", certificate.keyFile().toString()))) {
             HttpClient client = client(certificate.trustingContext());
@@ -63,7 +64,7 @@ class TlsEndToEndTest {
     @Test
     void givenAPkcs1Key_theServerStartsToo() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.rsa(workDirectory, "pkcs1");
-        try (ServerProcess server = ServerProcess.start(workDirectory, Map.of("FAAS_PREWARM", "0",
+        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0",
                 "FAAS_TLS_CERT_FILE", certificate.certificateFile().toString(),
                 "FAAS_TLS_KEY_FILE", certificate.writePkcs1Key().toString()))) {
 
@@ -80,11 +81,11 @@ class TlsEndToEndTest {
         Path garbage = Files.writeString(workDirectory.resolve("server.crt"), "not a certificate\n");
         Path key = Files.writeString(workDirectory.resolve("server.key"), "not a key\n");
 
-        try (ServerProcess half = ServerProcess.launch(workDirectory, Map.of("FAAS_TLS_CERT_FILE", garbage.toString()),
-                ServerProcess.freePort());
-             ServerProcess unusable = ServerProcess.launch(workDirectory, Map.of(
+        try (ServerUnderTest half = ServerUnderTest.launch(workDirectory, Map.of("FAAS_TLS_CERT_FILE", garbage.toString()),
+                ServerUnderTest.freePort());
+             ServerUnderTest unusable = ServerUnderTest.launch(workDirectory, Map.of(
                      "FAAS_TLS_CERT_FILE", garbage.toString(), "FAAS_TLS_KEY_FILE", key.toString()),
-                     ServerProcess.freePort())) {
+                     ServerUnderTest.freePort())) {
 
             assertThat(half.awaitExit(60)).isEqualTo(Main.EXIT_CONFIG);
             assertThat(half.log()).contains("FAAS_TLS_CERT_FILE and FAAS_TLS_KEY_FILE go together");

@@ -2,6 +2,7 @@ package dev.faas.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.ports.error.FunctionNotFoundException;
@@ -14,9 +15,9 @@ import dev.faas.ports.model.StartKind;
 import dev.faas.testkit.FakeFunctionRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,11 +105,8 @@ class FaasPlatformTest {
 
             a.delete(id.toString());
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!runtimeB.running().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(runtimeB.running()).isEmpty();
+            await("B's instance stopped").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(runtimeB.running()).isEmpty());
             assertThatThrownBy(() -> b.invoke(id, "{}")).isInstanceOf(FunctionNotFoundException.class);
             assertThat(a.nodeId()).isEqualTo("node-a");
             assertThat(b.nodeId()).isEqualTo("local");

@@ -127,6 +127,7 @@ public abstract class FunctionRuntimeContract {
         assertThatThrownBy(() -> runtime.run(instance, "{}", Duration.ofMillis(500)))
                 .isInstanceOf(InstanceTimeoutException.class);
 
+        // The deadline holds: not cut before its 500 ms, and cut within a generous liveness bound.
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(400L, 5000L);
         assertThat(runtime.running()).doesNotContain(instance.id());
     }
@@ -140,6 +141,7 @@ public abstract class FunctionRuntimeContract {
         assertThatThrownBy(() -> runtime.run(instance, "{\"name\":\"x\"}", Duration.ofSeconds(30)))
                 .isInstanceOf(InstanceCrashedException.class);
 
+        // A liveness bound, a sixth of the 30 s deadline: the death is noticed, the deadline is not waited out.
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000L);
     }
 

@@ -25,7 +25,10 @@ class DeadlineTimerTest {
         timer.close();
     }
 
-    /** An instance whose kill takes a while, like a kill through a busy engine. */
+    /**
+     * An instance whose kill takes a while, like a kill through a busy engine: the sleep is the scenario (a reply
+     * arriving while the kill is under way), not a wait for something to happen.
+     */
     private final DeadlineTimer.Guarded slowToKill = new DeadlineTimer.Guarded() {
         @Override
         public void kill() {

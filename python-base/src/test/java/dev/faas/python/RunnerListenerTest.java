@@ -105,6 +105,7 @@ class RunnerListenerTest {
                 .hasMessageContaining("did not answer its first ping within 800 ms");
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
+        // The deadline holds: not given up before it, and given up within a generous liveness bound.
         assertThat(elapsedMillis).as("failed after %d ms", elapsedMillis).isBetween(700L, 800L + 1000L);
         assertThat(listener.socketPath()).doesNotExist();
     }
@@ -145,6 +146,7 @@ class RunnerListenerTest {
         assertThatThrownBy(() -> listener.accept(timeout, ended))
                 .isInstanceOf(UnableToStartInstanceException.class)
                 .hasMessageContaining("exited before it connected");
+        // A liveness bound, half the timeout: the dead runner is noticed, the timeout is not waited out.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.dividedBy(2));
         assertThat(listener.socketPath()).doesNotExist();
     }

@@ -25,6 +25,8 @@ import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
 import dev.faas.testkit.FunctionRuntimeContract;
+import dev.faas.testkit.RequiresDocker;
+import dev.faas.testkit.Waiting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,52 +39,28 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime contract and the sandbox's promises, against the real engine and the real function image. */
 @Tag("docker")
+@RequiresDocker
 class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
 
-    private static final String NODE_ID = DockerTestEnvironment.uniqueNodeId("test-");
+    @RegisterExtension
+    static final DockerTestEnvironment ENGINE = DockerTestEnvironment.forNode("test-");
+    private static final String NODE_ID = ENGINE.nodeId();
+    private static final DockerClient docker = ENGINE.client();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static DockerClient docker;
-    private static String unavailability;
 
     @TempDir
     Path socketRoot;
 
     private final List<FunctionRuntime> extraRuntimes = new ArrayList<>();
-
-    @BeforeAll
-    static void requireDocker() {
-        docker = DockerClients.create();
-        unavailability = DockerTestEnvironment.unavailability(docker);
-    }
-
-    @BeforeEach
-    void skipWithoutDocker() {
-        DockerTestEnvironment.skipIf(unavailability);
-    }
-
-    @AfterAll
-    static void removeWhatTheTestsLeft() throws Exception {
-        if (docker != null) {
-            try {
-                if (unavailability == null) {
-                    DockerTestEnvironment.removeContainersLabelled(docker, Map.of(DockerFunctionRuntime.LABEL_NODE,
-                            NODE_ID));
-                }
-            } finally {
-                docker.close();
-            }
-        }
-    }
 
     @AfterEach
     void closeExtraRuntimes() {
@@ -189,19 +167,16 @@ class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
                     return outcomes
                 """, "user_function", Duration.ofSeconds(10));
         String gateway = bridgeGateway();
-        long start = System.nanoTime();
 
         RunOutput output = runtime.run(instance, JSON.writeValueAsString(Map.of(
                 "targets", List.of("1.1.1.1", "127.0.0.1", gateway))), Duration.ofSeconds(20));
 
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         JsonNode outcomes = JSON.readTree(output.resultJson());
         assertThat(outcomes.get("1.1.1.1").asText()).contains("unreachable");
         assertThat(outcomes.get(gateway).asText()).contains("unreachable");
         assertThat(outcomes.get("127.0.0.1").asText()).contains("ConnectionRefusedError");
         assertThat(outcomes.get("dns").asText()).doesNotContain("resolved");
-        // Nothing waited for a timeout: with no route, a connection fails before a packet leaves.
-        assertThat(elapsedMillis).as("the call took %d ms", elapsedMillis).isLessThan(3000);
+        // "unreachable", not "timed out": with no route, a connection fails before a packet leaves.
     }
 
     @Test
@@ -273,11 +248,10 @@ class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
             assertThat(failure).isInstanceOfAny(FunctionRaisedException.class, InstanceCrashedException.class);
         }
 
-        long start = System.nanoTime();
+        // The neighbour starts and answers within its own start timeout and call deadline.
         Instance other = started(SEED_CODE, "user_function", Duration.ofSeconds(10));
         assertThat(runtime.run(other, "{\"name\":\"neighbour\"}", Duration.ofSeconds(10)).resultJson())
                 .isEqualTo("\"Hello, neighbour!\"");
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);
     }
 
     @Test
@@ -322,25 +296,27 @@ class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
     }
 
     @Test
-    void givenContainerKilledDuringACall_run_failsWithinTwoSeconds() throws Exception {
+    void givenContainerKilledDuringACall_run_failsLongBeforeItsDeadline() throws Exception {
         Instance instance = started("import time\ndef user_function():\n    time.sleep(10)\n    return 'woke'\n",
                 "user_function", Duration.ofSeconds(10));
         String containerId = containerOf(instance).getId();
-        CompletableFuture<RunOutput> call = CompletableFuture.supplyAsync(
-                () -> runtime.run(instance, "{}", Duration.ofSeconds(30)));
-        Thread.sleep(300);
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        CompletableFuture<RunOutput> call = CompletableFuture.supplyAsync(() -> {
+            caller.set(Thread.currentThread());
+            return runtime.run(instance, "{}", Duration.ofSeconds(30));
+        });
+        // The call is sent and its reply awaited: the kill comes during the call.
+        Waiting.untilInside(caller::get, "RunnerFrames.read");
 
-        long killedAt = System.nanoTime();
         docker.killContainerCmd(containerId).exec();
+        // A liveness bound, a third of the call's 30 s deadline: the death is noticed, not waited out.
         Throwable failure = catchThrowable(() -> call.get(10, TimeUnit.SECONDS));
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 
         assertThat(failure).isInstanceOf(ExecutionException.class);
         assertThat(failure.getCause()).isInstanceOfSatisfying(InstanceCrashedException.class, crash -> {
             assertThat(crash.getMessage()).contains("died during the call").contains("exit status 137");
             assertThat(crash.outOfMemory()).isFalse();
         });
-        assertThat(millis).as("the error came %d ms after the kill", millis).isLessThan(2000);
         assertThat(containersOfInstance(instance)).isEmpty();
     }
 
@@ -410,6 +386,7 @@ class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
             extraRuntimes.add(withoutEngine);
             long start = System.nanoTime();
             assertThat(withoutEngine.available()).isFalse();
+            // A liveness bound on the ping's 2 s timeout (a missing socket fails at once): available() never hangs.
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
         DockerFunctionRuntime closed = new DockerFunctionRuntime(docker, settings());

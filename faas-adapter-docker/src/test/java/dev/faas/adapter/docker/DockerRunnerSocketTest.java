@@ -15,6 +15,7 @@ import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.UnsafeDirectoryException;
+import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -36,13 +37,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,9 +51,13 @@ import org.junit.jupiter.api.io.TempDir;
  * connects but never answers fails the start within the start timeout.
  */
 @Tag("docker")
+@RequiresDocker
 class DockerRunnerSocketTest {
 
-    private static final String NODE_ID = DockerTestEnvironment.uniqueNodeId("sock-");
+    @RegisterExtension
+    static final DockerTestEnvironment ENGINE = DockerTestEnvironment.forNode("sock-");
+    private static final String NODE_ID = ENGINE.nodeId();
+    private static final DockerClient docker = ENGINE.client();
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * A runner that connects (or, for the runner of before, listens and accepts) and then never answers anything.
@@ -65,8 +69,6 @@ class DockerRunnerSocketTest {
             + "(s.bind(a[a.index('--socket') + 1]), os.chmod(a[a.index('--socket') + 1], 0o666), s.listen(1), "
             + "(c := s.accept())); time.sleep(1000)";
 
-    private static DockerClient docker;
-    private static String unavailability;
 
     @TempDir
     Path parent;
@@ -74,35 +76,14 @@ class DockerRunnerSocketTest {
     private Path socketRoot;
     private final List<DockerFunctionRuntime> runtimes = new ArrayList<>();
 
-    @BeforeAll
-    static void requireDocker() {
-        docker = DockerClients.create();
-        unavailability = DockerTestEnvironment.unavailability(docker);
-    }
-
     @BeforeEach
-    void skipWithoutDocker() {
-        DockerTestEnvironment.skipIf(unavailability);
+    void chooseSocketRoot() {
         socketRoot = parent.resolve("sockets");
     }
 
     @AfterEach
     void closeRuntimes() {
         runtimes.forEach(DockerFunctionRuntime::close);
-    }
-
-    @AfterAll
-    static void removeWhatTheTestsLeft() throws Exception {
-        if (docker != null) {
-            try {
-                if (unavailability == null) {
-                    DockerTestEnvironment.removeContainersLabelled(docker, Map.of(DockerFunctionRuntime.LABEL_NODE,
-                            NODE_ID));
-                }
-            } finally {
-                docker.close();
-            }
-        }
     }
 
     @Test
@@ -218,7 +199,8 @@ class DockerRunnerSocketTest {
             System.out.printf("a runner that never answers failed its start after %d ms (start timeout %d ms)%n",
                     elapsedMillis, startTimeout.toMillis());
 
-            // The container's creation and start come before the timeout's window, its removal after it.
+            // The container's creation and start come before the timeout's window, its removal after it. A deadline
+            // check, not a speed figure: no earlier than the start timeout, and within a generous liveness bound.
             assertThat(elapsedMillis).isBetween(startTimeout.toMillis(), startTimeout.toMillis() + 5_000);
             assertThat(runtime.running()).isEmpty();
             assertThat(DockerTestEnvironment.containersLabelled(docker, Map.of("faas.node", NODE_ID))).isEmpty();

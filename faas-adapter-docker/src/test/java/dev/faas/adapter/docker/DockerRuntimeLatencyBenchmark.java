@@ -2,13 +2,11 @@ package dev.faas.adapter.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.faas.ports.out.FunctionRuntime;
+import dev.faas.testkit.RequiresDocker;
 import dev.faas.testkit.RuntimeLatencyBenchmark;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,39 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("benchmark")
+@RequiresDocker
 class DockerRuntimeLatencyBenchmark extends RuntimeLatencyBenchmark {
 
-    private static final String NODE_ID = DockerTestEnvironment.uniqueNodeId("bench-");
-    private static DockerClient docker;
-    private static String unavailability;
+    @RegisterExtension
+    static final DockerTestEnvironment ENGINE = DockerTestEnvironment.forNode("bench-");
+    private static final DockerClient docker = ENGINE.client();
 
     @TempDir
     Path socketRoot;
-
-    @BeforeAll
-    static void requireDocker() {
-        docker = DockerClients.create();
-        unavailability = DockerTestEnvironment.unavailability(docker);
-    }
-
-    @BeforeEach
-    void skipWithoutDocker() {
-        DockerTestEnvironment.skipIf(unavailability);
-    }
-
-    @AfterAll
-    static void removeWhatTheBenchmarkLeft() throws Exception {
-        if (docker != null) {
-            try {
-                if (unavailability == null) {
-                    DockerTestEnvironment.removeContainersLabelled(docker, Map.of(DockerFunctionRuntime.LABEL_NODE,
-                            NODE_ID));
-                }
-            } finally {
-                docker.close();
-            }
-        }
-    }
 
     DockerRuntimeLatencyBenchmark() {
         super(15, 200);
@@ -60,7 +34,7 @@ class DockerRuntimeLatencyBenchmark extends RuntimeLatencyBenchmark {
     @Override
     protected FunctionRuntime createRuntime() {
         return new DockerFunctionRuntime(docker,
-                DockerRuntimeSettings.defaults(NODE_ID, socketRoot).withImage(DockerTestEnvironment.image()));
+                DockerRuntimeSettings.defaults(ENGINE.nodeId(), socketRoot).withImage(DockerTestEnvironment.image()));
     }
 
     @Override

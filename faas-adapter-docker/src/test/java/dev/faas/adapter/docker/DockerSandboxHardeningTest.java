@@ -11,6 +11,7 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
+import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -29,11 +31,15 @@ import org.junit.jupiter.api.TestInstance;
  * and IPC is private with a small {@code /dev/shm}.
  */
 @Tag("docker")
+@RequiresDocker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerSandboxHardeningTest {
 
+    @RegisterExtension
+    static final DockerTestEnvironment ENGINE = DockerTestEnvironment.forNode("harden-");
+    private static final String NODE_ID = ENGINE.nodeId();
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NODE_ID = DockerTestEnvironment.uniqueNodeId("harden-");
     /** Tries each operation from inside the function and reports its return value and errno name. */
     private static final String PROBE = """
             import ctypes, errno, json, os, platform, resource, subprocess
@@ -101,7 +107,6 @@ class DockerSandboxHardeningTest {
             """;
 
     private DockerClient docker;
-    private String unavailability;
     private Path socketRoot;
     private DockerFunctionRuntime runtime;
     private Instance instance;
@@ -109,9 +114,7 @@ class DockerSandboxHardeningTest {
 
     @BeforeAll
     void startOneInstanceAndProbe() throws Exception {
-        docker = DockerClients.create();
-        unavailability = DockerTestEnvironment.unavailability(docker);
-        DockerTestEnvironment.skipIf(unavailability);
+        docker = ENGINE.client();
         socketRoot = Files.createTempDirectory(Path.of("/tmp"), "harden");
         runtime = new DockerFunctionRuntime(docker, DockerRuntimeSettings.defaults(NODE_ID, socketRoot)
                 .withImage(DockerTestEnvironment.image()));
@@ -125,19 +128,11 @@ class DockerSandboxHardeningTest {
 
     @AfterAll
     void removeEverything() throws Exception {
-        if (docker == null) {
-            return;
-        }
         try {
             if (runtime != null) {
                 runtime.close();
             }
-            if (unavailability == null) {
-                DockerTestEnvironment.removeContainersLabelled(docker, Map.of(DockerFunctionRuntime.LABEL_NODE,
-                        NODE_ID));
-            }
         } finally {
-            docker.close();
             if (socketRoot != null) {
                 Files.deleteIfExists(socketRoot);
             }

@@ -1,67 +1,61 @@
 package dev.faas.adapter.docker;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import dev.faas.testkit.DockerAvailability;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real Docker engine and function image the tests need: skipped without them, unless
- * {@code FAAS_REQUIRE_DOCKER=true}, which turns their absence into a failure (CI sets it).
+ * One test class's view of the engine, registered in a static {@code @RegisterExtension} field next to
+ * {@link dev.faas.testkit.RequiresDocker}: a client, a node id no other run uses (so each run finds exactly its own
+ * containers), and, after the class, the removal of that node's containers and the client's close.
  */
-final class DockerTestEnvironment {
+final class DockerTestEnvironment implements AfterAllCallback {
 
-    private DockerTestEnvironment() {
+    private final DockerClient docker = DockerClients.create();
+    private final String nodeId;
+
+    private DockerTestEnvironment(String nodeId) {
+        this.nodeId = nodeId;
     }
 
-    /** The image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
+    /** A client and a fresh node id starting with {@code prefix}. */
+    static DockerTestEnvironment forNode(String prefix) {
+        return new DockerTestEnvironment(uniqueNodeId(prefix));
+    }
+
+    DockerClient client() {
+        return docker;
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        try {
+            removeContainersLabelled(docker, Map.of(DockerFunctionRuntime.LABEL_NODE, nodeId));
+        } finally {
+            docker.close();
+        }
+    }
+
+    /** The image under test: {@code FAAS_IMAGE} (system property or environment), else the default. */
     static String image() {
-        String configured = System.getProperty("FAAS_IMAGE", System.getenv("FAAS_IMAGE"));
-        return configured == null || configured.isBlank() ? DockerRuntimeSettings.DEFAULT_IMAGE : configured;
+        return DockerAvailability.functionImage();
     }
 
-    static boolean dockerRequired() {
-        return "true".equalsIgnoreCase(System.getProperty("FAAS_REQUIRE_DOCKER",
-                System.getenv("FAAS_REQUIRE_DOCKER")));
-    }
-
-    /** A node id no other test run uses, so each run finds and removes exactly its own containers. */
+    /** A node id no other test run uses. */
     static String uniqueNodeId(String prefix) {
         return prefix + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-    }
-
-    /**
-     * Why the tests cannot run here (no engine, no image), or null if they can. With {@code FAAS_REQUIRE_DOCKER=true}
-     * a reason fails the caller instead, so call this from {@code @BeforeAll}.
-     */
-    static String unavailability(DockerClient docker) {
-        String problem = null;
-        if (!DockerClients.engineAvailable(docker)) {
-            problem = "no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)";
-        } else {
-            try {
-                docker.inspectImageCmd(image()).exec();
-            } catch (NotFoundException e) {
-                problem = DockerFunctionRuntime.missingImageMessage(image());
-            }
-        }
-        if (problem != null && dockerRequired()) {
-            fail("FAAS_REQUIRE_DOCKER=true but " + problem);
-        }
-        return problem;
-    }
-
-    /** Skips the calling test, naming the reason, when {@code unavailability} is not null. */
-    static void skipIf(String unavailability) {
-        if (unavailability != null) {
-            Assumptions.abort("skipped: " + unavailability + " (with FAAS_REQUIRE_DOCKER=true this fails instead)");
-        }
     }
 
     /** Every container, running or not, carrying all of {@code labels}. */

@@ -4,48 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faas.ports.out.ApiKeyRepository;
 import dev.faas.testkit.ApiKeyRepositoryContract;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("postgres")
 class PostgresApiKeyRepositoryTest extends ApiKeyRepositoryContract {
 
-    private static EmbeddedPostgres postgres;
-    private static JdbiFunctionRepository functions;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        functions = JdbiFunctionRepository.open(JdbiRepositoryConfig.of(
-                "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", "postgres"));
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (functions != null) {
-            functions.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresStore database = PostgresStore.open();
 
     @Override
     protected ApiKeyRepository createRepository() {
-        return functions.apiKeys();
+        return database.repository().apiKeys();
     }
 
     /** Lookups by hash must use an index, not scan the table; and ids must sort as Java strings do. */
     @Test
     void givenMigratedSchema_apiKeys_hasAUniqueIndexOnTheHashAndCodePointIds() throws SQLException {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+        try (Connection connection = database.dataSource().getConnection()) {
             try (ResultSet indexes = connection.createStatement().executeQuery(
                     "SELECT indexdef FROM pg_indexes WHERE tablename = 'api_keys' AND indexdef LIKE '%(key_hash)%'")) {
                 assertThat(indexes.next()).as("an index on key_hash").isTrue();

@@ -4,51 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.testkit.FunctionRepositoryContract;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("postgres")
 class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
 
-    private static EmbeddedPostgres postgres;
-    private static JdbiFunctionRepository repository;
-
-    @BeforeAll
-    static void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        repository = JdbiFunctionRepository.open(JdbiRepositoryConfig.of(
-                "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", "postgres"));
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (repository != null) {
-            repository.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresStore database = PostgresStore.open();
 
     @Override
     protected FunctionRepository createRepository() {
-        return repository;
+        return database.repository();
     }
 
     @Test
     void givenOpenRepository_itsConnections_carryTheDriverSettings() throws SQLException {
-        repository.findLatest(uniqueName("warm"));
+        database.repository().findLatest(uniqueName("warm"));
 
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        try (Connection connection = database.dataSource().getConnection();
              ResultSet sessions = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
                              + JdbiFunctionRepository.APPLICATION_NAME + "'")) {
@@ -61,7 +41,7 @@ class PostgresFunctionRepositoryTest extends FunctionRepositoryContract {
     @Test
     void givenMigratedSchema_nameColumns_compareByCodePointWhateverTheLocale() throws SQLException {
         List<String> collations = new ArrayList<>();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        try (Connection connection = database.dataSource().getConnection();
              ResultSet columns = connection.createStatement().executeQuery(
                      "SELECT table_name, collation_name FROM information_schema.columns"
                              + " WHERE column_name = 'name' AND table_name LIKE 'function_%' ORDER BY table_name")) {

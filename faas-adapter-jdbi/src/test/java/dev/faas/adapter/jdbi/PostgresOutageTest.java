@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.faas.ports.error.RepositoryUnavailableException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,43 +19,30 @@ class PostgresOutageTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresOutageTest.class);
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     @Test
     void givenDatabaseStoppedAndStartedAgain_add_failsFastThenWorksWithoutReopening() throws IOException {
-        EmbeddedPostgres postgres = start(0);
-        int port = postgres.getPort();
+        postgres.start();
         JdbiRepositoryConfig config = new JdbiRepositoryConfig(
-                "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "", 4, Duration.ofSeconds(2));
+                "jdbc:postgresql://localhost:" + postgres.port() + "/postgres", "postgres", "", 4, Duration.ofSeconds(2));
         try (JdbiFunctionRepository repository = JdbiFunctionRepository.open(config)) {
             assertThat(repository.add(JdbiFunctionRepositoryTest.newVersion("before")).version()).isEqualTo(1);
 
-            postgres.close();
+            postgres.stop();
             // The first call may meet a pooled connection the server just closed, the second waits for a new one.
             assertFailsWithinSeconds(repository, "while stopped, on a pooled connection");
             assertFailsWithinSeconds(repository, "while stopped, on a new connection");
 
-            postgres = start(port);
+            postgres.start();
             long start = System.nanoTime();
             assertThat(repository.add(JdbiFunctionRepositoryTest.newVersion("after")).version()).isEqualTo(2);
             LOG.info("first add after the restart took {} ms", (System.nanoTime() - start) / 1_000_000);
             assertThat(repository.versions(JdbiFunctionRepositoryTest.newVersion("").name()))
                     .extracting(definition -> definition.code())
                     .containsExactly("before", "after");
-        } finally {
-            postgres.close();
         }
-    }
-
-    private EmbeddedPostgres start(int port) throws IOException {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
-                .setCleanDataDirectory(false);
-        if (port != 0) {
-            builder.setPort(port);
-        }
-        return builder.start();
     }
 
     private static void assertFailsWithinSeconds(JdbiFunctionRepository repository, String situation) {
@@ -67,6 +53,7 @@ class PostgresOutageTest {
                 .isInstanceOf(RepositoryUnavailableException.class)
                 .hasMessageContaining("localhost");
         LOG.info("add failed {} after {} ms: {}", situation, took.toMillis(), failure.getMessage());
+        // A liveness bound, not a speed figure: with a 2 s connection timeout the call must give up, not hang.
         assertThat(took).as(situation).isLessThan(Duration.ofSeconds(10));
     }
 }

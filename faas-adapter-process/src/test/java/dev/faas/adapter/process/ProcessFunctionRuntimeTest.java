@@ -2,6 +2,7 @@ package dev.faas.adapter.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.out.FunctionRuntime;
@@ -31,7 +32,8 @@ class ProcessFunctionRuntimeTest extends FunctionRuntimeContract {
         assertThat(output).isNotBlank();
         long pid = pidOf(instance);
         new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
-        Thread.sleep(100);
+        await("runner " + pid + " gone").atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true));
     }
 
     private long pidOf(Instance instance) {

@@ -2,6 +2,7 @@ package dev.faas.adapter.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.model.FunctionDefinition;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -172,16 +174,12 @@ class ProcessRuntimeIsolationTest {
                 new FunctionLimits(timeout, 256, 4), Instant.now(), "0".repeat(64));
     }
 
-    /** Polls {@code condition} until it holds or {@code timeout} passes; the caller asserts afterwards. */
+    /** Waits until {@code condition} holds or {@code timeout} passes; the caller asserts afterwards. */
     private static void awaitUntil(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException notYet) {
+            // the caller's assertion names what is left
         }
     }
 }

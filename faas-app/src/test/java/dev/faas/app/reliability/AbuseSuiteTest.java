@@ -1,21 +1,25 @@
 package dev.faas.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
+import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
+@RequiresDocker
 class AbuseSuiteTest {
 
     /** A secret in the server's environment that no function may see. */
@@ -177,12 +182,13 @@ class AbuseSuiteTest {
         api.invoke(id, Map.of("action", "bomb")).problem(422, "function-error");
         // The bomb's last copies may still be on their way out for a moment; once they are gone (collected by
         // the runner or the container's init) the same instance must start threads again.
-        Api.Reply afterBomb = api.invoke(id, Map.of("action", "thread"));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (afterBomb.status() != 200 && System.nanoTime() < deadline) {
-            sleep(200);
-            afterBomb = api.invoke(id, Map.of("action", "thread"));
-        }
+        AtomicReference<Api.Reply> afterBombReply = new AtomicReference<>();
+        await("threads again after the bomb").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> {
+                    afterBombReply.set(api.invoke(id, Map.of("action", "thread")));
+                    return afterBombReply.get().status() == 200;
+                });
+        Api.Reply afterBomb = afterBombReply.get();
         Api.Reply suicide = api.invoke(id, Map.of("action", "suicide"));
 
         assertThat(afterBomb.body()).isEqualTo("{\"result\":\"thread started\"}");
@@ -587,30 +593,11 @@ class AbuseSuiteTest {
         return acceptor;
     }
 
-    private static void awaitRunning(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (docker.running(node).size() != count && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(docker.running(node)).as("running containers").hasSize(count);
+    private static void awaitRunning(int count) {
+        docker.awaitRunning(node, count);
     }
 
-    private static void awaitGone(String hostname) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (docker.containers(node).stream().anyMatch(c -> c.getId().startsWith(hostname))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(docker.containers(node)).extracting(Container::getId)
-                .noneMatch(containerId -> containerId.startsWith(hostname));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static void awaitGone(String hostname) {
+        docker.awaitGone(node, hostname);
     }
 }

@@ -1,6 +1,7 @@
 package dev.faas.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,12 +15,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The platform's HTTP API as a caller sees it: register, invoke and problem documents, over plain HTTP/1.1 on
  * 127.0.0.1. Thread-safe: many callers may share one.
  */
 final class Api {
+
+    private static final Pattern BUSY_INSTANCES = Pattern.compile("(?m)^faas_instances\\{state=\"busy\"} ([0-9.]+)$");
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PROBLEM = "urn:faas:problem:";
@@ -115,6 +120,18 @@ final class Api {
     Reply post(String path, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** Waits (at most 30 s) until the server's pool holds at least {@code count} busy instances: calls under way. */
+    void awaitBusyInstances(int count) {
+        await("at least " + count + " busy instances").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> busyInstances() >= count);
+    }
+
+    /** The server's busy instances, from its {@code faas_instances{state="busy"}} gauge. */
+    int busyInstances() {
+        Matcher busy = BUSY_INSTANCES.matcher(get("/metrics").body());
+        return busy.find() ? (int) Double.parseDouble(busy.group(1)) : 0;
     }
 
     Reply get(String path) {

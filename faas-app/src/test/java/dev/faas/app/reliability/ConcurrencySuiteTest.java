@@ -1,9 +1,11 @@
 package dev.faas.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -127,10 +129,10 @@ class ConcurrencySuiteTest {
             }
             Api.Reply deleted;
             try {
-                Thread.sleep(1000);
+                await("calls served before the delete").atMost(Duration.ofSeconds(30)).until(() -> served.get() >= 16);
                 deleted = api.delete("/functions/doomed/versions/1");
                 deletedAt.set(System.nanoTime());
-                Thread.sleep(1000);
+                await("calls refused after the delete").atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 16);
             } finally {
                 calling.set(false);
             }
@@ -204,12 +206,12 @@ class ConcurrencySuiteTest {
 
             // Pools (HTTP workers, instance starters) grow to their size in the first bursts; a leak grows on.
             List<Burst> bursts = new ArrayList<>(List.of(burst(api, ids)));
-            settle();
+            settle(server, api);
             int threadsBefore = server.threadCount();
             Map<String, Integer> namesBefore = server.threadNames();
             bursts.add(burst(api, ids));
             bursts.add(burst(api, ids));
-            settle();
+            settle(server, api);
             int threadsAfter = server.threadCount();
             Map<String, Integer> namesAfter = server.threadNames();
             watching.set(false);
@@ -274,12 +276,9 @@ class ConcurrencySuiteTest {
     }
 
 
-    private static void awaitRunners(ServerUnderTest server, int count, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (server.children(RUNNER).size() != count && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(server.children(RUNNER)).as("runner processes").hasSize(count);
+    private static void awaitRunners(ServerUnderTest server, int count, int seconds) {
+        await(count + " runner processes").atMost(Duration.ofSeconds(seconds))
+                .untilAsserted(() -> assertThat(server.children(RUNNER)).as("runner processes").hasSize(count));
     }
 
     /** Live runner processes whose command line names a path under {@code directory}. */
@@ -292,9 +291,14 @@ class ConcurrencySuiteTest {
         }
     }
 
-    /** Lets the server finish stopping instances and its pools shrink before threads are counted. */
-    private static void settle() throws InterruptedException {
-        Thread.sleep(1500);
+    /**
+     * Waits until the server has no call under way and its thread count holds still from one look to the next, half
+     * a second apart, so threads are counted once the burst's instances are stopped and its pools have shrunk.
+     */
+    private static void settle(ServerUnderTest server, Api api) {
+        AtomicInteger lastCount = new AtomicInteger(-1);
+        await("the server settled").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.busyInstances() == 0 && lastCount.getAndSet(server.threadCount()) == lastCount.get());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

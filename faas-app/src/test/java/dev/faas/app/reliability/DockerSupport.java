@@ -1,30 +1,33 @@
 package dev.faas.app.reliability;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.faas.adapter.docker.DockerClients;
+import dev.faas.testkit.DockerAvailability;
+import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The Docker engine as the reliability suites see it: one client per suite, this suite's containers found and
- * removed by their {@code faas.node} label, and the rule that a missing engine fails the suite when
- * {@code FAAS_REQUIRE_DOCKER=true} and skips it otherwise.
+ * The Docker engine as the server tests see it: one client per suite, and a suite's containers found and removed by
+ * their {@code faas.node} label. Whether the engine and the image are there is {@link RequiresDocker}'s business.
  */
-final class DockerSupport implements AutoCloseable {
+public final class DockerSupport implements AutoCloseable, AfterAllCallback {
 
     /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
-    static final String IMAGE = configuredImage();
+    static final String IMAGE = DockerAvailability.functionImage();
 
     private final DockerClient docker;
 
@@ -32,49 +35,34 @@ final class DockerSupport implements AutoCloseable {
         this.docker = docker;
     }
 
-    /** A client of a running engine that holds the function image; fails or skips the suite otherwise. */
-    static DockerSupport require() {
-        DockerClient docker = DockerClients.create();
-        String problem = null;
-        if (!DockerClients.engineAvailable(docker)) {
-            problem = "no Docker engine answers";
-        } else if (!imagePresent(docker)) {
-            problem = "the function image " + IMAGE + " is missing (python-base/build-image.sh --offline)";
-        }
-        if (problem != null) {
-            try {
-                docker.close();
-            } catch (IOException ignored) {
-                // nothing to release
-            }
-            if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
-                fail("FAAS_REQUIRE_DOCKER=true but " + problem);
-            }
-            Assumptions.abort("skipped: " + problem);
-        }
-        return new DockerSupport(docker);
+    /**
+     * A client of a running engine that holds the function image; fails or skips the caller otherwise, as
+     * {@link RequiresDocker} does (for callers not annotated with it).
+     */
+    public static DockerSupport require() {
+        DockerAvailability.require(true);
+        return new DockerSupport(DockerClients.create());
     }
 
-    private static boolean imagePresent(DockerClient docker) {
-        try {
-            docker.inspectImageCmd(IMAGE).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
+    /**
+     * A client for a class annotated with {@link RequiresDocker}, which has checked the engine already; registered in
+     * a static {@code @RegisterExtension} field, it is closed after the class.
+     */
+    public static DockerSupport forClass() {
+        return new DockerSupport(DockerClients.create());
     }
 
-    private static String configuredImage() {
-        String configured = System.getProperty("FAAS_IMAGE", System.getenv("FAAS_IMAGE"));
-        return configured == null || configured.isBlank() ? "faas-python:latest" : configured.strip();
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
-    DockerClient client() {
+    public DockerClient client() {
         return docker;
     }
 
     /** A node id no other run uses, so that every container of a suite is found (and removed) by its label. */
-    static String uniqueNode(String prefix) {
+    public static String uniqueNode(String prefix) {
         return prefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
@@ -84,13 +72,13 @@ final class DockerSupport implements AutoCloseable {
     }
 
     /** The node's containers, running or not. */
-    List<Container> containers(String node) {
+    public List<Container> containers(String node) {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
     }
 
     /** The node's running containers. */
-    List<Container> running(String node) {
+    public List<Container> running(String node) {
         return docker.listContainersCmd().withLabelFilter(Map.of("faas.managed", "true", "faas.node", node)).exec();
     }
 
@@ -108,8 +96,28 @@ final class DockerSupport implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no running container " + shortId + " of node " + node));
     }
 
+    /** Waits (at most 30 s) until exactly {@code count} containers of the node run. */
+    public void awaitRunning(String node, int count) {
+        await(count + " running containers of " + node).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(running(node)).as("running containers").hasSize(count));
+    }
+
+    /** Waits (at most 30 s) until at least {@code count} containers of the node run. */
+    public void awaitRunningAtLeast(String node, int count) {
+        await(count + " or more running containers of " + node).atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(running(node).size()).as("running containers")
+                        .isGreaterThanOrEqualTo(count));
+    }
+
+    /** Waits (at most 30 s) until the container whose id starts with {@code shortId} is removed. */
+    public void awaitGone(String node, String shortId) {
+        await("container " + shortId + " removed").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(containers(node)).extracting(Container::getId)
+                        .noneMatch(containerId -> containerId.startsWith(shortId)));
+    }
+
     /** Removes every container of the node, ignoring those already gone; never throws. */
-    void removeAll(String node) {
+    public void removeAll(String node) {
         try {
             for (Container container : containers(node)) {
                 try {

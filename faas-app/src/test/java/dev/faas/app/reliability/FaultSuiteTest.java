@@ -1,6 +1,7 @@
 package dev.faas.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
@@ -11,7 +12,9 @@ import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.app.FaasConfig;
 import dev.faas.app.FaasServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.faas.testkit.DockerAvailability;
+import dev.faas.testkit.EmbeddedPostgresExtension;
+import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +36,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,6 +73,9 @@ class FaultSuiteTest {
 
     @TempDir
     Path workDirectory;
+
+    @RegisterExtension
+    final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     private final ExecutorService callers = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "fault-caller");
@@ -102,6 +111,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void dockerKillOfABusyContainer_answersThatCallWithA502Promptly_andTheNextCallSucceeds() throws Exception {
         requireDocker();
         try (ServerUnderTest server = dockerServer(Map.of())) {
@@ -110,7 +120,7 @@ class FaultSuiteTest {
             String host = api.invoke(id).result().get("host").asText();
             CompletableFuture<Api.Reply> busy = CompletableFuture.supplyAsync(
                     () -> api.invoke(id, Map.of("seconds", 10)), callers);
-            Thread.sleep(1000);
+            api.awaitBusyInstances(1);
 
             long killedAt = System.nanoTime();
             docker.client().killContainerCmd(docker.byHostname(node, host).getId()).exec();
@@ -119,6 +129,7 @@ class FaultSuiteTest {
             JsonNode next = api.invoke(id).result();
 
             assertThat(killed.problem(502, "instance-crashed").path("detail").asText()).contains("signal 9");
+            // The bound RELIABILITY.md promises, far below the 10 s the call would otherwise have taken.
             assertThat(answeredAfterMillis).as("ms from the kill to the answer").isLessThan(3000);
             assertThat(next.get("host").asText()).isNotEqualTo(host);
             assertThat(next.get("calls").asInt()).isEqualTo(1);
@@ -127,6 +138,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void frozenRunner_isCutAtItsDeadline_removed_andReplaced() throws Exception {
         requireDocker();
         try (ServerUnderTest server = dockerServer(Map.of())) {
@@ -135,13 +147,14 @@ class FaultSuiteTest {
             String host = api.invoke(id).result().get("host").asText();
             CompletableFuture<Api.Reply> busy = CompletableFuture.supplyAsync(
                     () -> api.invoke(id, Map.of("seconds", 1)), callers);
-            Thread.sleep(200);
+            api.awaitBusyInstances(1);
 
             docker.client().pauseContainerCmd(docker.byHostname(node, host).getId()).exec();
             Api.Reply frozen = busy.get(30, TimeUnit.SECONDS);
             JsonNode next = api.invoke(id).result();
 
             assertThat(frozen.problem(504, "function-timeout").path("timeoutMs").asLong()).isEqualTo(3000);
+            // The 3 s deadline holds: not cut before it, and cut within a generous liveness bound.
             assertThat(frozen.millis()).isBetween(2500L, 6000L);
             assertThat(next.get("host").asText()).isNotEqualTo(host);
             awaitContainerGone(host);
@@ -150,6 +163,7 @@ class FaultSuiteTest {
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void platformKilledDuringCalls_failsThoseCalls_restartSweepsOrphans_functionsIntact_nothingReplayed()
             throws Exception {
         requireDocker();
@@ -168,7 +182,7 @@ class FaultSuiteTest {
                         callers));
             }
             awaitRunningAtLeast(4);
-            Thread.sleep(500);
+            api.awaitBusyInstances(3);
             orphans = docker.running(node).stream().map(Container::getId).toList();
 
             server.kill();
@@ -213,6 +227,7 @@ class FaultSuiteTest {
                     return token
                 """;
         List<CompletableFuture<Api.Reply>> inFlight = new ArrayList<>();
+        List<ProcessHandle> orphanedRunners;
         String id;
         try (ServerUnderTest server = ServerUnderTest.start(workDirectory, environment)) {
             Api api = new Api(server.port(), Duration.ofSeconds(30));
@@ -223,6 +238,8 @@ class FaultSuiteTest {
                         journal.toString(), "token", token, "seconds", 2)), callers));
             }
             awaitJournalLines(journal, 3);
+            orphanedRunners = server.children("faas_runner").stream().map(ProcessHandle::of)
+                    .flatMap(Optional::stream).toList();
             server.kill();
         }
         for (CompletableFuture<Api.Reply> call : inFlight) {
@@ -233,8 +250,13 @@ class FaultSuiteTest {
             Api api = new Api(restarted.port());
             assertThat(api.invoke(id, Map.of("journal", journal.toString(), "token", "after", "seconds", 0))
                     .result().asText()).isEqualTo("after");
-            // Long enough for any orphaned runner to finish its sleep and for any replay to show.
-            Thread.sleep(3000);
+            // Every orphaned runner gone (its sleep finished, or killed with its server), then a replay would show
+            // as a new "start" line: none comes for a while.
+            await("the orphaned runners gone").atMost(Duration.ofSeconds(30))
+                    .until(() -> orphanedRunners.stream().noneMatch(ProcessHandle::isAlive));
+            long startLines = startLines(journal);
+            await("no replayed call").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> startLines(journal) == startLines);
             restarted.stop();
         }
         Map<String, Long> starts = Files.readAllLines(journal, StandardCharsets.UTF_8).stream()
@@ -248,10 +270,8 @@ class FaultSuiteTest {
     @Tag("postgres")
     void postgresStoppedAndRestartedUnderLoad_registrationsFailFast_loadedVersionsKeepServing_allRecover()
             throws Exception {
-        Path postgresDirectory = workDirectory.resolve("postgres");
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDirectory)
-                .setCleanDataDirectory(false).start();
-        int port = postgres.getPort();
+        postgres.start();
+        int port = postgres.port();
         Path dataDirectory = workDirectory.resolve("data");
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "0",
                 "FAAS_DATA_DIR", dataDirectory.toString()));
@@ -283,19 +303,19 @@ class FaultSuiteTest {
                     }
                 });
             }
-            Thread.sleep(500);
+            await("the load flowing").atMost(Duration.ofSeconds(30)).until(() -> loadCalls.get() >= 8);
 
-            postgres.close();
+            postgres.stop();
             long stoppedAt = System.nanoTime();
             Api.Reply refused = api.tryRegister("steady", "def user_function(n):\n    return 0\n", Map.of());
             long refusedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
             Api.Reply notCached = api.invoke(neverLoaded);
-            int callsDuringOutage = loadCalls.get();
-            Thread.sleep(2000);
-            callsDuringOutage = loadCalls.get() - callsDuringOutage;
+            int callsBeforeOutage = loadCalls.get();
+            await("loaded versions served during the outage").atMost(Duration.ofSeconds(30))
+                    .until(() -> loadCalls.get() - callsBeforeOutage > 10);
+            int callsDuringOutage = loadCalls.get() - callsBeforeOutage;
 
-            postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDirectory).setCleanDataDirectory(false)
-                    .setPort(port).start();
+            postgres.start();
             Api.Reply recovered = awaitStatus(() -> api.tryRegister("steady",
                     "def user_function(n):\n    return 0\n", Map.of()), 200, Duration.ofSeconds(30));
             Api.Reply coldAfter = api.invoke(neverLoaded);
@@ -303,6 +323,7 @@ class FaultSuiteTest {
 
             assertThat(refused.problem(503, "store-unavailable").path("detail").asText()).doesNotContain("jdbc");
             assertThat(refused.header("Retry-After")).isNotNull();
+            // A liveness bound over the store's 2 s connection timeout: refused, not left hanging.
             assertThat(refusedAfterMillis).as("ms to refuse a registration").isLessThan(5000);
             notCached.problem(503, "store-unavailable");
             assertThat(callsDuringOutage).as("loaded versions served during the outage").isGreaterThan(10);
@@ -311,12 +332,12 @@ class FaultSuiteTest {
             assertThat(loadFailures).as("failed calls of loaded versions, of " + loadCalls.get()).isEmpty();
         } finally {
             loading.set(false);
-            postgres.close();
         }
     }
 
     @Test
     @Tag("docker")
+    @RequiresDocker
     void dockerEngineRestartedUnderLoad_callsFailCleanly_thenSucceedWithoutRestartingThePlatform()
             throws Exception {
         requireDocker();
@@ -347,14 +368,16 @@ class FaultSuiteTest {
                     sleepQuietly(100);
                 }
             });
-            Thread.sleep(500);
+            await("the load answered").atMost(Duration.ofSeconds(30))
+                    .until(() -> outcomes.keySet().stream().anyMatch(outcome -> outcome.startsWith("around: ")));
 
             long stopping = System.nanoTime();
             try {
                 engineDown.set(true);
                 engine.stop();
                 System.out.printf("engine stopped in %d ms%n", millisSince(stopping));
-                Thread.sleep(1000);
+                await("a call answered while the engine is down").atMost(Duration.ofSeconds(60))
+                        .until(() -> outcomes.keySet().stream().anyMatch(outcome -> outcome.startsWith("during: ")));
             } finally {
                 engine.ensureRunning();
                 engineDown.set(false);
@@ -400,49 +423,39 @@ class FaultSuiteTest {
         }
     }
 
-    private static Api.Reply awaitStatus(java.util.function.Supplier<Api.Reply> call, int status, Duration limit)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        Api.Reply reply = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                reply = call.get();
-                if (reply.status() == status) {
-                    return reply;
-                }
-            } catch (RuntimeException e) {
-                // not yet
-            }
-            Thread.sleep(250);
+    /** The first answer with {@code status}; calls failing without an answer count as not yet. */
+    private static Api.Reply awaitStatus(java.util.function.Supplier<Api.Reply> call, int status, Duration limit) {
+        AtomicReference<Api.Reply> last = new AtomicReference<>();
+        try {
+            await(status + " answer").atMost(limit).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(RuntimeException.class).until(() -> {
+                        last.set(call.get());
+                        return last.get().status() == status;
+                    });
+        } catch (ConditionTimeoutException e) {
+            Api.Reply reply = last.get();
+            throw new AssertionError("no " + status + " within " + limit + "; last answer: "
+                    + (reply == null ? "none" : reply.status() + " " + reply.body()), e);
         }
-        throw new AssertionError("no " + status + " within " + limit + "; last answer: "
-                + (reply == null ? "none" : reply.status() + " " + reply.body()));
+        return last.get();
     }
 
-    private static void awaitRunningAtLeast(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (docker.running(node).size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(docker.running(node).size()).isGreaterThanOrEqualTo(count);
+    private static void awaitRunningAtLeast(int count) {
+        docker.awaitRunningAtLeast(node, count);
     }
 
-    private static void awaitContainerGone(String hostname) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (docker.containers(node).stream().anyMatch(c -> c.getId().startsWith(hostname))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(docker.containers(node)).extracting(Container::getId)
-                .noneMatch(containerId -> containerId.startsWith(hostname));
+    private static void awaitContainerGone(String hostname) {
+        docker.awaitGone(node, hostname);
     }
 
-    private static void awaitJournalLines(Path journal, int lines) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (Files.readAllLines(journal).size() < lines && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Files.readAllLines(journal)).hasSizeGreaterThanOrEqualTo(lines);
+    private static void awaitJournalLines(Path journal, int lines) {
+        await("journal lines").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Files.readAllLines(journal)).hasSizeGreaterThanOrEqualTo(lines));
+    }
+
+    private static long startLines(Path journal) throws IOException {
+        return Files.readAllLines(journal, StandardCharsets.UTF_8).stream().filter(line -> line.startsWith("start "))
+                .count();
     }
 
     private static long millisSince(long nanos) {
@@ -476,7 +489,7 @@ class FaultSuiteTest {
             Optional<ProcessHandle> dockerd = dockerd();
             if (dockerd.isEmpty()) {
                 String reason = "the Docker engine is not a local dockerd process this test can restart";
-                if ("true".equalsIgnoreCase(System.getenv("FAAS_REQUIRE_DOCKER"))) {
+                if (DockerAvailability.required()) {
                     throw new AssertionError("FAAS_REQUIRE_DOCKER=true but " + reason);
                 }
                 Assumptions.abort("skipped: " + reason);
@@ -503,13 +516,17 @@ class FaultSuiteTest {
             if ("force".equals(System.getenv("FAAS_RELIABILITY_ENGINE_RESTART"))) {
                 return;
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            List<String> others = otherUsers(docker, node);
-            while (!others.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(1000);
-                others = otherUsers(docker, node);
+            AtomicReference<List<String>> others = new AtomicReference<>(List.of());
+            try {
+                await("the engine's other users gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            others.set(otherUsers(docker, node));
+                            return others.get().isEmpty();
+                        });
+            } catch (ConditionTimeoutException stillUsed) {
+                // skipped below, naming them
             }
-            List<String> found = others;
+            List<String> found = others.get();
             Assumptions.assumeTrue(found.isEmpty(), () -> "skipped: restarting the engine would disturb " + found
                     + " (FAAS_RELIABILITY_ENGINE_RESTART=force restarts it anyway)");
         }
@@ -561,13 +578,12 @@ class FaultSuiteTest {
                     throw new UncheckedIOException("cannot start dockerd again", e);
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!answers()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the Docker engine did not answer within 90 s of its restart; see "
-                            + RESTART_LOG);
-                }
-                Thread.sleep(250);
+            try {
+                await("the Docker engine answering").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                        .until(DockerEngine::answers);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("the Docker engine did not answer within 90 s of its restart; see "
+                        + RESTART_LOG, e);
             }
         }
 

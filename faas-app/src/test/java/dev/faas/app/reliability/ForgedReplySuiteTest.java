@@ -3,6 +3,7 @@ package dev.faas.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
+@RequiresDocker
 class ForgedReplySuiteTest {
 
     private static final int MIB = 1024 * 1024;
