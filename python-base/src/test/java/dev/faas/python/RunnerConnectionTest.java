@@ -14,12 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a real {@code python3} running {@code faas_runner.py}. */
@@ -31,22 +29,15 @@ class RunnerConnectionTest {
     @TempDir
     Path directory;
 
-    private final List<StartedRunner> runners = new ArrayList<>();
-    private final List<RunnerConnection> connections = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        connections.forEach(RunnerConnection::close);
-        for (StartedRunner runner : runners) {
-            runner.close();
-        }
-    }
+    @RegisterExtension
+    final StartedRunner.PerTest runners = new StartedRunner.PerTest();
 
     @Test
     void givenStartedRunner_ping_returnsItsPid() throws IOException {
-        RunnerConnection connection = connect(start());
+        StartedRunner runner = start();
+        RunnerConnection connection = connect(runner);
 
-        assertThat(connection.ping()).isEqualTo(runners.get(0).process.pid());
+        assertThat(connection.ping()).isEqualTo(runner.process.pid());
     }
 
     @Test
@@ -357,24 +348,18 @@ class RunnerConnectionTest {
     }
 
     private StartedRunner start(String... extraArguments) throws IOException {
-        StartedRunner runner = StartedRunner.start(directory, extraArguments);
-        runners.add(runner);
-        return runner;
+        return runners.start(directory, extraArguments);
     }
 
     private RunnerConnection connect(StartedRunner runner) {
-        RunnerConnection connection = runner.connect();
-        connections.add(connection);
-        return connection;
+        return runners.connect(runner);
     }
 
     private RunnerConnection loaded(String code) throws IOException {
-        return loaded(start(), code, HANDLER);
+        return runners.loaded(directory, code);
     }
 
     private RunnerConnection loaded(StartedRunner runner, String code, String handler) {
-        RunnerConnection connection = connect(runner);
-        connection.init(code, handler);
-        return connection;
+        return runners.loaded(runner, code, handler);
     }
 }

@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,16 +21,8 @@ class RunnerForgedReplyTest {
     @TempDir
     Path directory;
 
-    private final List<StartedRunner> runners = new ArrayList<>();
-    private final List<RunnerConnection> connections = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        connections.forEach(RunnerConnection::close);
-        for (StartedRunner runner : runners) {
-            runner.close();
-        }
-    }
+    @RegisterExtension
+    final StartedRunner.PerTest runners = new StartedRunner.PerTest();
 
     @ParameterizedTest
     @CsvSource({
@@ -72,11 +62,6 @@ class RunnerForgedReplyTest {
     }
 
     private RunnerConnection loaded(String code) throws IOException {
-        StartedRunner runner = StartedRunner.start(directory);
-        runners.add(runner);
-        RunnerConnection connection = runner.connect();
-        connections.add(connection);
-        connection.init(code, "user_function");
-        return connection;
+        return runners.loaded(directory, code);
     }
 }

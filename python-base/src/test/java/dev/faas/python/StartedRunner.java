@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code python3 faas_runner.py} process for tests, connecting to a {@link RunnerListener} the test owns, its
@@ -63,5 +65,49 @@ final class StartedRunner implements AutoCloseable {
         listener.close();
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The runners a test starts and the connections it accepts, all closed after each test: register one in an
+     * instance {@code @RegisterExtension} field. Used by one test at a time, so not thread-safe.
+     */
+    static final class PerTest implements AfterEachCallback {
+
+        private final List<StartedRunner> runners = new ArrayList<>();
+        private final List<RunnerConnection> connections = new ArrayList<>();
+
+        StartedRunner start(Path directory, String... extraArguments) throws IOException {
+            StartedRunner runner = StartedRunner.start(directory, extraArguments);
+            runners.add(runner);
+            return runner;
+        }
+
+        RunnerConnection connect(StartedRunner runner) {
+            RunnerConnection connection = runner.connect();
+            connections.add(connection);
+            return connection;
+        }
+
+        /** A connection to a runner that has loaded {@code code} with {@code handler} as its entry point. */
+        RunnerConnection loaded(StartedRunner runner, String code, String handler) {
+            RunnerConnection connection = connect(runner);
+            connection.init(code, handler);
+            return connection;
+        }
+
+        /** A connection to a new runner in {@code directory} that has loaded {@code code}'s {@code user_function}. */
+        RunnerConnection loaded(Path directory, String code) throws IOException {
+            return loaded(start(directory), code, "user_function");
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws InterruptedException {
+            connections.forEach(RunnerConnection::close);
+            connections.clear();
+            for (StartedRunner runner : runners) {
+                runner.close();
+            }
+            runners.clear();
+        }
     }
 }

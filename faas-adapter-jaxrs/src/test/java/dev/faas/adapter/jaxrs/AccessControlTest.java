@@ -21,10 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bearer filter and role check over real HTTP, with probe resources and keys held by a fake. */
 class AccessControlTest {
@@ -32,15 +30,10 @@ class AccessControlTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final FakeApiKeys keys = new FakeApiKeys();
-    private FaasHttpServer server;
+    @RegisterExtension
+    final GuardedServer server = new GuardedServer();
 
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private final FakeApiKeys keys = server.keys();
 
     // --- no key configured ----------------------------------------------------------------------------------------
 
@@ -379,14 +372,7 @@ class AccessControlTest {
     }
 
     private void start() {
-        ResourceConfig application = new ResourceConfig();
-        application.register(new Probe());
-        application.register(new HealthResource());
-        application.register(new ProblemMapper());
-        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        application.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
-        AccessControl.install(application, keys, keys, ApiSettings.defaults());
-        server = FaasHttpServer.start("127.0.0.1", 0, 4, application);
+        server.start(new Probe());
     }
 
     private HttpRequest.Builder request(String path) {

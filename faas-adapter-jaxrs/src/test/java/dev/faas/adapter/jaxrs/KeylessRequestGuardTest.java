@@ -13,10 +13,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link KeylessRequestGuard}: without API keys, requests addressed to another host name or marked by a browser as
@@ -28,15 +26,10 @@ class KeylessRequestGuardTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    private final FakeApiKeys keys = new FakeApiKeys();
-    private FaasHttpServer server;
+    @RegisterExtension
+    final GuardedServer server = new GuardedServer();
 
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private final FakeApiKeys keys = server.keys();
 
     // --- rules, as pure functions ---------------------------------------------------------------------------------
 
@@ -181,15 +174,7 @@ class KeylessRequestGuardTest {
 
     private void start() {
         RUNS.set(0);
-        ResourceConfig application = new ResourceConfig();
-        application.register(new Probe());
-        application.register(new HealthResource());
-        application.register(new RequestLogFilter());
-        application.register(new ProblemMapper());
-        application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        application.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
-        AccessControl.install(application, keys, keys, ApiSettings.defaults());
-        server = FaasHttpServer.start("127.0.0.1", 0, 4, application);
+        server.start(new Probe(), new RequestLogFilter());
     }
 
     private record Reply(int status, String contentType, String body) {

@@ -11,7 +11,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,13 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile and broken functions against the real server with its Docker runtime: each case asserts the exact answer
@@ -72,56 +67,13 @@ class AbuseSuiteTest {
                 return {"host": socket.gethostname(), "sockets": sockets}
             """;
 
-    @TempDir
-    static Path workDirectory;
+    @RegisterExtension
+    static final CanaryServer SERVER = CanaryServer.onDocker("rabuse", Map.of("FAAS_DB_PASSWORD", SECRET));
 
-    private static DockerSupport docker;
-    private static String node;
-    private static Path socketDirectory;
-    private static ServerUnderTest server;
-    private static Api api;
-    private static String canaryId;
-
-    private Canary canary;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        docker = DockerSupport.require();
-        node = DockerSupport.uniqueNode("rabuse");
-        socketDirectory = DockerSupport.socketDirectory();
-        server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
-                "FAAS_SOCKET_DIR", socketDirectory.toString(), "FAAS_DATA_DIR", workDirectory.resolve("data")
-                        .toString(), "FAAS_PREWARM", "0", "FAAS_DB_PASSWORD", SECRET));
-        api = new Api(server.port());
-        canaryId = api.register("canary", Canary.CODE);
-        assertThat(api.invoke(canaryId).result().asText()).isEqualTo("alive");
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            if (server != null) {
-                server.stop();
-                assertThat(docker.running(node)).as("a clean stop removes every container").isEmpty();
-            }
-        } finally {
-            if (docker != null) {
-                docker.removeAll(node);
-                docker.close();
-            }
-            DockerSupport.deleteRecursively(socketDirectory);
-        }
-    }
-
-    @BeforeEach
-    void startCanary() {
-        canary = Canary.start(api, canaryId);
-    }
-
-    @AfterEach
-    void canaryKeptAnswering() throws InterruptedException {
-        canary.assertServedThroughout();
-    }
+    private final Api api = SERVER.api();
+    private final DockerSupport docker = SERVER.docker();
+    private final String node = SERVER.node();
+    private final String canaryId = SERVER.canaryId();
 
     @Test
     void forkBomb_isContainedByThePidsLimit_andTheCallerGetsItsBlockingIOError() {
@@ -329,9 +281,9 @@ class AbuseSuiteTest {
         try (ServerSocket hostService = new ServerSocket(0)) {
             Thread acceptor = acceptInBackground(hostService, accepted);
             int hostPort = hostService.getLocalPort();
-            List<List<Object>> targets = List.of(List.of("127.0.0.1", 5432), List.of("127.0.0.1", server.port()),
-                    List.of("127.0.0.1", hostPort), List.of("172.17.0.1", hostPort), List.of("1.1.1.1", 80),
-                    List.of("169.254.169.254", 80));
+            List<List<Object>> targets = List.of(List.of("127.0.0.1", 5432),
+                    List.of("127.0.0.1", SERVER.server().port()), List.of("127.0.0.1", hostPort),
+                    List.of("172.17.0.1", hostPort), List.of("1.1.1.1", 80), List.of("169.254.169.254", 80));
 
             JsonNode result = api.invoke(id, Map.of("targets", targets)).result();
 
@@ -593,11 +545,11 @@ class AbuseSuiteTest {
         return acceptor;
     }
 
-    private static void awaitRunning(int count) {
+    private void awaitRunning(int count) {
         docker.awaitRunning(node, count);
     }
 
-    private static void awaitGone(String hostname) {
+    private void awaitGone(String hostname) {
         docker.awaitGone(node, hostname);
     }
 }

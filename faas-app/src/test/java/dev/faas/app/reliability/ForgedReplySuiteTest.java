@@ -4,21 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.testkit.RequiresDocker;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A function that forges its runner's reply with the right call number (it shares the runner's process, so it
@@ -72,62 +68,21 @@ class ForgedReplySuiteTest {
                 time.sleep(600)
             """;
 
-    @TempDir
-    static Path workDirectory;
+    @RegisterExtension
+    static final CanaryServer SERVER = CanaryServer.onDocker("rforge");
 
-    private static DockerSupport docker;
-    private static String node;
-    private static Path socketDirectory;
-    private static ServerUnderTest server;
-    private static Api api;
-    private static String canaryId;
     private static String forgerId;
 
-    private Canary canary;
+    private final Api api = SERVER.api();
 
     @BeforeAll
-    static void startServer() throws Exception {
-        docker = DockerSupport.require();
-        node = DockerSupport.uniqueNode("rforge");
-        socketDirectory = DockerSupport.socketDirectory();
-        Map<String, String> environment = new HashMap<>(Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
-                "FAAS_SOCKET_DIR", socketDirectory.toString(), "FAAS_DATA_DIR", workDirectory.resolve("data")
-                        .toString(), "FAAS_PREWARM", "0"));
-        if (System.getenv("FAAS_IMAGE") != null) {
-            environment.put("FAAS_IMAGE", System.getenv("FAAS_IMAGE")); // a branch's own build of the image
-        }
-        server = ServerUnderTest.start(workDirectory, environment);
-        api = new Api(server.port());
-        canaryId = api.register("canary", Canary.CODE);
-        assertThat(api.invoke(canaryId).result().asText()).isEqualTo("alive");
-        forgerId = api.register("forger", FORGER);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            if (server != null) {
-                server.stop();
-                assertThat(docker.running(node)).as("a clean stop removes every container").isEmpty();
-            }
-        } finally {
-            if (docker != null) {
-                docker.removeAll(node);
-                docker.close();
-            }
-            DockerSupport.deleteRecursively(socketDirectory);
-        }
-    }
-
-    @BeforeEach
-    void startCanary() {
-        canary = Canary.start(api, canaryId);
+    static void registerForger() {
+        forgerId = SERVER.api().register("forger", FORGER);
     }
 
     @AfterEach
-    void canaryKeptAnswering() throws InterruptedException {
-        canary.assertServedThroughout();
-        assertThat(server.alive()).isTrue();
+    void serverStayedUp() {
+        assertThat(SERVER.server().alive()).isTrue();
     }
 
     @Test
@@ -172,7 +127,7 @@ class ForgedReplySuiteTest {
     }
 
     /** {@code jvm_gc_memory_allocated_bytes_total} from the server's {@code /metrics}. */
-    private static long allocatedBytes() {
+    private long allocatedBytes() {
         String metrics = api.get("/metrics").body();
         Matcher matcher = Pattern.compile("(?m)^jvm_gc_memory_allocated_bytes_total(?:\\{[^}]*})? (\\S+)$")
                 .matcher(metrics);
