@@ -107,7 +107,10 @@ class InstancePoolTest {
         for (int i = 0; i < 4; i++) {
             burst.add(callers.submit(acquiring(version("f" + i, 256, 10))));
         }
-        // One call took the stock instance; the other three start cold, and the stock refills as they do.
+        // One call took the stock instance; the other three start cold, and the stock refills as they do. Every call
+        // has been placed once the target counts three misses: only then may starts (refills included) finish, or a
+        // late call could find a refilled stock instance.
+        await().atMost(PATIENCE).until(() -> pool.prewarmTarget() == 4);
         assertThat(runtime.awaitStartsHeld(3, PATIENCE)).isTrue();
         runtime.openStarts();
         List<StartKind> kinds = new ArrayList<>();
