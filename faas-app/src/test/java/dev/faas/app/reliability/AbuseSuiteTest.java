@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
+import dev.faas.testkit.HostAddresses;
 import dev.faas.testkit.RequiresDocker;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -256,7 +257,7 @@ class AbuseSuiteTest {
     }
 
     @Test
-    void egress_toHostServicesPublicAndMetadataAddresses_failsAtOnceInsideTheFunction() throws Exception {
+    void egress_toServicesOnThisHostByEveryAddress_failsAtOnceInsideTheFunction() throws Exception {
         String id = api.register("egress", """
                 import os, socket, time
                 def user_function(targets):
@@ -281,9 +282,13 @@ class AbuseSuiteTest {
         try (ServerSocket hostService = new ServerSocket(0)) {
             Thread acceptor = acceptInBackground(hostService, accepted);
             int hostPort = hostService.getLocalPort();
-            List<List<Object>> targets = List.of(List.of("127.0.0.1", 5432),
+            // Every target is on this machine, so no packet could leave it even if the sandbox were broken: no route
+            // out is proven by the host's own addresses (the bridge's gateway and its other interface), where the
+            // host service listens.
+            List<List<Object>> targets = new ArrayList<>(List.of(List.of("127.0.0.1", 5432),
                     List.of("127.0.0.1", SERVER.server().port()), List.of("127.0.0.1", hostPort),
-                    List.of("172.17.0.1", hostPort), List.of("1.1.1.1", 80), List.of("169.254.169.254", 80));
+                    List.of("172.17.0.1", hostPort)));
+            HostAddresses.ownNonLoopbackIpv4().ifPresent(address -> targets.add(List.of(address, hostPort)));
 
             JsonNode result = api.invoke(id, Map.of("targets", targets)).result();
 
