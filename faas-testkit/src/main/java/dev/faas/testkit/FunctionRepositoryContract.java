@@ -9,6 +9,7 @@ import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.FunctionRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -118,6 +119,24 @@ public abstract class FunctionRepositoryContract {
 
         assertThat(added).isEqualTo(expected);
         assertThat(repository.find(added.id())).contains(expected);
+    }
+
+    @Test
+    void givenVersionWithOptions_find_returnsTheOptionsExactly() {
+        FunctionName name = uniqueName("options");
+        VersionOptions options = VersionOptions.DEFAULT.withRuntime("nodejs").withNetwork("egress")
+                .withEnv(Map.of("GREETING", "grüße \"quoted\"", "EMPTY", ""))
+                .withSecrets(List.of("db-password", "api-token"));
+        String code = "def f():\n    return 1\n";
+        NewFunctionVersion version = new NewFunctionVersion(name, code, "f", LIMITS,
+                Instant.parse("2024-01-01T00:00:00Z"), sha256(code), options);
+
+        FunctionDefinition added = repository.add(version);
+
+        assertThat(added.options()).isEqualTo(options);
+        assertThat(repository.find(added.id())).map(FunctionDefinition::options).contains(options);
+        assertThat(repository.findLatest(name)).map(FunctionDefinition::options).contains(options);
+        assertThat(repository.add(newVersion(name, "plain")).options()).isEqualTo(VersionOptions.DEFAULT);
     }
 
     @Test

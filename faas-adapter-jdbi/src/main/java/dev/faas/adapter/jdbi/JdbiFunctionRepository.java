@@ -62,7 +62,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     private static final Set<String> SERVER_GONE_SQL_STATES = Set.of("57P01", "57P02", "57P03");
 
     private static final String COLUMNS =
-            "name, version, code, handler, timeout_ms, memory_mb, max_instances, code_sha256, created_at";
+            "name, version, code, handler, timeout_ms, memory_mb, max_instances, code_sha256, created_at, options";
     private static final RowMapper<FunctionDefinition> DEFINITION = JdbiFunctionRepository::mapDefinition;
 
     private final HikariDataSource dataSource;
@@ -182,11 +182,12 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                     .mapTo(Integer.class)
                     .one();
             FunctionDefinition definition = new NewFunctionVersion(version.name(), version.code(), version.handler(),
-                    version.limits(), version.createdAt().truncatedTo(ChronoUnit.MILLIS), version.codeSha256())
+                    version.limits(), version.createdAt().truncatedTo(ChronoUnit.MILLIS), version.codeSha256(),
+                    version.options())
                     .withVersion(number);
             OffsetDateTime createdAt = OffsetDateTime.ofInstant(definition.createdAt(), ZoneOffset.UTC);
             handle.createUpdate("INSERT INTO function_versions (" + COLUMNS + ") VALUES (:name, :version, :code,"
-                            + " :handler, :timeout_ms, :memory_mb, :max_instances, :code_sha256, :created_at)")
+                            + " :handler, :timeout_ms, :memory_mb, :max_instances, :code_sha256, :created_at, :options)")
                     .bind("name", name)
                     .bind("version", number)
                     .bind("code", definition.code())
@@ -196,6 +197,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                     .bind("max_instances", definition.limits().maxInstances())
                     .bind("code_sha256", definition.codeSha256())
                     .bind("created_at", (position, statement, context) -> statement.setObject(position, createdAt))
+                    .bind("options", VersionOptionsColumn.write(definition.options()))
                     .execute();
             return definition;
         });
@@ -334,7 +336,8 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                 new FunctionLimits(Duration.ofMillis(row.getLong("timeout_ms")), row.getInt("memory_mb"),
                         row.getInt("max_instances")),
                 createdAt,
-                row.getString("code_sha256"));
+                row.getString("code_sha256"),
+                VersionOptionsColumn.read(row.getString("options")));
     }
 
     private <T> T withHandle(HandleCallback<T, RuntimeException> work) {

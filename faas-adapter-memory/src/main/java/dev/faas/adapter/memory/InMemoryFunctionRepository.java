@@ -120,7 +120,8 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
             lastVersion = Math.addExact(lastVersion, 1);
             // Stored times have millisecond precision, like the database-backed repositories.
             FunctionDefinition definition = new NewFunctionVersion(version.name(), version.code(), version.handler(),
-                    version.limits(), version.createdAt().truncatedTo(ChronoUnit.MILLIS), version.codeSha256())
+                    version.limits(), version.createdAt().truncatedTo(ChronoUnit.MILLIS), version.codeSha256(),
+                    version.options())
                     .withVersion(lastVersion);
             TreeMap<Integer, FunctionDefinition> next = new TreeMap<>(live);
             next.put(lastVersion, definition);

@@ -1,0 +1,42 @@
+package dev.faas.ports.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a version asks of its sandbox beyond code, handler and limits: its runtime, its network mode, its
+ * environment and the secrets it reads. Immutable and stored with the version. {@link #DEFAULT} is what a
+ * seed-style registration gets (Python, no network, nothing else), so versions registered before these options
+ * existed read back unchanged. Build one with the {@code with...} methods rather than the canonical constructor,
+ * so adding an option later touches only this file and the places that use it.
+ */
+public record VersionOptions(String runtime, String network, Map<String, String> env, List<String> secrets) {
+
+    public static final String DEFAULT_RUNTIME = "python3";
+    public static final String NETWORK_NONE = "none";
+    public static final VersionOptions DEFAULT = new VersionOptions(DEFAULT_RUNTIME, NETWORK_NONE, Map.of(), List.of());
+
+    public VersionOptions {
+        runtime = runtime == null ? DEFAULT_RUNTIME : runtime;
+        network = network == null ? NETWORK_NONE : network;
+        env = env == null ? Map.of() : Map.copyOf(env);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    public VersionOptions withRuntime(String value) {
+        return new VersionOptions(Objects.requireNonNull(value, "runtime"), network, env, secrets);
+    }
+
+    public VersionOptions withNetwork(String value) {
+        return new VersionOptions(runtime, Objects.requireNonNull(value, "network"), env, secrets);
+    }
+
+    public VersionOptions withEnv(Map<String, String> value) {
+        return new VersionOptions(runtime, network, Objects.requireNonNull(value, "env"), secrets);
+    }
+
+    public VersionOptions withSecrets(List<String> value) {
+        return new VersionOptions(runtime, network, env, Objects.requireNonNull(value, "secrets"));
+    }
+}
