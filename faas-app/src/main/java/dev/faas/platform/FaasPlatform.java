@@ -130,6 +130,7 @@ public final class FaasPlatform implements AutoCloseable {
         ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : feedOf(repository);
         this.changeFollower = feed == null ? null : new ChangeFollower(feed, ChangeFollower.DEFAULT_POLL_INTERVAL)
                 .listen(ChangeListener.forgettingDeletedVersions(invoker))
+                .listen(ChangeListener.refreshingLatestVersions(registry))
                 .start();
         if (changeFollower != null) {
             closeables.push(changeFollower);
@@ -212,7 +213,7 @@ public final class FaasPlatform implements AutoCloseable {
 
     /** Calls the newest version of {@code name}. */
     public <T> T invokeLatest(String name, Map<String, ?> params, Class<T> resultType) {
-        return invoke(registry.latest(FunctionName.of(name)).id(), params, resultType);
+        return invoke(registry.latestId(FunctionName.of(name)), params, resultType);
     }
 
     /** Every registered name with its newest version, in name order. */

@@ -64,8 +64,22 @@ public abstract class ChangeFeedContract {
     }
 
     @Test
+    void givenNewVersion_add_recordsOneFunctionRegisteredChangeNamingItAndTheNode() {
+        FunctionName name = uniqueName("added");
+        FunctionDefinition first = store.functions().add(newVersion(name, "a"));
+        FunctionDefinition second = store.functions().add(newVersion(name, "b"));
+
+        List<Change> changes = changesSinceStart();
+        assertThat(changes).extracting(Change::kind, Change::subject, Change::nodeId).containsExactly(
+                tuple(Change.FUNCTION_REGISTERED, first.id().toString(), store.nodeId()),
+                tuple(Change.FUNCTION_REGISTERED, second.id().toString(), store.nodeId()));
+        assertThat(store.feed().latestSequence()).isEqualTo(changes.get(1).seq());
+    }
+
+    @Test
     void givenDeletedVersion_changesAfter_returnsOneFunctionDeletedChangeNamingItAndTheNode() {
         FunctionDefinition version = store.functions().add(newVersion(uniqueName("gone"), "a"));
+        startHere();
         Instant start = Instant.now();
 
         assertThat(store.functions().delete(version.id())).isTrue();
@@ -86,6 +100,7 @@ public abstract class ChangeFeedContract {
     void givenUnknownVersion_delete_recordsNothing() {
         FunctionName name = uniqueName("never");
         store.functions().add(newVersion(name, "a"));
+        startHere();
 
         assertThat(store.functions().delete(new FunctionId(name, 2))).isFalse();
         assertThat(store.functions().deleteAll(uniqueName("nobody"))).isEmpty();
@@ -100,6 +115,7 @@ public abstract class ChangeFeedContract {
         FunctionDefinition first = store.functions().add(newVersion(name, "1"));
         FunctionDefinition second = store.functions().add(newVersion(name, "2"));
         FunctionDefinition third = store.functions().add(newVersion(name, "3"));
+        startHere();
         store.functions().delete(second.id());
 
         store.functions().deleteAll(name);
@@ -141,11 +157,15 @@ public abstract class ChangeFeedContract {
     @Test
     void changesAfter_pagesInSequenceOrder_upToItsLimit() {
         FunctionName name = uniqueName("paged");
-        List<String> deleted = new ArrayList<>();
+        List<FunctionId> versions = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            FunctionDefinition version = store.functions().add(newVersion(name, "v" + i));
-            store.functions().delete(version.id());
-            deleted.add(version.id().toString());
+            versions.add(store.functions().add(newVersion(name, "v" + i)).id());
+        }
+        startHere();
+        List<String> deleted = new ArrayList<>();
+        for (FunctionId version : versions) {
+            store.functions().delete(version);
+            deleted.add(version.toString());
         }
 
         List<Change> firstPage = store.feed().changesAfter(before, 2);
@@ -269,6 +289,11 @@ public abstract class ChangeFeedContract {
                 return seen;
             }
         }
+    }
+
+    /** Changes made from now on are the ones {@link #changesSinceStart} returns. */
+    private void startHere() {
+        before = store.feed().latestSequence();
     }
 
     private List<Change> changesSinceStart() {

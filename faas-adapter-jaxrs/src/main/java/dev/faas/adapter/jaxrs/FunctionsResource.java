@@ -114,7 +114,7 @@ public final class FunctionsResource {
         FunctionName functionName = RequestParameters.name(name);
         boolean withLogs = RequestParameters.flag("logs", logs);
         String params = RawJsonObject.ofBody(bodies.read(body)).text();
-        return invoke(get.latest(functionName).id(), params, withLogs, request);
+        return invoke(get.latestId(functionName), params, withLogs, request);
     }
 
     private Response invoke(FunctionId id, String params, boolean withLogs, ContainerRequestContext request) {

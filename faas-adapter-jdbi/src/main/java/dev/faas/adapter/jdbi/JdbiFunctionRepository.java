@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link FunctionRepository} in PostgreSQL or an H2 file database, through JDBI and a HikariCP pool; thread-safe,
- * and {@link #close()} closes the pool. Every delete adds its change to the database's change log in its own
- * transaction, for the other nodes sharing the database to follow through {@link #changes()}.
+ * and {@link #close()} closes the pool. Every add and delete adds its change to the database's change log in its
+ * own transaction, for the other nodes sharing the database to follow through {@link #changes()}.
  */
 public final class JdbiFunctionRepository implements FunctionRepository, AutoCloseable {
 
@@ -199,6 +199,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                     .bind("created_at", (position, statement, context) -> statement.setObject(position, createdAt))
                     .bind("options", VersionOptionsColumn.write(definition.options()))
                     .execute();
+            changeLog.record(handle, Change.FUNCTION_REGISTERED, definition.id().toString());
             return definition;
         });
     }

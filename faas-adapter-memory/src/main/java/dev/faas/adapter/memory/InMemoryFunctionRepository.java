@@ -48,7 +48,7 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
     @Override
     public FunctionDefinition add(NewFunctionVersion version) {
         Objects.requireNonNull(version, "version");
-        return entries.computeIfAbsent(version.name(), name -> new NameEntry()).add(version);
+        return entries.computeIfAbsent(version.name(), name -> new NameEntry()).add(version, changes);
     }
 
     @Override
@@ -116,7 +116,7 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
         private int lastVersion; // guarded by this; only ever grows
         private volatile NavigableMap<Integer, FunctionDefinition> live = Collections.emptyNavigableMap();
 
-        synchronized FunctionDefinition add(NewFunctionVersion version) {
+        synchronized FunctionDefinition add(NewFunctionVersion version, InMemoryChangeFeed changes) {
             lastVersion = Math.addExact(lastVersion, 1);
             // Stored times have millisecond precision, like the database-backed repositories.
             FunctionDefinition definition = new NewFunctionVersion(version.name(), version.code(), version.handler(),
@@ -126,6 +126,7 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
             TreeMap<Integer, FunctionDefinition> next = new TreeMap<>(live);
             next.put(lastVersion, definition);
             live = Collections.unmodifiableNavigableMap(next);
+            changes.record(Change.FUNCTION_REGISTERED, definition.id().toString());
             return definition;
         }
 

@@ -59,7 +59,7 @@ class InvokeBenchmark {
             BenchTable table = new BenchTable("runtime process: " + SAMPLES + " samples per latency row, " + SECONDS
                     + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
             warmRows(client, table, rawProcessRunner());
-            LatencyRecorder cold = firstCalls(client, null, false);
+            LatencyRecorder cold = firstCalls(client, null, null);
             table.latency("first call of a new version (cold)", cold);
             table.publish();
         }
@@ -74,10 +74,12 @@ class InvokeBenchmark {
             warmRows(client, table, rawContainerRunner());
 
             LatencyRecorder dockerRun = dockerRunFloor(10);
-            LatencyRecorder prewarmed = firstCalls(client, null, true);
+            LatencyRecorder registrations = registrations(client, server, FIRST_CALLS);
+            LatencyRecorder prewarmed = firstCalls(client, null, server);
             // 128 MB is not the pre-warmed size, so these first calls must start a container.
-            LatencyRecorder cold = firstCalls(client, "{\"memoryMb\":128}", false);
+            LatencyRecorder cold = firstCalls(client, "{\"memoryMb\":128}", null);
             table.latency("floor: docker run --rm of the function image", dockerRun);
+            table.latency("registration, the stock holding an instance", registrations);
             table.latency("first call, pre-warmed pool", prewarmed);
             table.latency("first call, no pre-warmed instance (cold)", cold);
             table.note("ratios: cold / pre-warmed first call p50 = %.1fx; cold p50 / docker run p50 = %.2f",
@@ -187,14 +189,33 @@ class InvokeBenchmark {
                 warm.percentileMillis(50) / rawRunner.percentileMillis(50), warmThroughput / healthThroughput);
     }
 
-    /** First calls of new versions, one at a time; with {@code prewarmed}, waits for the pool to refill first. */
-    private LatencyRecorder firstCalls(BenchClient client, String limits, boolean prewarmed) throws Exception {
+    /**
+     * Registrations of new functions, one at a time, each once the pre-warm stock holds an instance (its code check
+     * runs in one): the registration's cost without a container start.
+     */
+    private LatencyRecorder registrations(BenchClient client, FaasServer server, int count) throws Exception {
         LatencyRecorder recorder = new LatencyRecorder();
+        for (int i = 0; i < count; i++) {
+            awaitStock(server, 1, Duration.ofSeconds(30));
+            long start = System.nanoTime();
+            client.register("registered" + i, TRIVIAL, null);
+            recorder.record(System.nanoTime() - start);
+        }
+        return recorder;
+    }
+
+    /**
+     * First calls of new versions, one at a time; with a {@code prewarmedOn} server, each once its stock holds an
+     * instance again (the registration's code check took one), else on a size the stock does not hold (cold).
+     */
+    private LatencyRecorder firstCalls(BenchClient client, String limits, FaasServer prewarmedOn) throws Exception {
+        LatencyRecorder recorder = new LatencyRecorder();
+        boolean prewarmed = prewarmedOn != null;
         String expected = prewarmed ? "prewarmed" : "cold";
         for (int i = 0; i < FIRST_CALLS; i++) {
             String id = client.register("first" + (prewarmed ? "p" : "c") + i, TRIVIAL, limits);
             if (prewarmed) {
-                Thread.sleep(1500);
+                awaitStock(prewarmedOn, 1, Duration.ofSeconds(30));
             }
             long start = System.nanoTime();
             HttpResponse<String> response = client.send(client.invoke(id, PARAMS));
@@ -222,7 +243,6 @@ class InvokeBenchmark {
             ids.add(client.register(prefix + i, TRIVIAL, null));
         }
         // Each registration's code check took a stock instance: first calls meet the stock once it has refilled.
-        Thread.sleep(1500);
         long waitStart = System.nanoTime();
         awaitStock(server, server.pool().prewarmTarget(), Duration.ofSeconds(90));
         int stockAtStart = server.pool().prewarmedCount();

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * to its listeners in sequence order. It starts after the newest change (a node that just started caches nothing
  * older) and after every wait, however it ended, reads everything after the last change it saw: a notification
  * missed while the database was away, or never sent (H2), delays a change by at most one poll interval, never loses
- * it. While the store cannot be reached it retries with a growing pause and then catches up. Thread-safe.
+ * it. While the store cannot be reached it retries after a growing pause (a wait that {@link #close} ends at once,
+ * not a sleep) and then catches up. Thread-safe.
  */
 public final class ChangeFollower implements AutoCloseable {
 
@@ -32,6 +34,8 @@ public final class ChangeFollower implements AutoCloseable {
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Opened by {@link #close}: ends a pause between retries at once. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile long lastSeen;
     private volatile boolean started;
 
@@ -133,10 +137,10 @@ public final class ChangeFollower implements AutoCloseable {
         return changes.size();
     }
 
+    /** Waits {@code duration} before the next retry; false when the follower was closed meanwhile. */
     private boolean pause(Duration duration) {
         try {
-            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-            return true;
+            return !closed.await(duration.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -147,6 +151,7 @@ public final class ChangeFollower implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closed.countDown();
         thread.interrupt();
         if (thread.isAlive() && Thread.currentThread() != thread) {
             try {

@@ -2,6 +2,7 @@ package dev.faas.domain.changes;
 
 import dev.faas.domain.access.ApiKeyService;
 import dev.faas.domain.invocation.Invoker;
+import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.ports.model.ApiKeyId;
 import dev.faas.ports.model.Change;
 import dev.faas.ports.model.FunctionId;
@@ -21,6 +22,19 @@ public interface ChangeListener {
         return change -> {
             if (Change.FUNCTION_DELETED.equals(change.kind())) {
                 invoker.forget(FunctionId.parse(change.subject()));
+            }
+        };
+    }
+
+    /**
+     * Turns on the registry's memory of each name's latest version and keeps it true: a version registered or deleted
+     * by any node makes its name's latest be read again.
+     */
+    static ChangeListener refreshingLatestVersions(FunctionRegistry registry) {
+        registry.cacheLatestIds();
+        return change -> {
+            if (Change.FUNCTION_REGISTERED.equals(change.kind()) || Change.FUNCTION_DELETED.equals(change.kind())) {
+                registry.versionsChanged(FunctionId.parse(change.subject()).name());
             }
         };
     }

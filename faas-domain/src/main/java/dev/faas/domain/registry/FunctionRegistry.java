@@ -21,12 +21,16 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * The functions' lifecycle: registers versions (checks the code's size, the limits asked for and, in a sandbox, that
  * the code loads, then lets the repository allocate the next immutable version), reads them, and deletes them,
- * stopping their instances. Thread-safe.
+ * stopping their instances. Calls by name ask {@link #latestId} which version to run: once {@link #cacheLatestIds}
+ * is on, the answer comes from memory, dropped for a name whenever one of its versions is registered or deleted,
+ * here or, through {@link #versionsChanged}, on another node sharing the store. Thread-safe.
  */
 public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunctionUseCase, DeleteFunctionUseCase {
 
@@ -38,6 +42,10 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final Clock clock;
     private final SandboxCodeCheck codeCheck;
     private final Consumer<FunctionId> onDeleted;
+    private final ConcurrentHashMap<FunctionName, FunctionId> latestIds = new ConcurrentHashMap<>();
+    /** Moved on by every {@link #versionsChanged}, so an id read meanwhile is checked again before it is kept. */
+    private final AtomicLong changes = new AtomicLong();
+    private volatile boolean cachingLatestIds;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
@@ -69,7 +77,9 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (codeCheck != null) {
             codeCheck.check(candidate);
         }
-        return repository.add(candidate);
+        FunctionDefinition added = repository.add(candidate);
+        versionsChanged(added.name());
+        return added;
     }
 
     @Override
@@ -100,10 +110,47 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     }
 
     @Override
+    public FunctionId latestId(FunctionName name) {
+        if (!cachingLatestIds) {
+            return latest(name).id();
+        }
+        FunctionId cached = latestIds.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        long changesBefore = changes.get();
+        FunctionId loaded = latest(name).id();
+        if (changes.get() == changesBefore) {
+            latestIds.put(name, loaded);
+            if (changes.get() != changesBefore) {
+                // A version registered or deleted between the read and the put: the next call reads again.
+                latestIds.remove(name, loaded);
+            }
+        }
+        return loaded;
+    }
+
+    /**
+     * Answers {@link #latestId} from memory from now on. Sound only while every version registered or deleted by
+     * another node sharing the store reaches {@link #versionsChanged} (the change follower does it); until then such
+     * a call by name may run the version it ran before.
+     */
+    public void cacheLatestIds() {
+        cachingLatestIds = true;
+    }
+
+    /** A version of {@code name} was registered or deleted, here or on another node: its latest is read again. */
+    public void versionsChanged(FunctionName name) {
+        changes.incrementAndGet();
+        latestIds.remove(name);
+    }
+
+    @Override
     public void delete(FunctionId id) {
         if (!repository.delete(id)) {
             throw new FunctionNotFoundException(id);
         }
+        versionsChanged(id.name());
         onDeleted.accept(id);
     }
 
@@ -113,6 +160,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (deleted.isEmpty()) {
             throw new FunctionNotFoundException(name);
         }
+        versionsChanged(name);
         deleted.forEach(onDeleted);
         return deleted;
     }

@@ -24,4 +24,13 @@ public interface GetFunctionUseCase {
 
     /** @throws dev.faas.ports.error.FunctionNotFoundException if the name has no live version */
     FunctionDefinition latest(FunctionName name);
+
+    /**
+     * The id of {@code name}'s latest version: what a call by name runs. An implementation may answer from memory.
+     *
+     * @throws dev.faas.ports.error.FunctionNotFoundException if the name has no live version
+     */
+    default FunctionId latestId(FunctionName name) {
+        return latest(name).id();
+    }
 }

@@ -4,11 +4,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One entry of the change log that nodes sharing a store follow to keep their caches true: a version deleted, an API
- * key created or revoked. Entries are ordered by {@code seq}, which only increases.
+ * One entry of the change log that nodes sharing a store follow to keep their caches true: a version registered or
+ * deleted, an API key created or revoked. Entries are ordered by {@code seq}, which only increases.
  *
  * @param seq     the entry's position in the log, from 1 up
- * @param kind    what happened: {@link #FUNCTION_DELETED}, {@link #API_KEY_CREATED} or {@link #API_KEY_REVOKED}; a
+ * @param kind    what happened: {@link #FUNCTION_REGISTERED}, {@link #FUNCTION_DELETED}, {@link #API_KEY_CREATED} or
+ *                {@link #API_KEY_REVOKED}; a
  *                follower ignores kinds it does not know, so newer nodes may add some
  * @param subject what it happened to: a function id such as {@code hello-3}, or an API key id
  * @param nodeId  the node that made the change
@@ -16,6 +17,8 @@ import java.util.Objects;
  */
 public record Change(long seq, String kind, String subject, String nodeId, Instant at) {
 
+    /** A function version was stored (it is now its name's latest); the subject is its id. */
+    public static final String FUNCTION_REGISTERED = "function-registered";
     /** A function version was deleted; the subject is its id. */
     public static final String FUNCTION_DELETED = "function-deleted";
     /** An API key was stored; the subject is its id. */

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,11 @@ final class MicrometerInvocationObserver implements InvocationObserver {
             Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(15)};
 
     private final MeterRegistry registry;
+    /**
+     * The meters of successful calls, per version and start kind, built on a version's first call of that kind: the
+     * warm path then only looks them up. Like the registry's own meters, they are kept for the process's life.
+     */
+    private final ConcurrentHashMap<FunctionId, SuccessMeters[]> successMeters = new ConcurrentHashMap<>();
 
     MicrometerInvocationObserver(MeterRegistry registry) {
         this.registry = registry;
@@ -42,29 +48,54 @@ final class MicrometerInvocationObserver implements InvocationObserver {
     @Override
     public void succeeded(InvocationResult result) {
         try {
-            String function = result.functionId().toString();
-            String start = result.startKind().label();
-            invocations(function, start, "ok").increment();
-            Timer.builder("faas.invocation.duration")
+            SuccessMeters[] byStart = successMeters.computeIfAbsent(result.functionId(),
+                    id -> new SuccessMeters[StartKind.values().length]);
+            int kind = result.startKind().ordinal();
+            SuccessMeters meters = byStart[kind];
+            if (meters == null) {
+                // Registering is idempotent, so two first calls racing here get the same meters.
+                meters = new SuccessMeters(result.functionId().toString(), result.startKind());
+                byStart[kind] = meters;
+            }
+            meters.record(result);
+        } catch (RuntimeException e) {
+            LOG.debug("could not record a call", e);
+        }
+    }
+
+    /** The meters one successful call of a version and start kind moves. */
+    private final class SuccessMeters {
+
+        private final Counter calls;
+        private final Timer duration;
+        private final Timer init;
+        private final Timer wait;
+
+        SuccessMeters(String function, StartKind startKind) {
+            String start = startKind.label();
+            calls = invocations(function, start, "ok");
+            duration = Timer.builder("faas.invocation.duration")
                     .description("Time of successful calls in the platform, from arrival to result")
                     .tags("function", function, "start", start)
                     .serviceLevelObjectives(DURATION_BUCKETS)
-                    .register(registry)
-                    .record(result.totalTime());
-            if (result.startKind() != StartKind.WARM) {
-                Timer.builder("faas.invocation.init")
-                        .description("Time spent starting an instance and loading the code, for calls not served warm")
-                        .tags("function", function, "start", start)
-                        .register(registry)
-                        .record(result.initTime());
-            }
-            Timer.builder("faas.invocation.wait")
+                    .register(registry);
+            init = startKind == StartKind.WARM ? null : Timer.builder("faas.invocation.init")
+                    .description("Time spent starting an instance and loading the code, for calls not served warm")
+                    .tags("function", function, "start", start)
+                    .register(registry);
+            wait = Timer.builder("faas.invocation.wait")
                     .description("Time calls spent waiting for a free instance")
                     .tags("function", function)
-                    .register(registry)
-                    .record(result.waitTime());
-        } catch (RuntimeException e) {
-            LOG.debug("could not record a call", e);
+                    .register(registry);
+        }
+
+        void record(InvocationResult result) {
+            calls.increment();
+            duration.record(result.totalTime());
+            if (init != null) {
+                init.record(result.initTime());
+            }
+            wait.record(result.waitTime());
         }
     }
 
