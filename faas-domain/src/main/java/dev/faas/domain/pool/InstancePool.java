@@ -18,7 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +47,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(InstancePool.class.getName());
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    /** How long a retired version stays refused by id (see {@code retiredIds}). */
+    static final Duration RETIRED_MEMORY = Duration.ofMinutes(10);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final FunctionRuntime runtime;
@@ -61,8 +63,13 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private final Condition backgroundIdle = lock.newCondition();
     // Everything below is guarded by lock.
     private final Map<FunctionId, Version> versions = new HashMap<>();
-    /** Versions retired for good (deleted); versions are never reused, so they are refused from then on. */
-    private final Set<FunctionId> retiredIds = new HashSet<>();
+    /**
+     * Versions retired (deleted), oldest first, with when: refused from then on. The invoker forgets a deleted
+     * version before retiring it, so only a call that read its definition before the delete can still ask for it; a
+     * retired id is forgotten after {@link #RETIRED_MEMORY}, far longer than such a call can take to get here, so
+     * the set does not grow with every version ever deleted.
+     */
+    private final LinkedHashMap<FunctionId, Instant> retiredIds = new LinkedHashMap<>();
     /** Ready pre-warmed instances, oldest first. */
     private final ArrayDeque<Stocked> stock = new ArrayDeque<>();
     private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>();
@@ -130,7 +137,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             if (closed) {
                 throw new CapacityExceededException("the platform is shutting down", RETRY_AFTER);
             }
-            if (retiredIds.contains(functionId)) {
+            if (retiredIds.containsKey(functionId)) {
                 throw new FunctionNotFoundException(functionId);
             }
             Version version = versions.computeIfAbsent(functionId, id -> new Version(id, memoryMb, throwaway));
@@ -465,7 +472,12 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         List<PooledInstance> toStop;
         lock.lock();
         try {
-            retiredIds.add(functionId);
+            Instant now = clock.instant();
+            Instant forgetBefore = now.minus(RETIRED_MEMORY);
+            for (var oldest = retiredIds.values().iterator(); oldest.hasNext() && oldest.next().isBefore(forgetBefore); ) {
+                oldest.remove();
+            }
+            retiredIds.put(functionId, now);
             Version version = versions.remove(functionId);
             if (version == null) {
                 return;
@@ -514,6 +526,16 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     }
 
     /** Pre-warmed instances ready to be taken. */
+    /** How many retired versions are still refused by id (for tests of their pruning). */
+    int rememberedRetiredIds() {
+        lock.lock();
+        try {
+            return retiredIds.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int prewarmedCount() {
         lock.lock();
         try {

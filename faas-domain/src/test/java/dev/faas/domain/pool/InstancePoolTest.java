@@ -294,6 +294,20 @@ class InstancePoolTest {
     }
 
     @Test
+    void givenVersionsRetiredLongAgo_theirIdsAreForgotten_soTheRetiredSetDoesNotGrowForever() {
+        usePool(new PoolSettings(4, Duration.ofSeconds(30)));
+        pool.retire(version("old", 256, 1).id());
+        pool.retire(version("older", 256, 1).id());
+        clock.advance(InstancePool.RETIRED_MEMORY.plusSeconds(1));
+
+        FunctionDefinition recent = version("recent", 256, 1);
+        pool.retire(recent.id());
+
+        assertThat(pool.rememberedRetiredIds()).isEqualTo(1);
+        assertThatThrownBy(() -> pool.acquire(recent)).isInstanceOf(FunctionNotFoundException.class);
+    }
+
+    @Test
     void givenNothingFreesUp_theCallIsRefusedAfterTheQueueTimeout_namingWhy() {
         usePool(new PoolSettings(4, Duration.ofMillis(100)));
         pool.acquire(version("a", 256, 1));
