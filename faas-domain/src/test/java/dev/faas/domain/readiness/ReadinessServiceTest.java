@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.ports.model.FunctionDefinition;
-import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
-import dev.faas.ports.model.NewFunctionVersion;
 import dev.faas.ports.model.Readiness;
-import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
+import dev.faas.testkit.ForwardingFunctionRepository;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -144,13 +141,16 @@ class ReadinessServiceTest {
     }
 
     /** An in-memory repository whose {@code list} can be made to fail or to hang. */
-    private static final class ScriptedRepository implements FunctionRepository {
+    private static final class ScriptedRepository extends ForwardingFunctionRepository {
 
-        private final InMemoryFunctionRepository delegate = new InMemoryFunctionRepository();
         private final CountDownLatch hang = new CountDownLatch(1);
         private final AtomicInteger listCalls = new AtomicInteger();
         private volatile RuntimeException failure;
         private volatile boolean hanging;
+
+        ScriptedRepository() {
+            super(new InMemoryFunctionRepository());
+        }
 
         @Override
         public List<FunctionSummary> list(FunctionName afterName, int limit) {
@@ -165,37 +165,7 @@ class ReadinessServiceTest {
             if (failure != null) {
                 throw failure;
             }
-            return delegate.list(afterName, limit);
-        }
-
-        @Override
-        public FunctionDefinition add(NewFunctionVersion version) {
-            return delegate.add(version);
-        }
-
-        @Override
-        public Optional<FunctionDefinition> find(FunctionId id) {
-            return delegate.find(id);
-        }
-
-        @Override
-        public Optional<FunctionDefinition> findLatest(FunctionName name) {
-            return delegate.findLatest(name);
-        }
-
-        @Override
-        public List<FunctionDefinition> versions(FunctionName name) {
-            return delegate.versions(name);
-        }
-
-        @Override
-        public boolean delete(FunctionId id) {
-            return delegate.delete(id);
-        }
-
-        @Override
-        public List<FunctionId> deleteAll(FunctionName name) {
-            return delegate.deleteAll(name);
+            return super.list(afterName, limit);
         }
     }
 }

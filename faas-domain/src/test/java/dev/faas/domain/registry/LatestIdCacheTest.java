@@ -9,11 +9,9 @@ import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.model.Change;
 import dev.faas.ports.model.FunctionDefinition;
-import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
-import dev.faas.ports.model.FunctionSummary;
-import dev.faas.ports.model.NewFunctionVersion;
 import dev.faas.ports.out.FunctionRepository;
+import dev.faas.testkit.ForwardingFunctionRepository;
 import dev.faas.testkit.MutableClock;
 import java.util.List;
 import java.util.Optional;
@@ -131,49 +129,18 @@ class LatestIdCacheTest {
     }
 
     /** The store, counting how often the latest version of a name is read from it. */
-    private static final class CountingRepository implements FunctionRepository {
+    private static final class CountingRepository extends ForwardingFunctionRepository {
 
-        private final FunctionRepository delegate;
         private final AtomicInteger latestReads = new AtomicInteger();
 
         CountingRepository(FunctionRepository delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public FunctionDefinition add(NewFunctionVersion version) {
-            return delegate.add(version);
-        }
-
-        @Override
-        public Optional<FunctionDefinition> find(FunctionId id) {
-            return delegate.find(id);
+            super(delegate);
         }
 
         @Override
         public Optional<FunctionDefinition> findLatest(FunctionName name) {
             latestReads.incrementAndGet();
-            return delegate.findLatest(name);
-        }
-
-        @Override
-        public List<FunctionDefinition> versions(FunctionName name) {
-            return delegate.versions(name);
-        }
-
-        @Override
-        public List<FunctionSummary> list(FunctionName afterName, int limit) {
-            return delegate.list(afterName, limit);
-        }
-
-        @Override
-        public boolean delete(FunctionId id) {
-            return delegate.delete(id);
-        }
-
-        @Override
-        public List<FunctionId> deleteAll(FunctionName name) {
-            return delegate.deleteAll(name);
+            return super.findLatest(name);
         }
     }
 }
