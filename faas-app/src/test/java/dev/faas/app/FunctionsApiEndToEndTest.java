@@ -10,9 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.GarbageCollectorMXBean;
@@ -21,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +26,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -46,25 +41,16 @@ class FunctionsApiEndToEndTest {
     private static final String GREETER = "def user_function(name='nobody'):\n    print('greeting', name)\n"
             + "    return f'Hello, {name}!'";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension();
 
     private static FaasServer server;
     private static HttpClientSupport http;
 
     @BeforeAll
-    static void startServer() {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "2s",
-                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
-        server = FaasServer.start(config, new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
-        http = new HttpClientSupport(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        assertThat(server.runtime().running()).isEmpty();
+    static void useServer() {
+        server = SERVER.server();
+        http = SERVER.http();
     }
 
     @Test
@@ -360,7 +346,7 @@ class FunctionsApiEndToEndTest {
         assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"node\":\"" + server.platform().nodeId()
                 + "\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
         assertThat(server.platform().nodeId()).matches("n[0-9a-f]{8}")
-                .isEqualTo(Files.readString(dataDir.resolve("node-id")).strip());
+                .isEqualTo(Files.readString(SERVER.dataDir().resolve("node-id")).strip());
         assertThat(http.get("/healthz").body()).isEqualTo("{\"status\":\"ok\"}");
     }
 

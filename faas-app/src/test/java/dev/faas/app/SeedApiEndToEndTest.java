@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seed's promises over real HTTP, with functions running as real python3 processes. */
 class SeedApiEndToEndTest {
@@ -25,25 +19,16 @@ class SeedApiEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SEED_CODE = "def user_function(name):\\n    return f\\\"Hello, {name}!\\\"";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension();
 
     private static FaasServer server;
     private static HttpClientSupport http;
 
     @BeforeAll
-    static void startServer() {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "2s",
-                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
-        server = FaasServer.start(config, new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
-        http = new HttpClientSupport(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        assertThat(server.runtime().running()).isEmpty();
+    static void useServer() {
+        server = SERVER.server();
+        http = SERVER.http();
     }
 
     @Test
