@@ -118,9 +118,15 @@ final class Browser implements AutoCloseable {
         return fresh;
     }
 
+    /** Every console message since the last {@link #forgetConsole()}. */
     List<String> console() {
         drainConsole();
         return List.copyOf(console);
+    }
+
+    void forgetConsole() {
+        drainConsole();
+        console.clear();
     }
 
     /** Saves the page at desktop and at phone width, as {@code NN-name-desktop.png} and {@code NN-name-phone.png}. */

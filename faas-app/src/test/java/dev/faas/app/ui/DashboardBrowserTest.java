@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -64,7 +65,7 @@ class DashboardBrowserTest {
         browser.script("sessionStorage.clear()");
         browser.driver.navigate().refresh();
         browser.await(By.id("api-key"));
-        browser.drainConsole();
+        browser.forgetConsole();
     }
 
     @Test
@@ -78,6 +79,7 @@ class DashboardBrowserTest {
         // Register: code that does not parse is refused with its line, marked in the editor.
         browser.driver.findElement(By.cssSelector("a[data-nav='register']")).click();
         browser.await(By.id("reg-name")).sendKeys("greeter");
+        assertEveryControlIsLabelled();
         setEditorCode("def user_function(name):\n    return name\ndef broken(:\n    pass\n");
         browser.driver.findElement(By.id("register-submit")).click();
         browser.awaitText(By.cssSelector("#register-result .problem-line"), "Line 3");
@@ -220,12 +222,13 @@ class DashboardBrowserTest {
         assertThat(browser.driver.findElements(By.cssSelector("#register-result b"))).isEmpty();
 
         // Whatever slipped through, an inline script would not run: the page's CSP refuses it.
-        browser.drainConsole();
+        assertNoCspRefusals();
         browser.script("const s = document.createElement('script'); s.textContent = 'window.__inline = 1;';"
                 + " document.body.appendChild(s);");
         assertThat(browser.script("return window.__inline === undefined")).isEqualTo(true);
         assertThat(browser.drainConsole()).anySatisfy(line ->
                 assertThat(line).contains("Content Security Policy").contains("script-src"));
+        browser.forgetConsole();
 
         HttpResponse<String> page = get("/ui", null);
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
@@ -253,13 +256,23 @@ class DashboardBrowserTest {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /** Signs in from the keyboard alone: the key field has the focus, Enter submits. */
     private static void signIn(String key) {
-        WebElement input = browser.await(By.id("api-key"));
-        input.sendKeys(key);
-        browser.driver.findElement(By.id("signin-submit")).click();
+        browser.await(By.id("api-key"));
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("api-key");
+        browser.driver.switchTo().activeElement().sendKeys(key + Keys.ENTER);
         browser.await(By.id("signout"));
         assertThat((Object) browser.script("return document.cookie")).isEqualTo("");
         assertThat(browser.driver.getCurrentUrl()).doesNotContain(key);
+    }
+
+    /** Every visible form control has a name a screen reader reads: a label, aria-label or aria-labelledby. */
+    private static void assertEveryControlIsLabelled() {
+        Object unlabelled = browser.script("return Array.from(document.querySelectorAll('input, select, textarea'))"
+                + ".filter(e => e.offsetParent !== null || e.closest('.CodeMirror'))"
+                + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+                + " && !e.getAttribute('aria-labelledby')).map(e => e.outerHTML)");
+        assertThat((List<?>) unlabelled).isEmpty();
     }
 
     private static void setEditorCode(String code) {
@@ -269,7 +282,7 @@ class DashboardBrowserTest {
     /** No page refused one of its own assets: every script and style is a file of this origin. */
     private static void assertNoCspRefusals() {
         List<String> refusals = browser.console().stream()
-                .filter(line -> line.contains("Content Security Policy") && !line.contains("__inline"))
+                .filter(line -> line.contains("Content Security Policy"))
                 .toList();
         assertThat(refusals).isEmpty();
     }
