@@ -1,6 +1,7 @@
 package dev.faas.platform;
 
 import dev.faas.adapter.jaxrs.AccessControl;
+import dev.faas.adapter.jaxrs.Dashboard;
 import dev.faas.adapter.jaxrs.ApiSettings;
 import dev.faas.adapter.jaxrs.ApiUseCases;
 import dev.faas.adapter.jaxrs.FaasHttpServer;
@@ -171,10 +172,11 @@ public final class FaasHttpEndpoint implements AutoCloseable {
                         + " network");
             }
             ApiSettings settings = new ApiSettings(maxRequestBytes);
-            FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
-                    FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
-                            platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
-                            settings), keys, keys, settings), tls);
+            FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
+                    AccessControl.install(FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(),
+                            platform.invokeUseCase(), platform.getUseCase(), platform.deleteUseCase(),
+                            platform.readiness()), platform.metrics(), settings), keys, keys, settings),
+                    platform.statisticsUseCase()), tls);
             return new FaasHttpEndpoint(server, bind, tls != null);
         }
     }

@@ -15,6 +15,8 @@ import dev.faas.domain.invocation.Invoker;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.domain.pool.PoolSettings;
 import dev.faas.domain.readiness.ReadinessService;
+import dev.faas.domain.stats.CallStatistics;
+import dev.faas.domain.stats.NodeStatisticsService;
 import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
@@ -25,6 +27,7 @@ import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.NodeStatisticsUseCase;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
@@ -84,6 +87,7 @@ public final class FaasPlatform implements AutoCloseable {
     private final FunctionRepository repository;
     private final FaasMetrics metrics;
     private final ReadinessService readiness;
+    private final NodeStatisticsService statistics;
     private final String nodeId;
     private final ChangeFollower changeFollower;
     private final Deque<AutoCloseable> closeables;
@@ -115,7 +119,10 @@ public final class FaasPlatform implements AutoCloseable {
         closeables.push(pool);
         this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
         closeables.push(metrics);
-        this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
+        CallStatistics calls = new CallStatistics(builder.clock);
+        this.statistics = new NodeStatisticsService(nodeId, pool, calls, builder.clock);
+        this.invoker = new Invoker(repository, runtime, pool,
+                both(both(metrics.invocationObserver(), calls), builder.observer));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
@@ -268,6 +275,11 @@ public final class FaasPlatform implements AutoCloseable {
 
     public PoolStatusUseCase poolStatusUseCase() {
         return pool;
+    }
+
+    /** The node's instances and its calls over the last minutes, as the dashboard's {@code /stats} shows them. */
+    public NodeStatisticsUseCase statisticsUseCase() {
+        return statistics;
     }
 
     /** Whether the store and the runtime answer, as {@code /readyz} reports it. */

@@ -35,8 +35,9 @@ final class BearerAuthFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-        if (PublicPaths.isProbe(request.getUriInfo().getPath())) {
-            // Probes never touch the key store, so /healthz answers while the database is down. AccessRules checks
+        String path = request.getUriInfo().getPath();
+        if (PublicPaths.isProbe(path) || PublicPaths.isPage(path)) {
+            // Probes and pages never touch the key store, so /healthz answers while the database is down. AccessRules checks
             // again once the request is matched, whatever this path looked like: only @PermitAll methods pass.
             request.setSecurityContext(AccessSecurityContext.anonymous(secure));
             return;

@@ -10,6 +10,7 @@ import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.ManageApiKeysUseCase;
+import dev.faas.ports.in.NodeStatisticsUseCase;
 import dev.faas.ports.in.ReadinessUseCase;
 import dev.faas.ports.in.RegisterFunctionUseCase;
 import dev.faas.ports.model.AccessRole;
@@ -45,10 +46,13 @@ class OpenApiDocumentTest {
             "options", "trace");
     private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)(?:\\s*:[^}]*)?}");
     private static final FaasMetrics METRICS = new FaasMetrics();
-    private static final ResourceConfig APPLICATION = AccessControl.install(FaasResourceConfig.create(new ApiUseCases(
-            stub(RegisterFunctionUseCase.class), stub(InvokeFunctionUseCase.class), stub(GetFunctionUseCase.class),
-            stub(DeleteFunctionUseCase.class), stub(ReadinessUseCase.class)), METRICS, ApiSettings.defaults()),
-            stub(AuthenticateUseCase.class), stub(ManageApiKeysUseCase.class), ApiSettings.defaults());
+    private static final ResourceConfig APPLICATION = Dashboard.install(AccessControl.install(FaasResourceConfig.create(
+            new ApiUseCases(stub(RegisterFunctionUseCase.class), stub(InvokeFunctionUseCase.class),
+                    stub(GetFunctionUseCase.class), stub(DeleteFunctionUseCase.class), stub(ReadinessUseCase.class)),
+            METRICS, ApiSettings.defaults()), stub(AuthenticateUseCase.class), stub(ManageApiKeysUseCase.class),
+            ApiSettings.defaults()), stub(NodeStatisticsUseCase.class));
+    /** The dashboard's pages and their files: public web pages, not operations of the API. */
+    private static final Set<Class<?>> PAGES = Set.of(DashboardPages.class, ApiDocsPage.class, WebJarAssets.class);
 
     private final JsonNode document = parse(OpenApiResource.load());
 
@@ -151,6 +155,7 @@ class OpenApiDocumentTest {
     private static Map<String, ResourceMethod> resourceMethods() {
         Map<String, ResourceMethod> methods = new TreeMap<>();
         Stream.concat(APPLICATION.getInstances().stream().map(Object::getClass), APPLICATION.getClasses().stream())
+                .filter(type -> !PAGES.contains(type))
                 .map(Resource::from)
                 .filter(resource -> resource != null)
                 .forEach(resource -> collect(resource, "", methods));
