@@ -3,8 +3,6 @@ package dev.faas.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
-import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.memory.InMemoryChangeFeed;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
@@ -51,6 +49,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.Optional;
@@ -82,7 +81,7 @@ public final class FaasPlatform implements AutoCloseable {
     private final InstancePool pool;
     private final FunctionRuntime runtime;
     private final FunctionRepository repository;
-    private final FaasMetrics metrics;
+    private final List<InvocationObserver> observers = new CopyOnWriteArrayList<>();
     private final ReadinessService readiness;
     private final String nodeId;
     private final ChangeFollower changeFollower;
@@ -94,8 +93,7 @@ public final class FaasPlatform implements AutoCloseable {
         this.runtime = runtime;
         this.closeables = closeables;
         this.nodeId = builder.nodeId != null ? builder.nodeId
-                : repository instanceof JdbiFunctionRepository jdbi ? jdbi.nodeId()
-                : InMemoryChangeFeed.DEFAULT_NODE_ID;
+                : repository.writerNodeId().orElse(InMemoryChangeFeed.DEFAULT_NODE_ID);
         int nodeMemoryMb = builder.nodeMemoryMb != null ? builder.nodeMemoryMb
                 : Math.max(HostMemory.defaultBudgetMb(), builder.limits.defaultMemoryMb());
         // A version larger than the node's whole memory budget could never start: refused at registration.
@@ -113,9 +111,10 @@ public final class FaasPlatform implements AutoCloseable {
                 builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax),
                 builder.clock, poolThreads);
         closeables.push(pool);
-        this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
-        closeables.push(metrics);
-        this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
+        if (builder.observer != InvocationObserver.NONE) {
+            observers.add(builder.observer);
+        }
+        this.invoker = new Invoker(repository, runtime, pool, new EveryObserver(observers));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
@@ -127,7 +126,7 @@ public final class FaasPlatform implements AutoCloseable {
                     return thread;
                 }))
                 .start(builder.cleanupInterval));
-        ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : feedOf(repository);
+        ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : repository.changeFeed().orElse(null);
         this.changeFollower = feed == null ? null : new ChangeFollower(feed, ChangeFollower.DEFAULT_POLL_INTERVAL)
                 .listen(ChangeListener.forgettingDeletedVersions(invoker))
                 .start();
@@ -136,34 +135,18 @@ public final class FaasPlatform implements AutoCloseable {
         }
     }
 
-    /** The change log of the stores this module knows; null for another store, which then has no follower. */
-    private static ChangeFeed feedOf(FunctionRepository repository) {
-        if (repository instanceof JdbiFunctionRepository jdbi) {
-            return jdbi.changes();
-        }
-        if (repository instanceof InMemoryFunctionRepository memory) {
-            return memory.changes();
-        }
-        return null;
-    }
+    /** Tells each of the observers of the moment; they may come and go while calls run. */
+    private record EveryObserver(List<InvocationObserver> observers) implements InvocationObserver {
 
-    private static InvocationObserver both(InvocationObserver first, InvocationObserver second) {
-        if (second == InvocationObserver.NONE) {
-            return first;
+        @Override
+        public void succeeded(InvocationResult result) {
+            observers.forEach(observer -> observer.succeeded(result));
         }
-        return new InvocationObserver() {
-            @Override
-            public void succeeded(InvocationResult result) {
-                first.succeeded(result);
-                second.succeeded(result);
-            }
 
-            @Override
-            public void failed(FunctionId functionId, RuntimeException failure, Duration took) {
-                first.failed(functionId, failure, took);
-                second.failed(functionId, failure, took);
-            }
-        };
+        @Override
+        public void failed(FunctionId functionId, RuntimeException failure, Duration took) {
+            observers.forEach(observer -> observer.failed(functionId, failure, took));
+        }
     }
 
     /** A builder with the defaults: in-memory store, process runtime, no pre-warming. */
@@ -287,9 +270,17 @@ public final class FaasPlatform implements AutoCloseable {
         return Optional.ofNullable(changeFollower);
     }
 
-    /** Counters and histograms of calls, instances and the JVM, in Prometheus form with {@code scrape()}. */
-    public FaasMetrics metrics() {
-        return metrics;
+    /**
+     * Tells {@code observer} about every call from now on, beside those given to the builder: how metrics (the HTTP
+     * endpoint's Micrometer meters, say) plug in without the library depending on them.
+     */
+    public void addObserver(InvocationObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** Stops telling {@code observer} about calls. */
+    public void removeObserver(InvocationObserver observer) {
+        observers.remove(observer);
     }
 
     /** The pool, for operators and tests that watch capacity. */
@@ -441,7 +432,7 @@ public final class FaasPlatform implements AutoCloseable {
             return this;
         }
 
-        /** Told about every call, beside the platform's own metrics; default none. */
+        /** Told about every call (more may be added with {@link FaasPlatform#addObserver}); default none. */
         public Builder observer(InvocationObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
             return this;
@@ -449,7 +440,7 @@ public final class FaasPlatform implements AutoCloseable {
 
         /**
          * The change log to follow, so that versions deleted through other platforms sharing the store are forgotten
-         * here too; default: the repository's own (JDBI or in-memory), none for another repository.
+         * here too; default: the one the repository hands over ({@link FunctionRepository#changeFeed()}), if any.
          */
         public Builder changeFeed(ChangeFeed changeFeed) {
             this.changeFeed = Objects.requireNonNull(changeFeed, "changeFeed");
@@ -457,8 +448,8 @@ public final class FaasPlatform implements AutoCloseable {
         }
 
         /**
-         * This node's id among those sharing the store, shown by {@code /readyz} and the metrics; default: the JDBI
-         * repository's node id, else {@code local}.
+         * This node's id among those sharing the store, shown by {@code /readyz} and the metrics; default: the node id
+         * the repository records its changes under ({@link FunctionRepository#writerNodeId()}), else {@code local}.
          */
         public Builder nodeId(String nodeId) {
             this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
