@@ -198,6 +198,14 @@ public final class FaasPlatform implements AutoCloseable {
         return invoke(registry.latest(FunctionName.of(name)).id(), params, resultType);
     }
 
+    /**
+     * Readies an instance of {@code id} with its code loaded, without calling it, so that the next call is warm: no
+     * instance to start, no code to load. Import-time code runs, as it did when the version was registered.
+     */
+    public void warm(FunctionId id) {
+        invoker.warm(id);
+    }
+
     /** Every registered name with its newest version, in name order. */
     public List<FunctionSummary> list() {
         List<FunctionSummary> all = new ArrayList<>();
