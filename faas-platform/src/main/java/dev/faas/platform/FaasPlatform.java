@@ -1,8 +1,15 @@
 package dev.faas.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.faas.adapter.memory.InMemoryChangeFeed;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
@@ -71,7 +78,7 @@ import java.util.Optional;
  */
 public final class FaasPlatform implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = strictMapper();
     private static final int PAGE = FunctionRegistry.MAX_PAGE;
     /** The longest a readiness check waits for the store or the runtime; the store's own timeouts come first. */
     static final Duration READINESS_DEADLINE = Duration.ofSeconds(4);
@@ -325,12 +332,48 @@ public final class FaasPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Maps results strictly: a number is never read as a String (nor a String as a number, a fraction as an int, a
+     * boolean as either, or null as a primitive), so asking for the wrong type fails instead of converting silently.
+     */
+    private static ObjectMapper strictMapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
     private static <T> T map(String json, JavaType type) {
         try {
             return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the result " + abbreviate(json) + " is not a " + type + ": "
+            throw new IllegalArgumentException("the result " + abbreviate(json) + " is " + jsonKind(json)
+                    + ", which does not fit the requested type " + type.toCanonical() + ": "
                     + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** What kind of JSON value {@code json} is, for messages: "a JSON number", "a JSON object", ... */
+    private static String jsonKind(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return switch (node.getNodeType()) {
+                case NUMBER -> "a JSON number";
+                case STRING -> "a JSON string";
+                case BOOLEAN -> "a JSON boolean";
+                case NULL -> "JSON null";
+                case ARRAY -> "a JSON array";
+                case OBJECT -> "a JSON object";
+                default -> "a JSON value";
+            };
+        } catch (JsonProcessingException e) {
+            return "not JSON";
         }
     }
 
