@@ -2,6 +2,7 @@ package dev.faas.domain.invocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.domain.pool.InstancePool;
@@ -65,7 +66,10 @@ class InvokerWarmTest {
         runtime.failInitWhenCode("broken", new FunctionInitException("SyntaxError", "bad", "", 1, ""));
 
         assertThatThrownBy(() -> invoker.warm(id)).isInstanceOf(FunctionInitException.class);
-        assertThat(runtime.running()).isEmpty();
+        // The pool stops a discarded instance on its background threads.
+        await("the instance that failed to load is stopped").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(runtime.running()).isEmpty());
+        assertThat(pool.poolStatus().warm()).isZero();
     }
 
     @Test
