@@ -23,7 +23,10 @@ public final class Main {
     static final int EXIT_STORE_UNAVAILABLE = 3;
     static final int EXIT_START_FAILED = 4;
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Not a static field: the CLI commands never start logging (logback reading its configuration costs start-up). */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
+    }
 
     private Main() {
     }
@@ -63,18 +66,18 @@ public final class Main {
             fail(EXIT_START_FAILED, "cannot start: " + e.getMessage());
             return;
         } catch (RuntimeException e) {
-            LOG.debug("start failed", e);
+            log().debug("start failed", e);
             fail(EXIT_START_FAILED, "cannot start: " + e.getMessage());
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: stopping every instance");
+            log().info("shutting down: stopping every instance");
             server.close();
             stopLogging();
             stopped.countDown();
         }, "faas-shutdown"));
-        LOG.info("faas listening on {}://{}:{}/ (runtime {}, store {})", config.tls() ? "https" : "http",
+        log().info("faas listening on {}://{}:{}/ (runtime {}, store {})", config.tls() ? "https" : "http",
                 config.bind(), server.port(),
                 server.runtime().name(), config.dbUrl() == null ? "H2 in " + config.dataDir().toAbsolutePath()
                         : JdbiRepositoryConfig.redact(config.dbUrl()));
@@ -110,7 +113,7 @@ public final class Main {
     }
 
     private static void fail(int status, String message) {
-        LOG.error(message);
+        log().error(message);
         System.exit(status);
     }
 }

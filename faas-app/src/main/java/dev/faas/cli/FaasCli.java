@@ -23,8 +23,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code faas} command line: {@code serve} runs the server; the other commands talk to a running server's API
- * at {@code --url} (or {@code FAAS_URL}) with {@code --api-key} (or {@code FAAS_API_KEY}). Exit status: 0 done,
- * 1 the server refused or the function failed, 2 usage error, 3 the server could not be reached.
+ * at {@code --url} (or {@code FAAS_URL}) with {@code --api-key} (or {@code FAAS_API_KEY}), given before or after the
+ * command. A command prints only once the server has answered. Exit status: 0 done, 1 the server refused or the
+ * function failed, 2 usage error, 3 the server could not be reached ({@code bin/faas} adds 5: faas not built or no
+ * Java).
  */
 @Command(name = "faas", mixinStandardHelpOptions = true, version = "faas 0.1.0",
         description = "Register and call Python functions on a faas server, or run one.",
@@ -37,10 +39,13 @@ public final class FaasCli {
 
     private static final Pattern ID = Pattern.compile(".+-[1-9][0-9]{0,8}");
 
-    @Option(names = "--url", description = "The server's URL (default: $FAAS_URL, else http://127.0.0.1:8080).")
+    // INHERIT: accepted after the command too (faas register --url ... NAME FILE), setting these same fields.
+    @Option(names = "--url", scope = CommandLine.ScopeType.INHERIT,
+            description = "The server's URL (default: $FAAS_URL, else http://127.0.0.1:8080).")
     String url;
 
-    @Option(names = "--api-key", description = "API key sent as a bearer token (default: $FAAS_API_KEY).")
+    @Option(names = "--api-key", scope = CommandLine.ScopeType.INHERIT,
+            description = "API key sent as a bearer token (default: $FAAS_API_KEY).")
     String apiKey;
 
     @Spec
@@ -228,18 +233,20 @@ public final class FaasCli {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-40s %8s %9s%n", "NAME", "LATEST", "VERSIONS");
+            // Every page first: a table cut short by a failure half-way would read as a complete one.
+            StringBuilder table = new StringBuilder(String.format("%-40s %8s %9s%n", "NAME", "LATEST", "VERSIONS"));
             String after = null;
             do {
                 JsonNode page = cli.client().get("functions?limit=1000" + (after == null ? "" : "&after="
                         + encode(after)));
                 for (JsonNode function : page.path("functions")) {
-                    out.printf("%-40s %8d %9d%n", function.path("name").asText(),
-                            function.path("latestVersion").asInt(), function.path("versions").asInt());
+                    table.append(String.format("%-40s %8d %9d%n", function.path("name").asText(),
+                            function.path("latestVersion").asInt(), function.path("versions").asInt()));
                 }
                 after = page.path("next").isTextual() ? page.path("next").asText() : null;
             } while (after != null);
+            spec.commandLine().getOut().print(table);
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

@@ -51,6 +51,23 @@ class DependencyRuleTest {
     }
 
     @Test
+    void library_namesNoServerAdapter_andOnlyItsHttpEndpointNamesJaxrs() {
+        // faas-platform's jar must load with faas-adapter-jaxrs absent (an optional dependency): only
+        // FaasHttpEndpoint may see it, and nothing there sees JDBI, Docker, picocli or logback.
+        noClasses().that().resideInAPackage("dev.faas.platform..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.faas.adapter.jdbi..",
+                        "dev.faas.adapter.docker..", "dev.faas.app..", "dev.faas.cli..", "org.jdbi..",
+                        "com.github.dockerjava..", "picocli..", "ch.qos.logback..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.faas.platform..")
+                .and().doNotHaveFullyQualifiedName("dev.faas.platform.FaasHttpEndpoint")
+                .and().doNotHaveFullyQualifiedName("dev.faas.platform.FaasHttpEndpoint$Builder")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.faas.adapter.jaxrs..", "org.glassfish..",
+                        "jakarta.ws..", "io.micrometer..")
+                .check(CLASSES);
+    }
+
+    @Test
     void testkit_isNotUsedByProductionCode() {
         noClasses().that().resideOutsideOfPackage("dev.faas.testkit..")
                 .should().dependOnClassesThat().resideInAPackage("dev.faas.testkit..")

@@ -11,6 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -43,8 +48,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * Test methods may take the {@link FaasPlatform}, and with {@link Builder#http()} a {@code URI} annotated
  * {@link FaasBaseUrl}. Functions run as local python3 processes unless {@link Builder#docker()} is asked for.
+ *
+ * <p>Before the first test, each registered function gets an instance with its code loaded (its import-time code
+ * runs, its handler does not), and the HTTP API answers one request, so a test's first call is a warm one. Works
+ * with JUnit 5.11 and later, JUnit 6 included.
  */
-public final class FaasExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class FaasExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+        ParameterResolver {
+
+    private static final String NOT_STATIC = "FaasExtension was not started for the test class: declare its"
+            + " @RegisterExtension field static (static FaasExtension faas = FaasExtension.builder()...build();)."
+            + " JUnit registers an instance field for each test, after the class has started, so the platform"
+            + " would never start.";
 
     private final Map<String, String> functions;
     private final boolean http;
@@ -74,12 +89,41 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
         platform = platformBuilder.build();
         try {
             functions.forEach((name, code) -> ids.put(name, platform.register(name, code)));
+            ids.values().forEach(platform::warm);
             if (http) {
                 endpoint = FaasHttpEndpoint.start(platform, "127.0.0.1", 0);
+                warmHttp(endpoint.baseUrl());
             }
         } catch (RuntimeException e) {
-            platform.close();
+            afterAll(context);
             throw e;
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (platform == null) {
+            throw new ExtensionConfigurationException(NOT_STATIC);
+        }
+    }
+
+    /**
+     * One request through the whole HTTP stack (parsing, the invoke use case, the problem mapper) for a version that
+     * does not exist, so neither the server nor this JVM's HTTP client pays its first-request costs in a test.
+     */
+    private static void warmHttp(URI baseUrl) {
+        try {
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
+                    HttpRequest.newBuilder(baseUrl.resolve("/invoke")).timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"name\":\"faas-harness-warm-up-1\",\"params\":{}}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the harness's HTTP API did not answer its warm-up request", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while warming the HTTP API", e);
         }
     }
 
@@ -87,22 +131,28 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
     public void afterAll(ExtensionContext context) {
         if (endpoint != null) {
             endpoint.close();
+            endpoint = null;
         }
         if (platform != null) {
             platform.close();
+            platform = null;
         }
+        ids.clear();
     }
 
     /** The running platform; only between the class's start and end. */
     public FaasPlatform platform() {
         if (platform == null) {
-            throw new IllegalStateException("the platform runs only while the test class runs");
+            throw new IllegalStateException("the platform runs only while the test class runs. " + NOT_STATIC);
         }
         return platform;
     }
 
     /** The id the function registered under {@code name} got. */
     public FunctionId id(String name) {
+        if (platform == null) {
+            throw new IllegalStateException(NOT_STATIC);
+        }
         FunctionId id = ids.get(name);
         if (id == null) {
             throw new IllegalArgumentException("no function '" + name + "' was registered by this extension");
@@ -112,6 +162,9 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
 
     /** The HTTP API's base URL, such as {@code http://127.0.0.1:43117}; needs {@link Builder#http()}. */
     public URI baseUrl() {
+        if (platform == null) {
+            throw new IllegalStateException(NOT_STATIC);
+        }
         if (endpoint == null) {
             throw new IllegalStateException("the HTTP API is off: build the extension with .http()");
         }
@@ -126,8 +179,11 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (platform == null) {
+            throw new ParameterResolutionException(NOT_STATIC);
+        }
         if (parameter.getParameter().getType() == FaasPlatform.class) {
-            return platform();
+            return platform;
         }
         if (endpoint == null) {
             throw new ParameterResolutionException("@FaasBaseUrl needs the HTTP API: build the extension with .http()");
@@ -172,7 +228,7 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
         private final Map<String, String> functions = new LinkedHashMap<>();
         private boolean http;
         private boolean docker;
-        private int prewarm;
+        private int prewarm = 1;
 
         private Builder() {
         }
@@ -216,7 +272,10 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
             return this;
         }
 
-        /** Pre-started instances kept ready; default 0. */
+        /**
+         * Pre-started instances kept ready for functions registered during the tests (those given here are warmed
+         * before the first test anyway); default 1.
+         */
         public Builder prewarm(int count) {
             this.prewarm = count;
             return this;

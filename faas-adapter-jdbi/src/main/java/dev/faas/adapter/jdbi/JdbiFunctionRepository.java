@@ -11,6 +11,7 @@ import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -305,9 +306,19 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         return changes;
     }
 
+    @Override
+    public Optional<ChangeFeed> changeFeed() {
+        return Optional.of(changes);
+    }
+
     /** The node id this repository logs its changes under. */
     public String nodeId() {
         return changeLog.nodeId();
+    }
+
+    @Override
+    public Optional<String> writerNodeId() {
+        return Optional.of(nodeId());
     }
 
     /** Stops listening for changes and closes the connection pool; the repository cannot be used afterwards. */

@@ -6,6 +6,7 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
     /** The feed this repository records its deletes in. */
     public InMemoryChangeFeed changes() {
         return changes;
+    }
+
+    @Override
+    public Optional<ChangeFeed> changeFeed() {
+        return Optional.of(changes);
     }
 
     @Override

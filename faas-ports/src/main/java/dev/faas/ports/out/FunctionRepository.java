@@ -34,4 +34,17 @@ public interface FunctionRepository {
 
     /** Deletes every version of {@code name}; returns the ids deleted. */
     List<FunctionId> deleteAll(FunctionName name);
+
+    /**
+     * The log this store records its deletes in, for the nodes sharing it to follow; empty (the default) for a store
+     * that keeps none. A platform follows what its repository hands over here, without knowing the store's class.
+     */
+    default Optional<ChangeFeed> changeFeed() {
+        return Optional.empty();
+    }
+
+    /** The node id this store records its changes as made by, when it records one; empty by default. */
+    default Optional<String> writerNodeId() {
+        return Optional.empty();
+    }
 }

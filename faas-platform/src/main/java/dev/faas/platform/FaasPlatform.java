@@ -1,10 +1,15 @@
 package dev.faas.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
-import dev.faas.adapter.jdbi.JdbiFunctionRepository;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.faas.adapter.memory.InMemoryChangeFeed;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
@@ -54,6 +59,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.Optional;
@@ -75,7 +81,7 @@ import java.util.Optional;
  */
 public final class FaasPlatform implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = strictMapper();
     private static final int PAGE = FunctionRegistry.MAX_PAGE;
     /** The longest a readiness check waits for the store or the runtime; the store's own timeouts come first. */
     static final Duration READINESS_DEADLINE = Duration.ofSeconds(4);
@@ -85,7 +91,7 @@ public final class FaasPlatform implements AutoCloseable {
     private final InstancePool pool;
     private final FunctionRuntime runtime;
     private final FunctionRepository repository;
-    private final FaasMetrics metrics;
+    private final List<InvocationObserver> observers = new CopyOnWriteArrayList<>();
     private final ReadinessService readiness;
     private final NodeStatisticsService statistics;
     private final String nodeId;
@@ -98,8 +104,7 @@ public final class FaasPlatform implements AutoCloseable {
         this.runtime = runtime;
         this.closeables = closeables;
         this.nodeId = builder.nodeId != null ? builder.nodeId
-                : repository instanceof JdbiFunctionRepository jdbi ? jdbi.nodeId()
-                : InMemoryChangeFeed.DEFAULT_NODE_ID;
+                : repository.writerNodeId().orElse(InMemoryChangeFeed.DEFAULT_NODE_ID);
         int nodeMemoryMb = builder.nodeMemoryMb != null ? builder.nodeMemoryMb
                 : Math.max(HostMemory.defaultBudgetMb(), builder.limits.defaultMemoryMb());
         // A version larger than the node's whole memory budget could never start: refused at registration.
@@ -117,12 +122,13 @@ public final class FaasPlatform implements AutoCloseable {
                 builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax),
                 builder.clock, poolThreads);
         closeables.push(pool);
-        this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
-        closeables.push(metrics);
+        if (builder.observer != InvocationObserver.NONE) {
+            observers.add(builder.observer);
+        }
         CallStatistics calls = new CallStatistics(builder.clock);
+        observers.add(calls);
         this.statistics = new NodeStatisticsService(nodeId, pool, calls, builder.clock);
-        this.invoker = new Invoker(repository, runtime, pool,
-                both(both(metrics.invocationObserver(), calls), builder.observer));
+        this.invoker = new Invoker(repository, runtime, pool, new EveryObserver(observers));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
@@ -134,7 +140,7 @@ public final class FaasPlatform implements AutoCloseable {
                     return thread;
                 }))
                 .start(builder.cleanupInterval));
-        ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : feedOf(repository);
+        ChangeFeed feed = builder.changeFeed != null ? builder.changeFeed : repository.changeFeed().orElse(null);
         this.changeFollower = feed == null ? null : new ChangeFollower(feed, ChangeFollower.DEFAULT_POLL_INTERVAL)
                 .listen(ChangeListener.forgettingDeletedVersions(invoker))
                 .listen(ChangeListener.refreshingLatestVersions(registry))
@@ -144,34 +150,18 @@ public final class FaasPlatform implements AutoCloseable {
         }
     }
 
-    /** The change log of the stores this module knows; null for another store, which then has no follower. */
-    private static ChangeFeed feedOf(FunctionRepository repository) {
-        if (repository instanceof JdbiFunctionRepository jdbi) {
-            return jdbi.changes();
-        }
-        if (repository instanceof InMemoryFunctionRepository memory) {
-            return memory.changes();
-        }
-        return null;
-    }
+    /** Tells each of the observers of the moment; they may come and go while calls run. */
+    private record EveryObserver(List<InvocationObserver> observers) implements InvocationObserver {
 
-    private static InvocationObserver both(InvocationObserver first, InvocationObserver second) {
-        if (second == InvocationObserver.NONE) {
-            return first;
+        @Override
+        public void succeeded(InvocationResult result) {
+            observers.forEach(observer -> observer.succeeded(result));
         }
-        return new InvocationObserver() {
-            @Override
-            public void succeeded(InvocationResult result) {
-                first.succeeded(result);
-                second.succeeded(result);
-            }
 
-            @Override
-            public void failed(FunctionId functionId, RuntimeException failure, Duration took) {
-                first.failed(functionId, failure, took);
-                second.failed(functionId, failure, took);
-            }
-        };
+        @Override
+        public void failed(FunctionId functionId, RuntimeException failure, Duration took) {
+            observers.forEach(observer -> observer.failed(functionId, failure, took));
+        }
     }
 
     /** A builder with the defaults: in-memory store, process runtime, no pre-warming. */
@@ -221,6 +211,14 @@ public final class FaasPlatform implements AutoCloseable {
     /** Calls the newest version of {@code name}. */
     public <T> T invokeLatest(String name, Map<String, ?> params, Class<T> resultType) {
         return invoke(registry.latestId(FunctionName.of(name)), params, resultType);
+    }
+
+    /**
+     * Readies an instance of {@code id} with its code loaded, without calling it, so that the next call is warm: no
+     * instance to start, no code to load. Import-time code runs, as it did when the version was registered.
+     */
+    public void warm(FunctionId id) {
+        invoker.warm(id);
     }
 
     /** Every registered name with its newest version, in name order. */
@@ -300,9 +298,17 @@ public final class FaasPlatform implements AutoCloseable {
         return Optional.ofNullable(changeFollower);
     }
 
-    /** Counters and histograms of calls, instances and the JVM, in Prometheus form with {@code scrape()}. */
-    public FaasMetrics metrics() {
-        return metrics;
+    /**
+     * Tells {@code observer} about every call from now on, beside those given to the builder: how metrics (the HTTP
+     * endpoint's Micrometer meters, say) plug in without the library depending on them.
+     */
+    public void addObserver(InvocationObserver observer) {
+        observers.add(Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** Stops telling {@code observer} about calls. */
+    public void removeObserver(InvocationObserver observer) {
+        observers.remove(observer);
     }
 
     /** The pool, for operators and tests that watch capacity. */
@@ -339,12 +345,48 @@ public final class FaasPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Maps results strictly: a number is never read as a String (nor a String as a number, a fraction as an int, a
+     * boolean as either, or null as a primitive), so asking for the wrong type fails instead of converting silently.
+     */
+    private static ObjectMapper strictMapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
     private static <T> T map(String json, JavaType type) {
         try {
             return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the result " + abbreviate(json) + " is not a " + type + ": "
+            throw new IllegalArgumentException("the result " + abbreviate(json) + " is " + jsonKind(json)
+                    + ", which does not fit the requested type " + type.toCanonical() + ": "
                     + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** What kind of JSON value {@code json} is, for messages: "a JSON number", "a JSON object", ... */
+    private static String jsonKind(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return switch (node.getNodeType()) {
+                case NUMBER -> "a JSON number";
+                case STRING -> "a JSON string";
+                case BOOLEAN -> "a JSON boolean";
+                case NULL -> "JSON null";
+                case ARRAY -> "a JSON array";
+                case OBJECT -> "a JSON object";
+                default -> "a JSON value";
+            };
+        } catch (JsonProcessingException e) {
+            return "not JSON";
         }
     }
 
@@ -454,7 +496,7 @@ public final class FaasPlatform implements AutoCloseable {
             return this;
         }
 
-        /** Told about every call, beside the platform's own metrics; default none. */
+        /** Told about every call (more may be added with {@link FaasPlatform#addObserver}); default none. */
         public Builder observer(InvocationObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
             return this;
@@ -462,7 +504,7 @@ public final class FaasPlatform implements AutoCloseable {
 
         /**
          * The change log to follow, so that versions deleted through other platforms sharing the store are forgotten
-         * here too; default: the repository's own (JDBI or in-memory), none for another repository.
+         * here too; default: the one the repository hands over ({@link FunctionRepository#changeFeed()}), if any.
          */
         public Builder changeFeed(ChangeFeed changeFeed) {
             this.changeFeed = Objects.requireNonNull(changeFeed, "changeFeed");
@@ -470,8 +512,8 @@ public final class FaasPlatform implements AutoCloseable {
         }
 
         /**
-         * This node's id among those sharing the store, shown by {@code /readyz} and the metrics; default: the JDBI
-         * repository's node id, else {@code local}.
+         * This node's id among those sharing the store, shown by {@code /readyz} and the metrics; default: the node id
+         * the repository records its changes under ({@link FunctionRepository#writerNodeId()}), else {@code local}.
          */
         public Builder nodeId(String nodeId) {
             this.nodeId = Objects.requireNonNull(nodeId, "nodeId");

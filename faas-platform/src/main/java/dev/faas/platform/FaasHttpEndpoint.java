@@ -8,6 +8,7 @@ import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
 import dev.faas.adapter.jaxrs.LoopbackAddresses;
 import dev.faas.adapter.jaxrs.TlsCredentials;
+import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
 import dev.faas.adapter.memory.InMemoryApiKeyRepository;
 import dev.faas.domain.access.ApiKeyService;
 import java.net.URI;
@@ -25,10 +26,15 @@ import javax.net.ssl.SSLContext;
 public final class FaasHttpEndpoint implements AutoCloseable {
 
     private final FaasHttpServer server;
+    private final FaasPlatform platform;
+    private final FaasMetrics metrics;
     private final URI baseUrl;
 
-    private FaasHttpEndpoint(FaasHttpServer server, String bind, boolean https) {
+    private FaasHttpEndpoint(FaasHttpServer server, FaasPlatform platform, FaasMetrics metrics, String bind,
+                             boolean https) {
         this.server = server;
+        this.platform = platform;
+        this.metrics = metrics;
         this.baseUrl = URI.create((https ? "https" : "http") + "://" + (bind.contains(":") ? "[" + bind + "]" : bind)
                 + ":" + server.port());
     }
@@ -76,9 +82,16 @@ public final class FaasHttpEndpoint implements AutoCloseable {
         return server.port();
     }
 
+    /** The meters this endpoint serves at {@code /metrics}: the platform's calls, pool and JVM. */
+    public FaasMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         server.close();
+        platform.removeObserver(metrics.invocationObserver());
+        metrics.close();
     }
 
     /** How to serve a platform over HTTP. Not thread-safe; {@link #start()} may be called more than once. */
@@ -172,12 +185,21 @@ public final class FaasHttpEndpoint implements AutoCloseable {
                         + " network");
             }
             ApiSettings settings = new ApiSettings(maxRequestBytes);
-            FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
-                    AccessControl.install(FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(),
-                            platform.invokeUseCase(), platform.getUseCase(), platform.deleteUseCase(),
-                            platform.readiness()), platform.metrics(), settings), keys, keys, settings),
-                    platform.statisticsUseCase()), tls);
-            return new FaasHttpEndpoint(server, bind, tls != null);
+            // Micrometer is built here, with the HTTP API that serves it, never by the library alone.
+            FaasMetrics metrics = new FaasMetrics().bindPool(platform.pool()).bindNode(platform.nodeId());
+            FaasHttpServer server;
+            try {
+                server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
+                        AccessControl.install(FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(),
+                                platform.invokeUseCase(), platform.getUseCase(), platform.deleteUseCase(),
+                                platform.readiness()), metrics, settings), keys, keys, settings),
+                        platform.statisticsUseCase()), tls);
+            } catch (RuntimeException e) {
+                metrics.close();
+                throw e;
+            }
+            platform.addObserver(metrics.invocationObserver());
+            return new FaasHttpEndpoint(server, platform, metrics, bind, tls != null);
         }
     }
 }

@@ -1,0 +1,127 @@
+package dev.faas.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.faas.adapter.memory.InMemoryFunctionRepository;
+import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionName;
+import dev.faas.ports.model.FunctionSummary;
+import dev.faas.ports.model.InvocationResult;
+import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.out.ChangeFeed;
+import dev.faas.ports.out.FunctionRepository;
+import dev.faas.ports.out.InvocationObserver;
+import dev.faas.testkit.FakeFunctionRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The library learns what a store offers from the store itself, and lets observers (metrics) plug in after start. */
+class PluggedAdaptersTest {
+
+    private static final String HELLO = "def user_function():\n    return 'hi'\n";
+
+    @Test
+    void aStoreOfAnotherClass_handsOverItsChangeLogAndNodeId_andThePlatformFollowsIt() {
+        InMemoryFunctionRepository shared = new InMemoryFunctionRepository();
+        FakeFunctionRuntime runtimeB = new FakeFunctionRuntime();
+        try (FaasPlatform a = FaasPlatform.builder().repository(shared).runtime(new FakeFunctionRuntime())
+                     .checkCode(false).build();
+             FaasPlatform b = FaasPlatform.builder().repository(new ForwardingRepository(shared, "node-b"))
+                     .runtime(runtimeB).checkCode(false).build()) {
+            FunctionId id = a.register("hello", HELLO);
+            b.invoke(id, "{}");
+            assertThat(runtimeB.running()).hasSize(1);
+
+            a.delete(id.toString());
+
+            await("B's instance stopped").atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(runtimeB.running()).isEmpty());
+            assertThatThrownBy(() -> b.invoke(id, "{}")).isInstanceOf(FunctionNotFoundException.class);
+            assertThat(b.nodeId()).isEqualTo("node-b");
+            assertThat(b.readiness().readiness().node()).isEqualTo("node-b");
+        }
+    }
+
+    @Test
+    void anObserverAddedAfterStart_isToldOfEachCall_untilRemoved() {
+        try (FaasPlatform faas = FaasPlatform.builder().runtime(new FakeFunctionRuntime()).checkCode(false).build()) {
+            FunctionId id = faas.register("hello", HELLO);
+            List<String> seen = new CopyOnWriteArrayList<>();
+            InvocationObserver observer = new InvocationObserver() {
+                @Override
+                public void succeeded(InvocationResult result) {
+                    seen.add("ok " + result.functionId());
+                }
+
+                @Override
+                public void failed(FunctionId functionId, RuntimeException failure, Duration took) {
+                    seen.add("failed " + functionId);
+                }
+            };
+
+            faas.addObserver(observer);
+            faas.invoke(id, "{}");
+            faas.removeObserver(observer);
+            faas.invoke(id, "{}");
+
+            assertThat(seen).containsExactly("ok hello-1");
+        }
+    }
+
+    /** A store the library has never heard of, wrapping another; it hands over the wrapped one's change log. */
+    private record ForwardingRepository(InMemoryFunctionRepository delegate, String node)
+            implements FunctionRepository {
+
+        @Override
+        public FunctionDefinition add(NewFunctionVersion version) {
+            return delegate.add(version);
+        }
+
+        @Override
+        public Optional<FunctionDefinition> find(FunctionId id) {
+            return delegate.find(id);
+        }
+
+        @Override
+        public Optional<FunctionDefinition> findLatest(FunctionName name) {
+            return delegate.findLatest(name);
+        }
+
+        @Override
+        public List<FunctionDefinition> versions(FunctionName name) {
+            return delegate.versions(name);
+        }
+
+        @Override
+        public List<FunctionSummary> list(FunctionName afterName, int limit) {
+            return delegate.list(afterName, limit);
+        }
+
+        @Override
+        public boolean delete(FunctionId id) {
+            return delegate.delete(id);
+        }
+
+        @Override
+        public List<FunctionId> deleteAll(FunctionName name) {
+            return delegate.deleteAll(name);
+        }
+
+        @Override
+        public Optional<ChangeFeed> changeFeed() {
+            return Optional.of(delegate.changes());
+        }
+
+        @Override
+        public Optional<String> writerNodeId() {
+            return Optional.of(node);
+        }
+    }
+}
