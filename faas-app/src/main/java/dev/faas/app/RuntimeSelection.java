@@ -41,6 +41,13 @@ final class RuntimeSelection {
             LOG.warn("FAAS_RUNTIME=process: functions run as local python3 processes, which is NOT a sandbox");
             return new Selected(process(config), () -> { });
         }
+        if (config.egress() && config.dockerRuntime() != null) {
+            // gVisor as registered for the platform (--network=none) gives a container no network at all, so an
+            // egress instance would start without the network it was promised.
+            throw new StartupException("FAAS_EGRESS=on cannot be combined with FAAS_DOCKER_RUNTIME="
+                    + config.dockerRuntime() + " yet: gVisor registered with --network=none (which it needs to start"
+                    + " a container without network here) gives egress instances no network either. Use one of them");
+        }
         DockerClient docker = DockerClients.create();
         try {
             if (!DockerClients.engineAvailable(docker)) {
