@@ -125,7 +125,7 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
         return "FAAS_DOCKER_RUNTIME=" + runtime + " but the Docker engine has no runtime of that name. For gVisor:"
                 + " install it (Debian: 'apt-get install runsc'), register it in /etc/docker/daemon.json as"
                 + " {\"runtimes\": {\"" + runtime + "\": {\"path\": \"/usr/bin/runsc\", \"runtimeArgs\":"
-                + " [\"--network=none\", \"--host-uds=create\"]}}}, then reload the engine ('kill -HUP' its pid, or"
+                + " [\"--network=none\", \"--host-uds=open\"]}}}, then reload the engine ('kill -HUP' its pid, or"
                 + " 'systemctl reload docker'); 'docker info' lists the runtimes it knows. Or unset FAAS_DOCKER_RUNTIME"
                 + " for the engine's default (runc)";
     }

@@ -90,9 +90,15 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     /**
      * The uid the runner runs as in its container, which alone may connect to the platform's socket: the numeric
      * uid of {@code user} ("10001:10001" gives 10001), or {@link dev.faas.python.RunnerListener#ANY_USER} when
-     * {@code user} is a name, which only the image can resolve (the socket directory's permissions then stand alone).
+     * {@code user} is a name, which only the image can resolve, or when an OCI runtime is configured: under gVisor the
+     * host sees the connection come from gVisor's own process (root), not from the container's user. The socket
+     * directory's permissions (private to the platform's user, one directory per instance, mounted into that
+     * instance alone) and the one-connection rule then stand alone.
      */
     public int runnerUid() {
+        if (ociRuntime != null) {
+            return dev.faas.python.RunnerListener.ANY_USER;
+        }
         var numeric = NUMERIC_USER.matcher(user);
         return numeric.matches() ? Integer.parseInt(numeric.group(1)) : dev.faas.python.RunnerListener.ANY_USER;
     }

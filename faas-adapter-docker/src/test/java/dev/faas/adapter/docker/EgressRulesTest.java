@@ -78,6 +78,6 @@ class EgressRulesTest {
         assertThat(plain.create("node-1-1-abcdef", InstanceSpec.prewarm(256), SOCKETS.resolve("a")).hostConfig()
                 .getRuntime()).isNull();
         assertThat(DockerFunctionRuntime.missingOciRuntimeMessage("runsc-faas"))
-                .contains("apt-get install runsc", "daemon.json", "--host-uds=create");
+                .contains("apt-get install runsc", "daemon.json", "--host-uds=open");
     }
 }

@@ -42,19 +42,15 @@ class SandboxBenchmark {
     void runcBesideRunsc_andEgressFirstCalls() throws Exception {
         Map<String, Map<String, String>> columns = new LinkedHashMap<>();
         columns.put("runc (engine default)", runtimeColumn(null));
-        Map<String, String> gvisor;
-        try {
-            gvisor = runtimeColumn(OCI_RUNTIME);
-        } catch (RuntimeException e) {
-            gvisor = Map.of("error", String.valueOf(e.getMessage()));
-        }
-        columns.put(OCI_RUNTIME + " (gVisor)", gvisor);
+        columns.put(OCI_RUNTIME + " (gVisor)", runtimeColumn(OCI_RUNTIME));
         BenchTable table = new BenchTable("sandbox: OCI runtime side by side (" + FIRST_CALLS + " cold first calls, "
                 + SAMPLES + " warm samples, c=" + CONCURRENCY + " for " + SECONDS + " s), "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         List<String> rows = List.of("cold first call p50 ms", "cold first call p99 ms", "warm invoke p50 ms",
                 "warm invoke p99 ms", "warm throughput calls/s");
-        table.note("%-26s %24s %24s", "", (Object[]) columns.keySet().toArray(String[]::new));
+        List<Object> header = new ArrayList<>(List.of(""));
+        header.addAll(columns.keySet());
+        table.note("%-26s %24s %24s", header.toArray());
         for (String row : rows) {
             List<Object> cells = new ArrayList<>(List.of(row));
             columns.values().forEach(column -> cells.add(column.getOrDefault(row, "-")));
@@ -62,28 +58,34 @@ class SandboxBenchmark {
         }
         columns.forEach((name, column) -> {
             if (column.containsKey("error")) {
-                table.note("%s could not run here: %s", name, column.get("error"));
+                table.note("%s failed here (rows without a figure were not reached): %s", name,
+                        column.get("error"));
             }
         });
         egressRows(table);
         table.publish();
     }
 
-    /** Cold first calls, warm latency and throughput on a server whose containers use {@code ociRuntime}. */
-    private Map<String, String> runtimeColumn(String ociRuntime) throws Exception {
+    /**
+     * Cold first calls, warm latency and throughput on a server whose containers use {@code ociRuntime}; a failure
+     * ends the column with an {@code error} entry holding its message, keeping the rows measured before it.
+     */
+    private Map<String, String> runtimeColumn(String ociRuntime) {
         Map<String, String> column = new HashMap<>();
         try (FaasServer server = FaasServer.start(config(ociRuntime, 0, false))) {
             BenchClient client = new BenchClient(server.port(), CONCURRENCY);
             LatencyRecorder cold = firstCalls(client, (ociRuntime == null ? "runc" : "gv") + "cold");
-            String id = client.register("trivial", TRIVIAL, "{\"maxInstances\":" + CONCURRENCY + "}");
-            LatencyRecorder warm = client.latency(client.invoke(id, PARAMS), SAMPLES);
-            client.throughput(client.invoke(id, PARAMS), CONCURRENCY, 2);
-            double throughput = client.throughput(client.invoke(id, PARAMS), CONCURRENCY, SECONDS);
             column.put("cold first call p50 ms", String.format("%.1f", cold.percentileMillis(50)));
             column.put("cold first call p99 ms", String.format("%.1f", cold.percentileMillis(99)));
+            String id = client.register("trivial", TRIVIAL, "{\"maxInstances\":" + CONCURRENCY + "}");
+            LatencyRecorder warm = client.latency(client.invoke(id, PARAMS), SAMPLES);
             column.put("warm invoke p50 ms", String.format("%.2f", warm.percentileMillis(50)));
             column.put("warm invoke p99 ms", String.format("%.2f", warm.percentileMillis(99)));
+            client.throughput(client.invoke(id, PARAMS), CONCURRENCY, 2);
+            double throughput = client.throughput(client.invoke(id, PARAMS), CONCURRENCY, SECONDS);
             column.put("warm throughput calls/s", String.format("%.0f", throughput));
+        } catch (Exception e) {
+            column.put("error", e.getCause() != null ? e.getCause().getMessage() : String.valueOf(e.getMessage()));
         }
         return column;
     }
