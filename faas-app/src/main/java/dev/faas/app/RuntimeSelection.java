@@ -99,7 +99,8 @@ final class RuntimeSelection {
         own.addAll(databaseAddresses(config.dbUrl()));
         try {
             EgressNetwork egress = EgressNetwork.open(docker, nodeId,
-                    new EgressRules(own, config.egressDeny(), config.egressAllow()), EgressNetwork.Iptables.host());
+                    new EgressRules(own, config.egressDeny(), config.egressAllow(), resolvers()),
+                    EgressNetwork.Iptables.host());
             LOG.warn("FAAS_EGRESS=on: versions registered with \"network\": \"egress\" reach the network through"
                     + " {} (denied: the host, the database, link-local and metadata, private ranges{}{})",
                     egress.name(), config.egressDeny().isEmpty() ? "" : ", " + config.egressDeny(),
@@ -108,6 +109,27 @@ final class RuntimeSelection {
         } catch (EgressNetwork.EgressSetupException e) {
             throw new StartupException("FAAS_EGRESS=on but the egress network cannot be set up: " + e.getMessage());
         }
+    }
+
+    /**
+     * The IPv4 name servers of this host's {@code /etc/resolv.conf}, which Docker's embedded DNS forwards outside
+     * names to from the egress instances' own network namespaces; loopback ones are left out (Docker replaces them).
+     */
+    static List<String> resolvers() {
+        List<String> resolvers = new ArrayList<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/resolv.conf"))) {
+                String[] words = line.trim().split("\\s+");
+                if (words.length >= 2 && words[0].equals("nameserver")
+                        && words[1].matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !words[1].startsWith("127.")) {
+                    resolvers.add(words[1]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not read /etc/resolv.conf: egress instances may resolve no outside name: {}",
+                    e.toString());
+        }
+        return resolvers;
     }
 
     /** This host's IPv4 addresses, which egress instances must not reach by any route. */

@@ -175,7 +175,7 @@ public final class EgressNetwork implements AutoCloseable {
                     + " root (or with CAP_NET_ADMIN) in the host's network namespace");
         }
         fill(forwardChain, rules.forwardRules(forwardChain));
-        fill(inputChain, EgressRules.inputRules(inputChain));
+        fill(inputChain, rules.inputRules(inputChain));
         // Exactly one jump each, first in its chain, however many an earlier run left behind.
         removeJumps("DOCKER-USER", forwardChain);
         removeJumps("INPUT", inputChain);

@@ -7,15 +7,18 @@ import java.util.regex.Pattern;
 
 /**
  * What instances on the egress network may reach, as IPv4 CIDRs, and the iptables commands that enforce it on the
- * host. Checked in this order: {@link #ALWAYS_DENIED} and the node's own addresses (the host's interfaces, the
+ * host. Checked in this order: DNS (port 53, UDP and TCP) to the host's {@code resolvers}, which Docker's embedded
+ * DNS forwards names it does not know to from the instance's own network namespace (often a private or link-local
+ * address, else egress instances could resolve no outside name); then {@link #ALWAYS_DENIED} and the node's own addresses (the host's interfaces, the
  * database), then the operator's {@code deny} list ({@code FAAS_EGRESS_DENY}), then the operator's {@code allow} list
  * ({@code FAAS_EGRESS_ALLOW}, which can open only the private ranges), then {@link #PRIVATE_RANGES}; anything else is
  * allowed. Everything sent from the egress bridge to the host itself (the platform's port, the database, any local
- * service) is refused by a second chain on {@code INPUT}, whatever the lists say. A refused packet is answered with
+ * service) is refused by a second chain on {@code INPUT}, whatever the lists say, but DNS to a resolver there. A refused packet is answered with
  * an ICMP "administratively prohibited", so a function's connect fails at once rather than hanging. The network has
  * no IPv6 at all. Pure: building the commands never runs them. Immutable.
  */
-public record EgressRules(List<String> hostAddresses, List<String> deny, List<String> allow) {
+public record EgressRules(List<String> hostAddresses, List<String> deny, List<String> allow,
+                          List<String> resolvers) {
 
     /** Never reachable: "this" network, loopback, link-local and cloud metadata (169.254.169.254), multicast, reserved. */
     public static final List<String> ALWAYS_DENIED = List.of("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16",
@@ -34,6 +37,12 @@ public record EgressRules(List<String> hostAddresses, List<String> deny, List<St
         hostAddresses = checked(hostAddresses, "host address");
         deny = checked(deny, "FAAS_EGRESS_DENY");
         allow = checked(allow, "FAAS_EGRESS_ALLOW");
+        resolvers = checked(resolvers, "resolver");
+    }
+
+    /** Rules without resolvers: egress instances resolve only the names Docker's DNS knows itself. */
+    public EgressRules(List<String> hostAddresses, List<String> deny, List<String> allow) {
+        this(hostAddresses, deny, allow, List.of());
     }
 
     /**
@@ -54,7 +63,7 @@ public record EgressRules(List<String> hostAddresses, List<String> deny, List<St
 
     /** The forward chain, applied to what instances send through the host: every command, in order. */
     List<List<String>> forwardRules(String chain) {
-        List<List<String>> rules = new ArrayList<>();
+        List<List<String>> rules = new ArrayList<>(dns(chain, resolvers));
         List<String> denied = new ArrayList<>(ALWAYS_DENIED);
         denied.addAll(hostAddresses);
         denied.addAll(deny);
@@ -65,11 +74,23 @@ public record EgressRules(List<String> hostAddresses, List<String> deny, List<St
         return rules;
     }
 
-    /** The input chain: instances reach nothing on the host itself. */
-    static List<List<String>> inputRules(String chain) {
+    /** The input chain: instances reach nothing on the host itself but DNS to a resolver there. */
+    List<List<String>> inputRules(String chain) {
+        List<List<String>> rules = new ArrayList<>(dns(chain, resolvers));
         List<String> rule = new ArrayList<>(List.of("-A", chain, "-j", REJECT));
         rule.addAll(REJECT_WITH);
-        return List.of(List.copyOf(rule));
+        rules.add(List.copyOf(rule));
+        return rules;
+    }
+
+    private static List<List<String>> dns(String chain, List<String> resolvers) {
+        List<List<String>> rules = new ArrayList<>();
+        for (String resolver : resolvers) {
+            for (String protocol : List.of("udp", "tcp")) {
+                rules.add(List.of("-A", chain, "-d", resolver, "-p", protocol, "--dport", "53", "-j", "RETURN"));
+            }
+        }
+        return rules;
     }
 
     private static List<String> reject(String chain, String cidr) {

@@ -33,8 +33,26 @@ class EgressRulesTest {
                 "100.64.0.0/10 REJECT", "* RETURN");
         assertThat(rules.forwardRules("FAAS-EG-1")).allSatisfy(rule ->
                 assertThat(rule.subList(0, 2)).containsExactly("-A", "FAAS-EG-1"));
-        assertThat(EgressRules.inputRules("FAAS-EGIN-1")).containsExactly(
+        assertThat(rules.inputRules("FAAS-EGIN-1")).containsExactly(
                 List.of("-A", "FAAS-EGIN-1", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited"));
+    }
+
+    @Test
+    void theHostsResolvers_areReachableOnPort53Only_beforeAnyDenial() {
+        EgressRules rules = new EgressRules(List.of(), List.of(), List.of(), List.of("10.255.255.53"));
+
+        List<List<String>> forward = rules.forwardRules("FAAS-EG-1");
+        List<List<String>> input = rules.inputRules("FAAS-EGIN-1");
+
+        assertThat(forward.subList(0, 2)).containsExactly(
+                List.of("-A", "FAAS-EG-1", "-d", "10.255.255.53/32", "-p", "udp", "--dport", "53", "-j", "RETURN"),
+                List.of("-A", "FAAS-EG-1", "-d", "10.255.255.53/32", "-p", "tcp", "--dport", "53", "-j", "RETURN"));
+        assertThat(forward.subList(2, forward.size())).allSatisfy(rule -> assertThat(rule).doesNotContain("53"));
+        assertThat(forward).contains(List.of("-A", "FAAS-EG-1", "-d", "10.0.0.0/8", "-j", "REJECT",
+                "--reject-with", "icmp-admin-prohibited"));
+        assertThat(input).hasSize(3);
+        assertThat(input.get(2)).containsExactly("-A", "FAAS-EGIN-1", "-j", "REJECT", "--reject-with",
+                "icmp-admin-prohibited");
     }
 
     @Test
