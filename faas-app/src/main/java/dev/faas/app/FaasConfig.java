@@ -50,7 +50,11 @@ public record FaasConfig(
         boolean allowUnauthenticated,
         Duration drainTime,
         Path tlsCertFile,
-        Path tlsKeyFile) {
+        Path tlsKeyFile,
+        boolean egress,
+        List<String> egressAllow,
+        List<String> egressDeny,
+        String dockerRuntime) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -100,7 +104,31 @@ public record FaasConfig(
                 bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)),
                 duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"),
                 tlsFile("FAAS_TLS_CERT_FILE", get.apply("FAAS_TLS_CERT_FILE"), get.apply("FAAS_TLS_KEY_FILE")),
-                tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")));
+                tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")),
+                onOff("FAAS_EGRESS", get.apply("FAAS_EGRESS")),
+                cidrs("FAAS_EGRESS_ALLOW", get.apply("FAAS_EGRESS_ALLOW")),
+                cidrs("FAAS_EGRESS_DENY", get.apply("FAAS_EGRESS_DENY")),
+                get.apply("FAAS_DOCKER_RUNTIME"));
+    }
+
+    /** FAAS_EGRESS: {@code off} (default) or {@code on}. */
+    private static boolean onOff(String variable, String value) {
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new ConfigException(variable + "='" + value + "' must be 'on' or 'off'");
+        };
+    }
+
+    private static List<String> cidrs(String variable, String value) {
+        try {
+            return dev.faas.adapter.docker.EgressRules.parseList(variable, value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** Whether the server serves HTTPS ({@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE} set). */
@@ -148,7 +176,9 @@ public record FaasConfig(
                 + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", prewarmMax=" + prewarmMax + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
-                + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";
+                + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + ", egress="
+                + (egress ? "on (allow " + egressAllow + ", deny " + egressDeny + ")" : "off") + ", dockerRuntime="
+                + (dockerRuntime == null ? "(engine default)" : dockerRuntime) + "]";
     }
 
     /**

@@ -127,7 +127,8 @@ public final class FaasServer implements AutoCloseable {
                 .maxInstances(config.maxInstances())
                 .nodeMemoryMb(config.nodeMemoryMb())
                 .queue(config.maxQueuedCalls(), config.queueTimeout())
-                .reaping(config.deleteAfter(), config.cleanupInterval());
+                .reaping(config.deleteAfter(), config.cleanupInterval())
+                .egress(config.egress());
     }
 
     static JdbiFunctionRepository openRepository(FaasConfig config, String nodeId) {

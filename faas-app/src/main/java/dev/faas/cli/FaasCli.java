@@ -122,6 +122,10 @@ public final class FaasCli {
         @Option(names = "--max-instances", description = "Instances of this version at once.")
         Integer maxInstances;
 
+        @Option(names = "--network", paramLabel = "none|egress",
+                description = "none (default) or egress: network access, if the server allows it (FAAS_EGRESS=on).")
+        String network;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -135,6 +139,9 @@ public final class FaasCli {
             body.put("code", Files.readString(file, StandardCharsets.UTF_8));
             if (handler != null) {
                 body.put("handler", handler);
+            }
+            if (network != null) {
+                body.put("network", network);
             }
             if (timeoutMs != null || memoryMb != null || maxInstances != null) {
                 ObjectNode limits = body.putObject("limits");

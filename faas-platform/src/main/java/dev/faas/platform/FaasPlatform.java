@@ -25,6 +25,7 @@ import dev.faas.domain.stats.NodeStatisticsService;
 import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
+import dev.faas.domain.registry.EgressPolicy;
 import dev.faas.domain.registry.LimitsPolicy;
 import dev.faas.domain.registry.SandboxCodeCheck;
 import dev.faas.ports.error.InvalidRequestException;
@@ -130,7 +131,8 @@ public final class FaasPlatform implements AutoCloseable {
         this.statistics = new NodeStatisticsService(nodeId, pool, calls, builder.clock);
         this.invoker = new Invoker(repository, runtime, pool, new EveryObserver(observers));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget,
+                new EgressPolicy(builder.egress));
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
@@ -410,6 +412,7 @@ public final class FaasPlatform implements AutoCloseable {
         private Duration cleanupInterval = Duration.ofSeconds(30);
         private LimitsPolicy limits = LimitsPolicy.defaults();
         private boolean checkCode = true;
+        private boolean egress;
         private InvocationObserver observer = InvocationObserver.NONE;
         private Clock clock = Clock.systemUTC();
         private ChangeFeed changeFeed;
@@ -493,6 +496,16 @@ public final class FaasPlatform implements AutoCloseable {
         /** Whether code is loaded in a throwaway sandbox before it is stored; default true. */
         public Builder checkCode(boolean checkCode) {
             this.checkCode = checkCode;
+            return this;
+        }
+
+        /**
+         * Whether versions may ask for network egress ({@code "network": "egress"}); default false, which refuses
+         * them at registration. The runtime must give egress instances a network (the Docker runtime's
+         * {@code EgressNetwork}); the process runtime has the host's network whatever the version asks.
+         */
+        public Builder egress(boolean allowed) {
+            this.egress = allowed;
             return this;
         }
 

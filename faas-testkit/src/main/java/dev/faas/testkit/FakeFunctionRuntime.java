@@ -50,6 +50,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
     private final AtomicInteger maxRunningSeen = new AtomicInteger();
     private final AtomicLong runningMemoryMb = new AtomicLong();
     private final AtomicLong maxRunningMemoryMbSeen = new AtomicLong();
+    private final Queue<InstanceSpec> specs = new ConcurrentLinkedQueue<>();
     private final ExecutorService callThreads = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "fake-runtime-call");
         thread.setDaemon(true);
@@ -150,6 +151,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         }
         passStartGate();
         starts.incrementAndGet();
+        specs.add(spec);
         FakeInstance instance = new FakeInstance("fake-" + nextId.incrementAndGet(), spec.memoryMb());
         maxRunningMemoryMbSeen.accumulateAndGet(runningMemoryMb.addAndGet(spec.memoryMb()), Math::max);
         running.put(instance.id, instance);
@@ -226,6 +228,11 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         openStarts();
         running.values().forEach(this::stop);
         callThreads.shutdownNow();
+    }
+
+    /** The specs of every instance started so far, in order. */
+    public List<InstanceSpec> specs() {
+        return List.copyOf(specs);
     }
 
     public int starts() {

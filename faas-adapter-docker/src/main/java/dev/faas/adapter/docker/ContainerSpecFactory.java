@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
+import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerRuntime;
 import java.io.IOException;
@@ -19,11 +20,12 @@ import java.util.Objects;
 
 /**
  * Turns the runtime's settings and one instance's spec into its {@link ContainerSpec}: the hardened sandbox of the
- * design. No network; a read-only root file system with a small {@code /tmp}; no capabilities and no new
+ * design. No network (an egress version's instance joins the node's egress network instead, see
+ * {@link EgressNetwork}); a read-only root file system with a small {@code /tmp}; no capabilities and no new
  * privileges; a non-root user; limits on pids, memory (no swap), CPU and open files; a private IPC namespace with a
  * small {@code /dev/shm}; no core dumps; an init as process 1; labels naming the node, the function and the
  * instance; the instance's socket directory mounted read-only; and an entry point that adds a seccomp filter
- * refusing ptrace before it runs the runner. Pure: it never talks to the engine. Thread-safe.
+ * refusing ptrace before it runs the runner; the configured OCI runtime (gVisor's {@code runsc}, say). Pure: it never talks to the engine. Thread-safe.
  */
 final class ContainerSpecFactory {
 
@@ -58,7 +60,7 @@ final class ContainerSpecFactory {
                 settings.user(),
                 // The image's PATH and LANG stay; nothing of the platform's environment goes in.
                 List.of("HOME=/tmp"),
-                hostConfig(spec.memoryMb(), socketDirectory));
+                hostConfig(spec, socketDirectory));
     }
 
     /**
@@ -69,13 +71,17 @@ final class ContainerSpecFactory {
         return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, RUNNER_PATH);
     }
 
-    private HostConfig hostConfig(int memoryMb, Path socketDirectory) {
-        long memoryBytes = memoryMb * 1024L * 1024L;
-        return HostConfig.newHostConfig()
+    private HostConfig hostConfig(InstanceSpec spec, Path socketDirectory) {
+        long memoryBytes = spec.memoryMb() * 1024L * 1024L;
+        HostConfig hostConfig = HostConfig.newHostConfig();
+        if (settings.ociRuntime() != null) {
+            hostConfig.withRuntime(settings.ociRuntime());
+        }
+        return hostConfig
                 // An init as process 1 reaps the function's dead children, which would otherwise hold pids slots
                 // for the instance's whole life, and passes signals on.
                 .withInit(true)
-                .withNetworkMode("none")
+                .withNetworkMode(networkMode(spec))
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + settings.tmpfsBytes() + ",mode=1777"))
                 // Read-only: the runner connects to the platform's socket there, which needs no write access.
@@ -96,6 +102,18 @@ final class ContainerSpecFactory {
                 .withUlimits(List.of(new Ulimit("nofile", (long) settings.nofile(), (long) settings.nofile()),
                         new Ulimit("core", 0L, 0L)))
                 .withLogConfig(CONTAINER_LOG);
+    }
+
+    /** {@code none}, or the egress network for an egress version. */
+    private String networkMode(InstanceSpec spec) {
+        if (!spec.egress()) {
+            return "none";
+        }
+        if (settings.egressNetwork() == null) {
+            throw new UnableToStartInstanceException("function " + spec.functionId() + " asks for network egress,"
+                    + " which is off on this node: start the platform with FAAS_EGRESS=on", "");
+        }
+        return settings.egressNetwork();
     }
 
     private static String resource(String name) {

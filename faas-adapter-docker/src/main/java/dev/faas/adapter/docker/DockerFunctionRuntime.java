@@ -103,6 +103,33 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
         }
     }
 
+    /**
+     * Whether the engine knows the configured OCI runtime (always true when none is configured); false also when the
+     * engine cannot be reached.
+     */
+    public boolean ociRuntimeAvailable() {
+        if (settings.ociRuntime() == null) {
+            return true;
+        }
+        try {
+            var runtimes = docker.infoCmd().exec().getRuntimes();
+            return runtimes != null && runtimes.containsKey(settings.ociRuntime());
+        } catch (RuntimeException e) {
+            LOG.debug("could not list the engine's runtimes: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** What to tell an operator whose engine does not know the OCI runtime {@code runtime}. */
+    public static String missingOciRuntimeMessage(String runtime) {
+        return "FAAS_DOCKER_RUNTIME=" + runtime + " but the Docker engine has no runtime of that name. For gVisor:"
+                + " install it (Debian: 'apt-get install runsc'), register it in /etc/docker/daemon.json as"
+                + " {\"runtimes\": {\"" + runtime + "\": {\"path\": \"/usr/bin/runsc\", \"runtimeArgs\":"
+                + " [\"--network=none\", \"--host-uds=open\"]}}}, then reload the engine ('kill -HUP' its pid, or"
+                + " 'systemctl reload docker'); 'docker info' lists the runtimes it knows. Or unset FAAS_DOCKER_RUNTIME"
+                + " for the engine's default (runc)";
+    }
+
     /** What to tell an operator whose engine lacks the function image {@code image}. */
     public static String missingImageMessage(String image) {
         String tag = DockerRuntimeSettings.DEFAULT_IMAGE.equals(image) ? "" : " --tag " + image;
@@ -129,6 +156,8 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
         CreateContainerResponse created;
         try {
             created = containers.create(instanceId, spec, directory).createCommand(docker, settings.image()).exec();
+        } catch (UnableToStartInstanceException e) {
+            throw e;
         } catch (NotFoundException e) {
             throw new UnableToStartInstanceException(missingImageMessage(settings.image()), e);
         } catch (RuntimeException e) {

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * host directory under which each instance gets its socket directory (kept private to the platform's user), how
  * long a container's runner may take to connect to the platform and answer its first ping, and each container's
  * limits (pids, /tmp size, CPUs, open files, user, log bytes per call). Memory is not here: it comes with each
- * {@link dev.faas.ports.out.InstanceSpec}.
+ * {@link dev.faas.ports.out.InstanceSpec}. {@code ociRuntime} names the engine's OCI runtime for function containers
+ * ({@code runsc} for gVisor, say; null: the engine's default), and {@code egressNetwork} the Docker network that
+ * instances of egress versions join (null: egress is off on this node and such an instance cannot start).
  *
  * <p>{@code socketRoot} must be an absolute path on the Docker engine's host (when the platform itself runs in a
  * container, the same path must be mounted at the same place), and short: a Unix socket path holds at most
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout,
                                     int pidsLimit, long tmpfsBytes, double cpus, int nofile, String user,
-                                    int logLimitBytes) {
+                                    int logLimitBytes, String ociRuntime, String egressNetwork) {
 
     /** The image {@code python-base/build-image.sh} builds by default. */
     public static final String DEFAULT_IMAGE = "faas-python:latest";
@@ -64,6 +66,19 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
         requirePositive(nofile, "nofile");
         requireText(user, "user");
         requirePositive(logLimitBytes, "logLimitBytes");
+        if (ociRuntime != null) {
+            requireText(ociRuntime, "ociRuntime");
+        }
+        if (egressNetwork != null) {
+            requireText(egressNetwork, "egressNetwork");
+        }
+    }
+
+    /** Settings with the engine's default OCI runtime and no egress network. */
+    public DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout, int pidsLimit,
+                                 long tmpfsBytes, double cpus, int nofile, String user, int logLimitBytes) {
+        this(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus, nofile, user, logLimitBytes, null,
+                null);
     }
 
     /** The sandbox defaults of the design: 64 pids, 64 MB /tmp, 1 CPU, 1024 open files, user 10001, 64 KiB logs. */
@@ -75,9 +90,15 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     /**
      * The uid the runner runs as in its container, which alone may connect to the platform's socket: the numeric
      * uid of {@code user} ("10001:10001" gives 10001), or {@link dev.faas.python.RunnerListener#ANY_USER} when
-     * {@code user} is a name, which only the image can resolve (the socket directory's permissions then stand alone).
+     * {@code user} is a name, which only the image can resolve, or when an OCI runtime is configured: under gVisor the
+     * host sees the connection come from gVisor's own process (root), not from the container's user. The socket
+     * directory's permissions (private to the platform's user, one directory per instance, mounted into that
+     * instance alone) and the one-connection rule then stand alone.
      */
     public int runnerUid() {
+        if (ociRuntime != null) {
+            return dev.faas.python.RunnerListener.ANY_USER;
+        }
         var numeric = NUMERIC_USER.matcher(user);
         return numeric.matches() ? Integer.parseInt(numeric.group(1)) : dev.faas.python.RunnerListener.ANY_USER;
     }
@@ -85,7 +106,19 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     /** These settings with another function image. */
     public DockerRuntimeSettings withImage(String otherImage) {
         return new DockerRuntimeSettings(otherImage, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes);
+                nofile, user, logLimitBytes, ociRuntime, egressNetwork);
+    }
+
+    /** These settings with another OCI runtime for function containers (null: the engine's default). */
+    public DockerRuntimeSettings withOciRuntime(String runtime) {
+        return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
+                nofile, user, logLimitBytes, runtime, egressNetwork);
+    }
+
+    /** These settings with the Docker network egress instances join (null: egress off). */
+    public DockerRuntimeSettings withEgressNetwork(String network) {
+        return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
+                nofile, user, logLimitBytes, ociRuntime, network);
     }
 
     private static void requireText(String value, String name) {

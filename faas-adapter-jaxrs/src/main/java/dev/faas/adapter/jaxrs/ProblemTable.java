@@ -3,6 +3,7 @@ package dev.faas.adapter.jaxrs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.ports.error.ApiKeyNotFoundException;
 import dev.faas.ports.error.CapacityExceededException;
+import dev.faas.ports.error.EgressNotAllowedException;
 import dev.faas.ports.error.ForbiddenException;
 import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.FunctionInitException;
@@ -53,6 +54,8 @@ final class ProblemTable {
                 (failure, problem, requestId) -> problem.with("function", failure.reference()));
         row(PayloadTooLargeException.class, failure -> ProblemType.PAYLOAD_TOO_LARGE,
                 (failure, problem, requestId) -> problem.with("limitBytes", failure.limitBytes()));
+        row(EgressNotAllowedException.class, failure -> ProblemType.EGRESS_NOT_ALLOWED,
+                (failure, problem, requestId) -> problem.with("field", "network"));
         // Faults of the user's function: the Python exception and the call's logs.
         row(FunctionInitException.class, failure -> ProblemType.FUNCTION_INIT_ERROR, ProblemTable::codeFault);
         row(InvalidResultException.class, failure -> ProblemType.INVALID_RESULT, ProblemTable::codeFault);

@@ -22,6 +22,7 @@ public enum ProblemType {
     FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
     UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
     FORBIDDEN("forbidden", "Not allowed", 403),
+    EGRESS_NOT_ALLOWED("egress-not-allowed", "Network egress not allowed on this node", 403),
     CROSS_SITE_REQUEST("cross-site-request", "Cross-site request refused", 403),
     FOREIGN_HOST("foreign-host", "Host not served without an API key", 421),
     NOT_FOUND("not-found", "No such resource", 404),

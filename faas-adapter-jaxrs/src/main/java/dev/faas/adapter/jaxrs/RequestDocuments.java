@@ -21,8 +21,8 @@ final class RequestDocuments {
     private RequestDocuments() {
     }
 
-    /** {@code POST /register}: {@code name} and {@code code} are required. */
-    record Registration(String name, String code, String handler, Limits limits) {
+    /** {@code POST /register}: {@code name} and {@code code} are required; {@code network} is "none" or "egress". */
+    record Registration(String name, String code, String handler, Limits limits, String network) {
     }
 
     /** The {@code limits} of a registration; absent members take the server's defaults, {@code null} is refused. */

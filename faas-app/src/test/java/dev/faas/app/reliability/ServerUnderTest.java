@@ -70,6 +70,11 @@ public final class ServerUnderTest implements AutoCloseable {
         builder.environment().put("FAAS_RUNTIME", "process");
         // The image under test, unless the test chose one.
         builder.environment().put("FAAS_IMAGE", functionImage());
+        // The OCI runtime under test (CI runs the abuse suite once more under gVisor), unless the test chose one.
+        String ociRuntime = System.getenv("FAAS_DOCKER_RUNTIME");
+        if (ociRuntime != null && !ociRuntime.isBlank() && !"on".equals(environment.get("FAAS_EGRESS"))) {
+            builder.environment().put("FAAS_DOCKER_RUNTIME", ociRuntime);
+        }
         builder.environment().putAll(environment);
         builder.environment().put("FAAS_PORT", Integer.toString(port));
         return new ServerUnderTest(builder.start(), log, port);

@@ -8,6 +8,7 @@ import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.PoolStatus;
 import dev.faas.ports.model.StartKind;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
@@ -108,7 +109,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * @throws FunctionNotFoundException when the version was retired (deleted)
      */
     public Lease acquire(FunctionDefinition definition) {
-        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(), false);
+        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(), false,
+                definition.options().network());
     }
 
     /**
@@ -120,7 +122,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * @throws UnableToStartInstanceException when {@code memoryMb} exceeds the node's whole memory budget
      */
     public void withThrowawayInstance(FunctionId label, int memoryMb, Consumer<Lease> work) {
-        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, true);
+        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, true, VersionOptions.NETWORK_NONE);
         try {
             work.accept(lease);
         } finally {
@@ -128,9 +130,10 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, boolean throwaway) {
+    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, boolean throwaway, String network) {
         checkFitsTheBudget(throwaway ? "a code check" : "function " + functionId, memoryMb);
-        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances);
+        boolean egress = VersionOptions.NETWORK_EGRESS.equals(network);
+        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances, egress);
         Grant grant;
         lock.lock();
         try {
@@ -140,7 +143,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             if (retiredIds.containsKey(functionId)) {
                 throw new FunctionNotFoundException(functionId);
             }
-            Version version = versions.computeIfAbsent(functionId, id -> new Version(id, memoryMb, throwaway));
+            Version version = versions.computeIfAbsent(functionId, id -> new Version(id, memoryMb, throwaway, network));
             Scheduler.Decision decision = Scheduler.decide(snapshot(), request, false);
             if (decision instanceof Scheduler.Reject reject) {
                 forgetIfUnused(version);
@@ -252,7 +255,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         long victimMemoryMb = evicted.stream().mapToLong(Evicted::memoryMb).sum();
         capacity.reserve(Math.max(0, 1 - victimSlots), Math.max(0, version.memoryMb - victimMemoryMb));
         version.live++;
-        if (version.memoryMb == settings.prewarmMemoryMb()) {
+        // An egress version never takes from the stock (its instances have no network), so it is no miss of it.
+        if (version.memoryMb == settings.prewarmMemoryMb() && !version.egress()) {
             stockTarget = prewarmPolicy.afterMiss(stockTarget);
         }
         return new Grant(version, StartKind.COLD, null, evicted);
@@ -283,7 +287,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         Instance started;
         try {
             started = runtime.start(version.throwaway ? InstanceSpec.prewarm(version.memoryMb)
-                    : new InstanceSpec(version.functionId, version.memoryMb));
+                    : new InstanceSpec(version.functionId, version.memoryMb, version.network));
         } catch (RuntimeException e) {
             lock.lock();
             try {
@@ -504,12 +508,14 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         try {
             int warm = 0;
             int busy = 0;
+            int egress = 0;
             for (Version version : versions.values()) {
                 warm += version.idle.size();
                 busy += version.tracked.size() - version.idle.size();
+                egress += version.egress() ? version.tracked.size() : 0;
             }
             return new PoolStatus(stock.size(), warm, busy, waiters.size(), settings.maxInstances(),
-                    capacity.usedMemoryMb(), capacity.memoryBudgetMb());
+                    capacity.usedMemoryMb(), capacity.memoryBudgetMb(), egress);
         } finally {
             lock.unlock();
         }
@@ -774,6 +780,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private final int memoryMb;
         /** A code check's instances: started without a version, always stopped after use. */
         private final boolean throwaway;
+        /** The version's network mode: an egress version's instances are always started for it, never pre-warmed. */
+        private final String network;
         /** Idle instances, most recently used first, so the extra ones age and get reaped. */
         private final ArrayDeque<PooledInstance> idle = new ArrayDeque<>();
         private final Set<PooledInstance> tracked = new LinkedHashSet<>();
@@ -782,10 +790,15 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private int waiting;
         private boolean retired;
 
-        Version(FunctionId functionId, int memoryMb, boolean throwaway) {
+        Version(FunctionId functionId, int memoryMb, boolean throwaway, String network) {
             this.functionId = functionId;
             this.memoryMb = memoryMb;
             this.throwaway = throwaway;
+            this.network = network;
+        }
+
+        boolean egress() {
+            return VersionOptions.NETWORK_EGRESS.equals(network);
         }
 
         /** Tracks an instance given to this version (started for it or taken from the stock); live counts it. */

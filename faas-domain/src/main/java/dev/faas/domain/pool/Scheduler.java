@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Decides where one call runs, from a {@link PoolSnapshot} of the node: an idle warm instance of its version, else a
- * pre-warmed instance (when the version has the pre-warm memory size), else a new instance if the node has room,
+ * pre-warmed instance (when the version has the pre-warm memory size and no network egress: pre-warmed instances
+ * have no network), else a new instance if the node has room,
  * else room made by evicting the least recently used idle instances of other versions (pre-warmed ones last), else
  * wait; a call that would wait while the queue is full is rejected. Fairness: a call never overtakes an earlier
  * waiting call of its own version, nor takes node room (a pre-warmed instance, a slot, evicted room) while an earlier
@@ -19,8 +20,16 @@ public final class Scheduler {
     private Scheduler() {
     }
 
-    /** One call asking for an instance: its version, that version's memory limit and instance maximum. */
-    public record Request(FunctionId functionId, int memoryMb, int maxInstances) {
+    /**
+     * One call asking for an instance: its version, that version's memory limit and instance maximum, and whether
+     * the version has network egress.
+     */
+    public record Request(FunctionId functionId, int memoryMb, int maxInstances, boolean egress) {
+
+        /** A call of a version without network. */
+        public Request(FunctionId functionId, int memoryMb, int maxInstances) {
+            this(functionId, memoryMb, maxInstances, false);
+        }
     }
 
     /** What the pool is to do for a call. */
@@ -85,7 +94,7 @@ public final class Scheduler {
         if (ahead.stream().anyMatch(waiting -> needsNodeRoom(snapshot, waiting))) {
             return new Wait("earlier calls are waiting for room on the node; " + describeFull(snapshot, request));
         }
-        if (request.memoryMb() == snapshot.prewarmMemoryMb()) {
+        if (request.memoryMb() == snapshot.prewarmMemoryMb() && !request.egress()) {
             Optional<InstanceSnapshot> prewarmed = snapshot.instances().stream()
                     .filter(instance -> instance.state() == InstanceState.PREWARM)
                     .min(Comparator.comparing(InstanceSnapshot::idleSince,

@@ -46,18 +46,27 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     /** Moved on by every {@link #versionsChanged}, so an id read meanwhile is checked again before it is kept. */
     private final AtomicLong changes = new AtomicLong();
     private volatile boolean cachingLatestIds;
+    private final EgressPolicy egressPolicy;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
      * @param onDeleted told of every deleted version, to stop its instances
+     * @param egressPolicy whether versions may ask for network egress
      */
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
-                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, EgressPolicy egressPolicy) {
         this.repository = repository;
         this.limitsPolicy = limitsPolicy;
         this.clock = clock;
         this.codeCheck = codeCheck;
         this.onDeleted = onDeleted;
+        this.egressPolicy = egressPolicy;
+    }
+
+    /** A registry that refuses network egress. */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, EgressPolicy.DENIED);
     }
 
     /** A registry that stores code unchecked and has no instances to stop, for tests of storage alone. */
@@ -72,8 +81,9 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
+        egressPolicy.check(command.options());
         NewFunctionVersion candidate = new NewFunctionVersion(command.name(), command.code(), command.handler(),
-                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code));
+                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), command.options());
         if (codeCheck != null) {
             codeCheck.check(candidate);
         }

@@ -3,14 +3,17 @@ package dev.faas.ports.in;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A request to store a new version of a function: its name, Python source, the handler to call
- * ({@code user_function} unless given) and any limits asked for.
+ * ({@code user_function} unless given), any limits asked for and the version's options (its network mode is
+ * {@code none} or {@code egress}).
  */
-public record RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits) {
+public record RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits,
+                                      VersionOptions options) {
 
     public static final String DEFAULT_HANDLER = "user_function";
     private static final Pattern PYTHON_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -29,9 +32,21 @@ public record RegisterFunctionCommand(FunctionName name, String code, String han
         if (limits == null) {
             limits = RequestedLimits.DEFAULTS;
         }
+        if (options == null) {
+            options = VersionOptions.DEFAULT;
+        }
+        if (!VersionOptions.NETWORK_NONE.equals(options.network())
+                && !VersionOptions.NETWORK_EGRESS.equals(options.network())) {
+            throw new InvalidRequestException("network", "network must be '" + VersionOptions.NETWORK_NONE + "' or '"
+                    + VersionOptions.NETWORK_EGRESS + "', not '" + options.network() + "'");
+        }
+    }
+
+    public RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits) {
+        this(name, code, handler, limits, null);
     }
 
     public RegisterFunctionCommand(FunctionName name, String code) {
-        this(name, code, null, null);
+        this(name, code, null, null, null);
     }
 }

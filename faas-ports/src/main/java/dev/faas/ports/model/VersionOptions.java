@@ -15,6 +15,8 @@ public record VersionOptions(String runtime, String network, Map<String, String>
 
     public static final String DEFAULT_RUNTIME = "python3";
     public static final String NETWORK_NONE = "none";
+    /** The network mode of a version whose instances may open connections out, under the node's egress policy. */
+    public static final String NETWORK_EGRESS = "egress";
     public static final VersionOptions DEFAULT = new VersionOptions(DEFAULT_RUNTIME, NETWORK_NONE, Map.of(), List.of());
 
     public VersionOptions {
@@ -22,6 +24,11 @@ public record VersionOptions(String runtime, String network, Map<String, String>
         network = network == null ? NETWORK_NONE : network;
         env = env == null ? Map.of() : Map.copyOf(env);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    /** Whether this version's instances join the node's egress network. */
+    public boolean egress() {
+        return NETWORK_EGRESS.equals(network);
     }
 
     public VersionOptions withRuntime(String value) {

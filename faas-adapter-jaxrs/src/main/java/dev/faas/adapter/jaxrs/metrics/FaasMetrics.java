@@ -40,12 +40,17 @@ public final class FaasMetrics implements AutoCloseable {
 
     /**
      * Publishes {@code faas_instances{state}}, {@code faas_queued_calls}, {@code faas_max_instances}, and the memory
-     * budget's {@code faas_node_memory_reserved_bytes} and {@code faas_node_memory_budget_bytes}.
+     * budget's {@code faas_node_memory_reserved_bytes} and {@code faas_node_memory_budget_bytes}, and
+     * {@code faas_egress_instances}.
      */
     public FaasMetrics bindPool(PoolStatusUseCase pool) {
         instances(pool, "prewarmed", PoolStatus::prewarmed);
         instances(pool, "warm", PoolStatus::warm);
         instances(pool, "busy", PoolStatus::busy);
+        Gauge.builder("faas.egress.instances", pool, gauge(PoolStatus::egress))
+                .description("Instances (warm or busy) of versions with network egress")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("faas.queued.calls", pool, gauge(PoolStatus::queuedCalls))
                 .description("Calls waiting for a free instance")
                 .strongReference(true)
