@@ -5,6 +5,7 @@ import dev.faas.domain.access.ConfiguredApiKey;
 import dev.faas.domain.access.ConfiguredApiKeys;
 import dev.faas.domain.access.InvalidApiKeyConfigException;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.secrets.SecretCipher;
 import dev.faas.platform.HostMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,8 @@ public record FaasConfig(
         boolean allowUnauthenticated,
         Duration drainTime,
         Path tlsCertFile,
-        Path tlsKeyFile) {
+        Path tlsKeyFile,
+        String secretsKey) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -100,7 +102,8 @@ public record FaasConfig(
                 bool(BindPolicy.ALLOW_VARIABLE, get.apply(BindPolicy.ALLOW_VARIABLE)),
                 duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"),
                 tlsFile("FAAS_TLS_CERT_FILE", get.apply("FAAS_TLS_CERT_FILE"), get.apply("FAAS_TLS_KEY_FILE")),
-                tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")));
+                tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")),
+                secretsKey(get.apply("FAAS_SECRETS_KEY"), get.apply("FAAS_SECRETS_KEY_FILE")));
     }
 
     /** Whether the server serves HTTPS ({@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE} set). */
@@ -122,6 +125,36 @@ public record FaasConfig(
         } catch (InvalidPathException e) {
             throw new ConfigException(variable + "='" + value + "' is not a path");
         }
+    }
+
+    /**
+     * The secrets key: {@code FAAS_SECRETS_KEY}, or the content of {@code FAAS_SECRETS_KEY_FILE} (a Docker or
+     * Kubernetes secret), checked to be a base64 AES key; null when neither is set (secrets then answer 503). Both at
+     * once is ambiguous and refused. No message quotes the key.
+     */
+    private static String secretsKey(String key, String file) {
+        if (key != null && file != null) {
+            throw new ConfigException("FAAS_SECRETS_KEY and FAAS_SECRETS_KEY_FILE are both set: keep one");
+        }
+        String value = key;
+        if (file != null) {
+            try {
+                value = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException | InvalidPathException e) {
+                throw new ConfigException("FAAS_SECRETS_KEY_FILE='" + file + "' cannot be read: "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        if (value == null) {
+            return null;
+        }
+        try {
+            SecretCipher.fromBase64(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((file != null ? "FAAS_SECRETS_KEY_FILE" : "FAAS_SECRETS_KEY") + ": "
+                    + e.getMessage());
+        }
+        return value;
     }
 
     /** FAAS_PREWARM_MAX: default 32, or FAAS_PREWARM if that is higher; never below FAAS_PREWARM. */
@@ -148,7 +181,8 @@ public record FaasConfig(
                 + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", prewarmMax=" + prewarmMax + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
-                + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";
+                + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off")
+                + ", secrets=" + (secretsKey == null ? "off" : "on") + "]";
     }
 
     /**

@@ -120,7 +120,11 @@ public final class FaasServer implements AutoCloseable {
     }
 
     private static FaasPlatform.Builder platform(FaasConfig config) {
-        return FaasPlatform.builder()
+        FaasPlatform.Builder builder = FaasPlatform.builder();
+        if (config.secretsKey() != null) {
+            builder.secretsKey(config.secretsKey());
+        }
+        return builder
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
                 .prewarmMax(config.prewarmMax())

@@ -172,9 +172,10 @@ public final class FaasHttpEndpoint implements AutoCloseable {
             }
             ApiSettings settings = new ApiSettings(maxRequestBytes);
             FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
-                    FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
-                            platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
-                            settings), keys, keys, settings), tls);
+                    FaasResourceConfig.addSecrets(FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(),
+                            platform.invokeUseCase(), platform.getUseCase(), platform.deleteUseCase(),
+                            platform.readiness()), platform.metrics(), settings), platform.secretsUseCase(), settings),
+                    keys, keys, settings), tls);
             return new FaasHttpEndpoint(server, bind, tls != null);
         }
     }

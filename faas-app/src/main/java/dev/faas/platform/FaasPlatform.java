@@ -20,6 +20,14 @@ import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.LimitsPolicy;
 import dev.faas.domain.registry.SandboxCodeCheck;
+import dev.faas.domain.secrets.SecretCipher;
+import dev.faas.domain.secrets.SecretService;
+import dev.faas.adapter.memory.InMemorySecretRepository;
+import dev.faas.ports.in.ManageSecretsUseCase;
+import dev.faas.ports.model.SecretName;
+import dev.faas.ports.model.SecretRecord;
+import dev.faas.ports.model.VersionOptions;
+import dev.faas.ports.out.SecretRepository;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
@@ -78,6 +86,7 @@ public final class FaasPlatform implements AutoCloseable {
     static final Duration READINESS_DEADLINE = Duration.ofSeconds(4);
 
     private final FunctionRegistry registry;
+    private final SecretService secrets;
     private final Invoker invoker;
     private final InstancePool pool;
     private final FunctionRuntime runtime;
@@ -115,9 +124,13 @@ public final class FaasPlatform implements AutoCloseable {
         closeables.push(pool);
         this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
         closeables.push(metrics);
-        this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
+        SecretRepository secretStore = builder.secretRepository != null ? builder.secretRepository
+                : repository instanceof JdbiFunctionRepository jdbi ? jdbi.secrets() : new InMemorySecretRepository();
+        this.secrets = new SecretService(secretStore, builder.secretCipher, builder.clock);
+        this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer),
+                secrets);
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool, secrets) : null, invoker::forget, secrets);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
@@ -179,6 +192,36 @@ public final class FaasPlatform implements AutoCloseable {
     /** Registers with another handler and/or limits ({@code null} fields keep the defaults). */
     public FunctionId register(String name, String code, String handler, RequestedLimits limits) {
         return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits)).id();
+    }
+
+    /**
+     * Registers with options: its environment ({@code options.env()}, seen as {@code os.environ}) and the secrets it
+     * reads ({@code options.secrets()}, files under {@code /run/secrets}; stored first with {@link #putSecret}).
+     */
+    public FunctionId register(String name, String code, String handler, RequestedLimits limits,
+                               VersionOptions options) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits, options))
+                .id();
+    }
+
+    /** Stores (or rotates) the secret {@code name}; needs a {@link Builder#secretsKey secrets key}. */
+    public SecretRecord putSecret(String name, String value) {
+        return secrets.put(SecretName.of(name), value);
+    }
+
+    /** The stored secrets' names and dates, never their values. */
+    public List<SecretRecord> secrets() {
+        return secrets.list();
+    }
+
+    /** Deletes the secret {@code name}; versions reading it fail to start new instances from then on. */
+    public void deleteSecret(String name) {
+        secrets.delete(SecretName.of(name));
+    }
+
+    /** The secrets' administration, for an HTTP endpoint. */
+    public ManageSecretsUseCase secretsUseCase() {
+        return secrets;
     }
 
     /** Registers the Python file at {@code file} as the next version of {@code name}. */
@@ -359,6 +402,8 @@ public final class FaasPlatform implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ChangeFeed changeFeed;
         private String nodeId;
+        private SecretCipher secretCipher;
+        private SecretRepository secretRepository;
 
         private Builder() {
         }
@@ -467,6 +512,23 @@ public final class FaasPlatform implements AutoCloseable {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The AES key (base64 of 16, 24 or 32 bytes, as {@code FAAS_SECRETS_KEY}) that seals secrets; without one,
+         * secrets cannot be stored or used. Every platform sharing a store needs the same key.
+         *
+         * @throws IllegalArgumentException if it is not such a key (the message never quotes it)
+         */
+        public Builder secretsKey(String base64Key) {
+            this.secretCipher = SecretCipher.fromBase64(base64Key);
+            return this;
+        }
+
+        /** Where secrets are kept (sealed); default: the JDBI store's database, else memory. */
+        public Builder secrets(SecretRepository secretRepository) {
+            this.secretRepository = Objects.requireNonNull(secretRepository, "secretRepository");
             return this;
         }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionRaisedException;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -130,10 +133,29 @@ public final class RunnerConnection implements Closeable {
      * @throws FunctionInitException if the code does not compile, raises while loading or lacks the handler
      */
     public void init(String code, String handler) {
+        init(code, handler, Map.of(), Map.of());
+    }
+
+    /**
+     * Loads {@code code} as {@link #init(String, String)} does, after setting {@code env} in the runner's environment
+     * and writing {@code secrets} (name to value) as files in its secrets directory. The values go in the request
+     * only: no exception this throws quotes them.
+     *
+     * @throws FunctionInitException if the code does not compile, raises while loading or lacks the handler
+     */
+    public void init(String code, String handler, Map<String, String> env, Map<String, String> secrets) {
         byte[] header;
         try {
-            header = JSON.writeValueAsBytes(JSON.createObjectNode().put("op", "init").put("handler", handler)
-                    .put("call", ++lastCall));
+            ObjectNode request = JSON.createObjectNode().put("op", "init").put("handler", handler);
+            if (!env.isEmpty()) {
+                ObjectNode environment = request.putObject("env");
+                new TreeMap<>(env).forEach(environment::put);
+            }
+            if (!secrets.isEmpty()) {
+                ObjectNode values = request.putObject("secrets");
+                new TreeMap<>(secrets).forEach(values::put);
+            }
+            header = JSON.writeValueAsBytes(request.put("call", ++lastCall));
         } catch (IOException e) {
             throw new IllegalStateException("could not write an init header", e);
         }

@@ -7,6 +7,7 @@ import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
+import dev.faas.ports.out.Specialisation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -197,9 +198,16 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
 
     @Override
     public final void init(Instance instance, FunctionDefinition definition) {
+        init(instance, definition, Specialisation.NONE);
+    }
+
+    /** Loads the version's code after giving the runner its environment and its secrets (as files). */
+    @Override
+    public final void init(Instance instance, FunctionDefinition definition, Specialisation specialisation) {
         RunnerInstance<H> runner = own(instance);
         guarded(runner, definition.limits().timeout(), () -> {
-            runner.connection.init(definition.code(), definition.handler());
+            runner.connection.init(definition.code(), definition.handler(), definition.options().env(),
+                    specialisation.secretValues());
             return null;
         });
     }

@@ -52,6 +52,9 @@ final class FunctionDocuments {
         ObjectNode document = metadata(definition);
         if (withCode) {
             document.put("code", definition.code());
+            // The environment is configuration the admin set; secrets are named only, never valued.
+            ObjectNode env = document.putObject("env");
+            new java.util.TreeMap<>(definition.options().env()).forEach(env::put);
         }
         return Json.write(document);
     }
@@ -80,6 +83,10 @@ final class FunctionDocuments {
                 .put("maxInstances", definition.limits().maxInstances());
         metadata.put("createdAt", timestamp(definition.createdAt()))
                 .put("codeSha256", definition.codeSha256());
+        if (!definition.options().secrets().isEmpty()) {
+            ArrayNode secrets = metadata.putArray("secrets");
+            definition.options().secrets().forEach(secrets::add);
+        }
         return metadata;
     }
 }

@@ -1,15 +1,18 @@
 package dev.faas.adapter.jaxrs;
 
+import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionEnvironment;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -48,7 +51,8 @@ public final class SeedResource {
         RequestDocuments.Registration request = JsonBinding.read(bodies.read(body), RequestDocuments.Registration.class);
         RegisterFunctionCommand command = new RegisterFunctionCommand(
                 FunctionName.of(RequestDocuments.required("name", request.name())),
-                RequestDocuments.required("code", request.code()), request.handler(), limits(request.limits()));
+                RequestDocuments.required("code", request.code()), request.handler(), limits(request.limits()),
+                options(request));
         FunctionDefinition stored = register.register(command);
         return Response.ok(Json.write(new ResponseDocuments.Result(stored.id().toString())),
                 MediaType.APPLICATION_JSON_TYPE).build();
@@ -70,6 +74,23 @@ public final class SeedResource {
         RequestLogFilter.function(requestContext, id);
         InvocationResult result = invoke.invoke(new InvokeFunctionCommand(id, params));
         return InvocationResponses.ok(result, withLogs);
+    }
+
+    /** The version's options from the registration's {@code env} and {@code secrets}. */
+    static VersionOptions options(RequestDocuments.Registration request) {
+        VersionOptions options = VersionOptions.DEFAULT;
+        if (request.env() != null) {
+            // Before the map is copied: a null value is the caller's mistake, reported as such.
+            FunctionEnvironment.check(request.env());
+            options = options.withEnv(request.env());
+        }
+        if (request.secrets() != null) {
+            if (request.secrets().contains(null)) {
+                throw new InvalidRequestException("secrets", "'secrets' must be an array of secret names");
+            }
+            options = options.withSecrets(request.secrets());
+        }
+        return options;
     }
 
     private static RequestedLimits limits(RequestDocuments.Limits limits) {

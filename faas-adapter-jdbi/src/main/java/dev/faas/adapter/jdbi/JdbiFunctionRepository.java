@@ -296,6 +296,11 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         return new JdbiApiKeyRepository(jdbi, this::unavailable, changeLog);
     }
 
+    /** The secrets (sealed values) in the same database, over the same connection pool. */
+    public JdbiSecretRepository secrets() {
+        return new JdbiSecretRepository(jdbi, this::unavailable);
+    }
+
     /**
      * The change log of this database, which this repository and its {@link #apiKeys()} write to; the same feed at
      * every call, closed with this repository.

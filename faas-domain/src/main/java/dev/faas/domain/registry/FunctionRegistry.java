@@ -1,5 +1,6 @@
 package dev.faas.domain.registry;
 
+import dev.faas.domain.secrets.SecretAccess;
 import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.PayloadTooLargeException;
@@ -38,6 +39,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final Clock clock;
     private final SandboxCodeCheck codeCheck;
     private final Consumer<FunctionId> onDeleted;
+    private final SecretAccess secrets;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
@@ -45,11 +47,18 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
      */
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
                             SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, SecretAccess.NONE);
+    }
+
+    /** @param secrets checks that the secrets a new version names are stored */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets) {
         this.repository = repository;
         this.limitsPolicy = limitsPolicy;
         this.clock = clock;
         this.codeCheck = codeCheck;
         this.onDeleted = onDeleted;
+        this.secrets = secrets;
     }
 
     /** A registry that stores code unchecked and has no instances to stop, for tests of storage alone. */
@@ -64,8 +73,9 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
+        secrets.requireStored(command.options().secrets());
         NewFunctionVersion candidate = new NewFunctionVersion(command.name(), command.code(), command.handler(),
-                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code));
+                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), command.options());
         if (codeCheck != null) {
             codeCheck.check(candidate);
         }

@@ -2,15 +2,23 @@ package dev.faas.ports.in;
 
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.model.FunctionName;
+import dev.faas.ports.model.FunctionEnvironment;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.SecretName;
+import dev.faas.ports.model.VersionOptions;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A request to store a new version of a function: its name, Python source, the handler to call
- * ({@code user_function} unless given) and any limits asked for.
+ * ({@code user_function} unless given), any limits asked for and its options (environment, secret names...).
  */
-public record RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits) {
+public record RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits,
+                                      VersionOptions options) {
+
+    /** The most secrets one version may name. */
+    public static final int MAX_SECRETS = 64;
 
     public static final String DEFAULT_HANDLER = "user_function";
     private static final Pattern PYTHON_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -29,9 +37,34 @@ public record RegisterFunctionCommand(FunctionName name, String code, String han
         if (limits == null) {
             limits = RequestedLimits.DEFAULTS;
         }
+        if (options == null) {
+            options = VersionOptions.DEFAULT;
+        }
+        FunctionEnvironment.check(options.env());
+        if (options.secrets().size() > MAX_SECRETS) {
+            throw new InvalidRequestException("secrets", "a version may name at most " + MAX_SECRETS + " secrets");
+        }
+        for (String secret : options.secrets()) {
+            if (!SecretName.isValid(secret)) {
+                throw new InvalidRequestException("secrets", "'secrets' holds a name that is not a secret's name:"
+                        + " a letter or digit, then letters, digits, '_', '.' or '-', at most 64 characters");
+            }
+        }
+        if (new HashSet<>(options.secrets()).size() != options.secrets().size()) {
+            throw new InvalidRequestException("secrets", "'secrets' names a secret more than once");
+        }
+    }
+
+    public RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits) {
+        this(name, code, handler, limits, VersionOptions.DEFAULT);
+    }
+
+    /** This command with {@code value} as its options. */
+    public RegisterFunctionCommand withOptions(VersionOptions value) {
+        return new RegisterFunctionCommand(name, code, handler, limits, value);
     }
 
     public RegisterFunctionCommand(FunctionName name, String code) {
-        this(name, code, null, null);
+        this(name, code, null, null, null);
     }
 }
