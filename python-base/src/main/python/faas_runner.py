@@ -36,6 +36,9 @@ Requests, by the header's "op":
       Then runs the code as module "function" (file "function.py") and checks that the handler is a
       callable. Allowed once per process.  -> {"ok": true, "logs": "", "logs_truncated": false}
       Secret values are never echoed in a reply, nor in an error.
+  {"op": "init", "handler": "module.function", "code_dir": DIR, ...}, empty body: the code is an
+      unpacked archive in DIR (read-only to this runner), which goes first on sys.path; imports the
+      module and checks that its function is a callable. "env" and "secrets" as above.
   {"op": "run"}, body = the keyword arguments, a JSON object in UTF-8. Calls handler(**params).
       -> {"ok": true, "logs": "", "logs_truncated": false}, body = the result as strict JSON
          (UTF-8, compact, no NaN); None is null.
@@ -62,6 +65,7 @@ lands in the next reply's logs.
 
 import argparse
 import fcntl
+import importlib
 import io
 import json
 import linecache
@@ -221,7 +225,8 @@ class Runner:
             return {"ok": True, "pid": os.getpid(), "python": PYTHON_VERSION}, b""
         try:
             if op == "init":
-                result = self.init(header.get("handler"), body, header.get("env"), header.get("secrets"))
+                result = self.init(header.get("handler"), body, header.get("env"), header.get("secrets"),
+                                   header.get("code_dir"))
             elif op == "run":
                 result = self.run(body)
             else:
@@ -232,14 +237,18 @@ class Runner:
         reply["logs"], reply["logs_truncated"] = self.capture.take()
         return reply, result
 
-    def init(self, handler_name, body, env=None, secrets=None):
+    def init(self, handler_name, body, env=None, secrets=None, code_dir=None):
         if self.init_attempted:
             raise Failure("protocol", "AlreadyInitialized", "init may be called once per runner")
         if not isinstance(handler_name, str):
             raise Failure("protocol", "InvalidRequest", "init needs a handler name")
+        if code_dir is not None and (not isinstance(code_dir, str) or "." not in handler_name):
+            raise Failure("protocol", "InvalidRequest", "init from a code_dir needs a module.function handler")
         env, secrets = string_map("env", env), string_map("secrets", secrets)
         self.init_attempted = True
         self.specialise(env, secrets)
+        if code_dir is not None:
+            return self.init_module(code_dir, handler_name)
         try:
             source = str(body, "utf-8")
             code = compile(source, USER_FILE, "exec")
@@ -260,6 +269,24 @@ class Runner:
         if not callable(handler):
             raise Failure("init", "HandlerNotFound",
                           "no callable %r defined in the function's code" % handler_name)
+        self.handler = handler
+        return b""
+
+    def init_module(self, code_dir, handler_name):
+        """Imports the handler's module from the unpacked archive in code_dir and checks its function."""
+        module_name, _, function_name = handler_name.rpartition(".")
+        sys.path.insert(0, code_dir)
+        importlib.invalidate_caches()
+        try:
+            module = self.call_user_code(importlib.import_module, module_name)
+        except SyntaxError as error:
+            raise failure_from("init", error, error.msg, error.lineno or 0) from None
+        except BaseException as error:
+            raise failure_from("init", error) from None
+        handler = getattr(module, function_name, None)
+        if not callable(handler):
+            raise Failure("init", "HandlerNotFound",
+                          "no callable %r defined in the module %r" % (function_name, module_name))
         self.handler = handler
         return b""
 

@@ -52,7 +52,8 @@ public record FaasConfig(
         Duration drainTime,
         Path tlsCertFile,
         Path tlsKeyFile,
-        String secretsKey) {
+        String secretsKey,
+        long maxArchiveBytes) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -103,7 +104,9 @@ public record FaasConfig(
                 duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"),
                 tlsFile("FAAS_TLS_CERT_FILE", get.apply("FAAS_TLS_CERT_FILE"), get.apply("FAAS_TLS_KEY_FILE")),
                 tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")),
-                secretsKey(get.apply("FAAS_SECRETS_KEY"), get.apply("FAAS_SECRETS_KEY_FILE")));
+                secretsKey(get.apply("FAAS_SECRETS_KEY"), get.apply("FAAS_SECRETS_KEY_FILE")),
+                integer("FAAS_MAX_ARCHIVE_BYTES", get.apply("FAAS_MAX_ARCHIVE_BYTES"), 50 * 1024 * 1024, 1024,
+                        Integer.MAX_VALUE));
     }
 
     /** Whether the server serves HTTPS ({@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE} set). */

@@ -120,7 +120,7 @@ public final class FaasServer implements AutoCloseable {
     }
 
     private static FaasPlatform.Builder platform(FaasConfig config) {
-        FaasPlatform.Builder builder = FaasPlatform.builder();
+        FaasPlatform.Builder builder = FaasPlatform.builder().maxArchiveBytes(config.maxArchiveBytes());
         if (config.secretsKey() != null) {
             builder.secretsKey(config.secretsKey());
         }

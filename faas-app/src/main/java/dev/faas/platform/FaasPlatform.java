@@ -19,7 +19,9 @@ import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.registry.ArchivePolicy;
 import dev.faas.domain.registry.SandboxCodeCheck;
+import dev.faas.ports.model.CodeArchive;
 import dev.faas.domain.secrets.SecretCipher;
 import dev.faas.domain.secrets.SecretService;
 import dev.faas.adapter.memory.InMemorySecretRepository;
@@ -130,7 +132,8 @@ public final class FaasPlatform implements AutoCloseable {
         this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer),
                 secrets);
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime, pool, secrets) : null, invoker::forget, secrets);
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool, secrets) : null, invoker::forget, secrets,
+                new ArchivePolicy(builder.maxArchiveBytes, CodeArchive.DEFAULT_MAX_FILES));
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
@@ -202,6 +205,44 @@ public final class FaasPlatform implements AutoCloseable {
                                VersionOptions options) {
         return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits, options))
                 .id();
+    }
+
+    /**
+     * Registers a zip archive as the next version of {@code name}: {@code handler} names {@code module.function}
+     * ({@code main.user_function} when null), its root goes on {@code sys.path}.
+     */
+    public FunctionId registerArchive(String name, byte[] zip, String handler, RequestedLimits limits,
+                                      VersionOptions options) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name),
+                java.util.Base64.getEncoder().encodeToString(zip), handler, limits, options.withArchive(true))).id();
+    }
+
+    /** Registers the files under {@code directory} (zipped, links and all hidden entries included) as an archive. */
+    public FunctionId registerDirectory(String name, Path directory, String handler, RequestedLimits limits,
+                                        VersionOptions options) {
+        return registerArchive(name, zip(directory), handler, limits, options);
+    }
+
+    /** The regular files under {@code directory} as a zip, by path relative to it; a link is refused. */
+    public static byte[] zip(Path directory) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes);
+             java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted().toList()) {
+                if (Files.isSymbolicLink(path)) {
+                    throw new IllegalArgumentException(path + " is a link: archives hold regular files only");
+                }
+                if (Files.isRegularFile(path)) {
+                    String entry = directory.relativize(path).toString().replace('\\', '/');
+                    zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+                    Files.copy(path, zip);
+                    zip.closeEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot zip " + directory, e);
+        }
+        return bytes.toByteArray();
     }
 
     /** Stores (or rotates) the secret {@code name}; needs a {@link Builder#secretsKey secrets key}. */
@@ -404,6 +445,7 @@ public final class FaasPlatform implements AutoCloseable {
         private String nodeId;
         private SecretCipher secretCipher;
         private SecretRepository secretRepository;
+        private long maxArchiveBytes = CodeArchive.DEFAULT_MAX_UNPACKED_BYTES;
 
         private Builder() {
         }
@@ -523,6 +565,15 @@ public final class FaasPlatform implements AutoCloseable {
          */
         public Builder secretsKey(String base64Key) {
             this.secretCipher = SecretCipher.fromBase64(base64Key);
+            return this;
+        }
+
+        /** The most bytes a code archive may unpack to ({@code FAAS_MAX_ARCHIVE_BYTES}); default 50 MB. */
+        public Builder maxArchiveBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxArchiveBytes must be positive");
+            }
+            this.maxArchiveBytes = bytes;
             return this;
         }
 

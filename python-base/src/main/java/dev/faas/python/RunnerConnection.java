@@ -144,9 +144,29 @@ public final class RunnerConnection implements Closeable {
      * @throws FunctionInitException if the code does not compile, raises while loading or lacks the handler
      */
     public void init(String code, String handler, Map<String, String> env, Map<String, String> secrets) {
+        init(code, null, handler, env, secrets);
+    }
+
+    /**
+     * Loads the module of {@code handler} ({@code module.function}) from {@code codeDirectory}, a directory of the
+     * runner's (an unpacked archive) that goes first on its {@code sys.path}, with the environment and secrets as in
+     * {@link #init(String, String, Map, Map)}.
+     *
+     * @throws FunctionInitException if the module does not import or lacks the function
+     */
+    public void initDirectory(String codeDirectory, String handler, Map<String, String> env,
+                              Map<String, String> secrets) {
+        init("", Objects.requireNonNull(codeDirectory, "codeDirectory"), handler, env, secrets);
+    }
+
+    private void init(String code, String codeDirectory, String handler, Map<String, String> env,
+                      Map<String, String> secrets) {
         byte[] header;
         try {
             ObjectNode request = JSON.createObjectNode().put("op", "init").put("handler", handler);
+            if (codeDirectory != null) {
+                request.put("code_dir", codeDirectory);
+            }
             if (!env.isEmpty()) {
                 ObjectNode environment = request.putObject("env");
                 new TreeMap<>(env).forEach(environment::put);

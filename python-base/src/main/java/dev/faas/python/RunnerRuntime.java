@@ -2,6 +2,7 @@ package dev.faas.python;
 
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.ports.model.CodeArchive;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
@@ -9,8 +10,12 @@ import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
 import dev.faas.ports.out.Specialisation;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +52,14 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
 
     /** The platform's socket in each instance directory, which the runner connects to. */
     public static final String SOCKET_FILE = "platform.sock";
+    /** Where a version's archive is unpacked in its instance's directory. */
+    public static final String CODE_DIRECTORY = "code";
+    // Readable by the runner's user, which may be another than the platform's (a container's); written by neither.
+    private static final Set<PosixFilePermission> READABLE_DIRECTORY_MODE = PosixFilePermissions.fromString(
+            "rwxr-xr-x");
+    private static final Set<PosixFilePermission> READABLE_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> READABLE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(READABLE_DIRECTORY_MODE);
 
     private static final int MAX_PARALLEL_STOPS = 8;
 
@@ -205,11 +218,58 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
     @Override
     public final void init(Instance instance, FunctionDefinition definition, Specialisation specialisation) {
         RunnerInstance<H> runner = own(instance);
+        String codeDirectory = definition.options().archive() ? unpack(runner, definition) : null;
         guarded(runner, definition.limits().timeout(), () -> {
-            runner.connection.init(definition.code(), definition.handler(), definition.options().env(),
-                    specialisation.secretValues());
+            if (codeDirectory != null) {
+                runner.connection.initDirectory(codeDirectory, definition.handler(), definition.options().env(),
+                        specialisation.secretValues());
+            } else {
+                runner.connection.init(definition.code(), definition.handler(), definition.options().env(),
+                        specialisation.secretValues());
+            }
             return null;
         });
+    }
+
+    /**
+     * Unpacks the version's archive (checked when it was registered, and again here) into {@value #CODE_DIRECTORY}
+     * in the instance's directory, which the runner reads but cannot change; returns that directory as the runner
+     * sees it.
+     */
+    private String unpack(RunnerInstance<H> runner, FunctionDefinition definition) {
+        CodeArchive archive = CodeArchive.read(Base64.getDecoder().decode(definition.code()), Long.MAX_VALUE,
+                Integer.MAX_VALUE);
+        Path root = runner.directory.resolve(CODE_DIRECTORY);
+        try {
+            Files.createDirectory(root, READABLE_DIRECTORY);
+            Files.setPosixFilePermissions(root, READABLE_DIRECTORY_MODE);
+            for (Map.Entry<String, byte[]> file : archive.files().entrySet()) {
+                Path target = root.resolve(file.getKey()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IllegalStateException("an archive entry escaped its directory: " + file.getKey());
+                }
+                Files.createDirectories(target.getParent());
+                Files.write(target, file.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(target, READABLE_FILE_MODE);
+            }
+            try (var paths = Files.walk(root)) {
+                for (Path path : paths.filter(Files::isDirectory).toList()) {
+                    Files.setPosixFilePermissions(path, READABLE_DIRECTORY_MODE);
+                }
+            }
+        } catch (IOException e) {
+            throw new UnableToStartInstanceException("cannot unpack the function's archive into "
+                    + runner.directory + ": " + e.getMessage(), e);
+        }
+        return pathInRunner(runner.directory, CODE_DIRECTORY);
+    }
+
+    /**
+     * Where the runner sees {@code relative} of its instance directory {@code directory}; the same path by default,
+     * for a runner on this host's file system.
+     */
+    protected String pathInRunner(Path directory, String relative) {
+        return directory.resolve(relative).toString();
     }
 
     @Override

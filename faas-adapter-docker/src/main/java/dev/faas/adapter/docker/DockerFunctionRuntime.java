@@ -159,6 +159,12 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
         return containerId;
     }
 
+    /** The instance's directory is mounted read-only at {@value #CONTAINER_SOCKET_DIRECTORY} in its container. */
+    @Override
+    protected String pathInRunner(Path directory, String relative) {
+        return CONTAINER_SOCKET_DIRECTORY + "/" + relative;
+    }
+
     @Override
     protected CompletableFuture<?> ended(String containerId) {
         return postMortem.ended(containerId);

@@ -10,6 +10,7 @@ import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.InvalidCodeException;
+import dev.faas.ports.error.InvalidArchiveException;
 import dev.faas.ports.error.InvalidEnvironmentException;
 import dev.faas.ports.error.MissingSecretException;
 import dev.faas.ports.error.SecretNotFoundException;
@@ -57,6 +58,14 @@ final class ProblemTable {
         row(InvalidEnvironmentException.class,
                 failure -> failure.tooLarge() ? ProblemType.ENV_TOO_LARGE : ProblemType.INVALID_ENV,
                 (failure, problem, requestId) -> problem.with("field", failure.field()));
+        row(InvalidArchiveException.class, failure -> switch (failure.reason()) {
+            case NOT_A_ZIP -> ProblemType.ARCHIVE_NOT_ZIP;
+            case TOO_LARGE -> ProblemType.ARCHIVE_TOO_LARGE;
+            case UNSAFE_PATH -> ProblemType.ARCHIVE_UNSAFE_PATH;
+            case LINK -> ProblemType.ARCHIVE_LINK;
+            case TOO_MANY_FILES -> ProblemType.ARCHIVE_TOO_MANY_FILES;
+            case HANDLER_MODULE_MISSING -> ProblemType.HANDLER_MODULE_MISSING;
+        }, (failure, problem, requestId) -> problem.with("field", failure.field()));
         // Secrets: names only, never a value (no message of these exceptions holds one).
         row(UnknownSecretException.class, failure -> ProblemType.UNKNOWN_SECRET,
                 (failure, problem, requestId) -> problem.with("field", failure.field())

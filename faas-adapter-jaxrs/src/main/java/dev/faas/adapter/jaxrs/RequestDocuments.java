@@ -24,11 +24,11 @@ final class RequestDocuments {
     }
 
     /**
-     * {@code POST /register}: {@code name} and {@code code} are required; {@code env} (an object of strings) and
-     * {@code secrets} (secret names) are the version's options.
+     * {@code POST /register}: {@code name} and {@code code} (Python source) or {@code archive} (base64 of a zip) are
+     * required; {@code env} (an object of strings) and {@code secrets} (secret names) are the version's options.
      */
     record Registration(String name, String code, String handler, Limits limits, Map<String, String> env,
-                        List<String> secrets) {
+                        List<String> secrets, String archive) {
     }
 
     /** {@code POST /secrets}: {@code name} and {@code value} are required. */

@@ -1,5 +1,6 @@
 package dev.faas.adapter.jaxrs;
 
+import dev.faas.ports.error.InvalidEnvironmentException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
@@ -32,6 +33,9 @@ import java.io.InputStream;
 @Path("/")
 public final class SeedResource {
 
+    /** The media type of a raw zip archive registration. */
+    static final String ZIP = "application/zip";
+
     private final RegisterFunctionUseCase register;
     private final InvokeFunctionUseCase invoke;
     private final RequestBodies bodies;
@@ -49,13 +53,78 @@ public final class SeedResource {
     @RolesAllowed(AccessRole.Names.ADMIN)
     public Response register(InputStream body) {
         RequestDocuments.Registration request = JsonBinding.read(bodies.read(body), RequestDocuments.Registration.class);
-        RegisterFunctionCommand command = new RegisterFunctionCommand(
-                FunctionName.of(RequestDocuments.required("name", request.name())),
-                RequestDocuments.required("code", request.code()), request.handler(), limits(request.limits()),
-                options(request));
+        FunctionName name = FunctionName.of(RequestDocuments.required("name", request.name()));
+        if (request.code() != null && request.archive() != null) {
+            throw new InvalidRequestException("archive", "give either 'code' or 'archive', not both");
+        }
+        VersionOptions options = options(request);
+        String code = request.archive() != null ? request.archive() : RequestDocuments.required("code", request.code());
+        return registered(new RegisterFunctionCommand(name, code, request.handler(), limits(request.limits()),
+                options.withArchive(request.archive() != null)));
+    }
+
+    /**
+     * {@code POST /register} with the raw zip archive as the body ({@code Content-Type: application/zip}) and the
+     * other fields as query parameters: {@code name}, {@code handler}, {@code timeoutMs}, {@code memoryMb},
+     * {@code maxInstances}, {@code env} ({@code NAME=value}, repeated) and {@code secret} (repeated).
+     */
+    @POST
+    @Path("register")
+    @Consumes(ZIP)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(AccessRole.Names.ADMIN)
+    public Response registerZip(@QueryParam("name") String name, @QueryParam("handler") String handler,
+                                @QueryParam("timeoutMs") String timeoutMs, @QueryParam("memoryMb") String memoryMb,
+                                @QueryParam("maxInstances") String maxInstances,
+                                @QueryParam("env") java.util.List<String> env,
+                                @QueryParam("secret") java.util.List<String> secrets, InputStream body) {
+        FunctionName functionName = FunctionName.of(RequestDocuments.required("name", name));
+        byte[] zip = bodies.read(body);
+        if (zip.length == 0) {
+            throw new InvalidRequestException("archive", "the request body (the zip archive) is empty");
+        }
+        java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (String entry : env) {
+            int equals = entry.indexOf('=');
+            if (equals < 1) {
+                throw new InvalidEnvironmentException(false, "each 'env' query parameter is NAME=value");
+            }
+            if (variables.put(entry.substring(0, equals), entry.substring(equals + 1)) != null) {
+                throw new InvalidEnvironmentException(false, "the environment variable '" + entry.substring(0, equals)
+                        + "' is given twice");
+            }
+        }
+        FunctionEnvironment.check(variables);
+        VersionOptions options = VersionOptions.DEFAULT.withEnv(variables).withSecrets(secrets).withArchive(true);
+        RequestedLimits limits = new RequestedLimits(whole("timeoutMs", timeoutMs), wholeInt("memoryMb", memoryMb),
+                wholeInt("maxInstances", maxInstances));
+        return registered(new RegisterFunctionCommand(functionName, java.util.Base64.getEncoder().encodeToString(zip),
+                handler, limits, options));
+    }
+
+    private Response registered(RegisterFunctionCommand command) {
         FunctionDefinition stored = register.register(command);
         return Response.ok(Json.write(new ResponseDocuments.Result(stored.id().toString())),
                 MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static Long whole(String field, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(field, "'" + field + "' must be a whole number");
+        }
+    }
+
+    private static Integer wholeInt(String field, String text) {
+        Long value = whole(field, text);
+        if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+            throw new InvalidRequestException(field, "'" + field + "' is out of range");
+        }
+        return value == null ? null : value.intValue();
     }
 
     /** The seed's body exactly, unless the caller opts in to the call's logs with {@code ?logs=true}. */

@@ -2,12 +2,14 @@ package dev.faas.domain.registry;
 
 import dev.faas.domain.secrets.SecretAccess;
 import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.error.InvalidArchiveException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.PayloadTooLargeException;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.model.CodeArchive;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
@@ -20,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -40,6 +43,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final SandboxCodeCheck codeCheck;
     private final Consumer<FunctionId> onDeleted;
     private final SecretAccess secrets;
+    private final ArchivePolicy archives;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
@@ -53,6 +57,14 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     /** @param secrets checks that the secrets a new version names are stored */
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
                             SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, ArchivePolicy.defaults());
+    }
+
+    /** @param archives the limits of code archives */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives) {
+        this.archives = archives;
         this.repository = repository;
         this.limitsPolicy = limitsPolicy;
         this.clock = clock;
@@ -68,13 +80,21 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
 
     @Override
     public FunctionDefinition register(RegisterFunctionCommand command) {
-        byte[] code = command.code().getBytes(StandardCharsets.UTF_8);
-        if (code.length > limitsPolicy.maxCodeBytes()) {
-            throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
+        String storedCode = command.code();
+        byte[] code;
+        if (command.options().archive()) {
+            code = archive(command);
+            // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
+            storedCode = Base64.getEncoder().encodeToString(code);
+        } else {
+            code = command.code().getBytes(StandardCharsets.UTF_8);
+            if (code.length > limitsPolicy.maxCodeBytes()) {
+                throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
+            }
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
         secrets.requireStored(command.options().secrets());
-        NewFunctionVersion candidate = new NewFunctionVersion(command.name(), command.code(), command.handler(),
+        NewFunctionVersion candidate = new NewFunctionVersion(command.name(), storedCode, command.handler(),
                 limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), command.options());
         if (codeCheck != null) {
             codeCheck.check(candidate);
@@ -125,6 +145,25 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         }
         deleted.forEach(onDeleted);
         return deleted;
+    }
+
+    /** The archive's bytes, checked: a zip within the limits, safe paths, no links, the handler's module in it. */
+    private byte[] archive(RegisterFunctionCommand command) {
+        byte[] zip;
+        try {
+            zip = Base64.getMimeDecoder().decode(command.code());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException(InvalidArchiveException.Reason.NOT_A_ZIP,
+                    "the archive is not base64: " + e.getMessage());
+        }
+        CodeArchive archive = CodeArchive.read(zip, archives.maxUnpackedBytes(), archives.maxFiles());
+        String module = command.handler().substring(0, command.handler().lastIndexOf('.'));
+        if (!archive.hasModule(module)) {
+            throw new InvalidArchiveException(InvalidArchiveException.Reason.HANDLER_MODULE_MISSING,
+                    "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".py) for the handler '"
+                            + command.handler() + "'");
+        }
+        return zip;
     }
 
     static String sha256(byte[] bytes) {

@@ -21,24 +21,37 @@ public record RegisterFunctionCommand(FunctionName name, String code, String han
     public static final int MAX_SECRETS = 64;
 
     public static final String DEFAULT_HANDLER = "user_function";
+    /** The handler of an archive unless given: {@code user_function} in the archive's {@code main.py}. */
+    public static final String DEFAULT_ARCHIVE_HANDLER = "main.user_function";
     private static final Pattern PYTHON_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern MODULE_FUNCTION = Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_]{0,127}(\\.[A-Za-z_][A-Za-z0-9_]{0,127}){1,16}");
 
+    /**
+     * When {@code options.archive()}, {@code code} is the base64 of a zip archive (checked by the registry) and
+     * {@code handler} names {@code module.function}.
+     */
     public RegisterFunctionCommand {
         Objects.requireNonNull(name, "name");
+        if (options == null) {
+            options = VersionOptions.DEFAULT;
+        }
         if (code == null || code.isBlank()) {
-            throw new InvalidRequestException("code", "the function's code is required");
+            throw options.archive() ? new InvalidRequestException("archive", "the function's archive is empty")
+                    : new InvalidRequestException("code", "the function's code is required");
         }
         if (handler == null) {
-            handler = DEFAULT_HANDLER;
+            handler = options.archive() ? DEFAULT_ARCHIVE_HANDLER : DEFAULT_HANDLER;
         }
-        if (!PYTHON_IDENTIFIER.matcher(handler).matches()) {
+        if (options.archive() && !MODULE_FUNCTION.matcher(handler).matches()) {
+            throw new InvalidRequestException("handler", "the handler of an archive must be module.function,"
+                    + " such as 'main.user_function'");
+        }
+        if (!options.archive() && !PYTHON_IDENTIFIER.matcher(handler).matches()) {
             throw new InvalidRequestException("handler", "the handler must be a Python identifier, such as 'user_function'");
         }
         if (limits == null) {
             limits = RequestedLimits.DEFAULTS;
-        }
-        if (options == null) {
-            options = VersionOptions.DEFAULT;
         }
         FunctionEnvironment.check(options.env());
         if (options.secrets().size() > MAX_SECRETS) {

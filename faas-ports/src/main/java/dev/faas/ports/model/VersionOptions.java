@@ -6,16 +6,18 @@ import java.util.Objects;
 
 /**
  * What a version asks of its sandbox beyond code, handler and limits: its runtime, its network mode, its
- * environment and the secrets it reads. Immutable and stored with the version. {@link #DEFAULT} is what a
+ * environment, the secrets it reads, and whether its code is a zip archive. Immutable and stored with the version. {@link #DEFAULT} is what a
  * seed-style registration gets (Python, no network, nothing else), so versions registered before these options
  * existed read back unchanged. Build one with the {@code with...} methods rather than the canonical constructor,
  * so adding an option later touches only this file and the places that use it.
  */
-public record VersionOptions(String runtime, String network, Map<String, String> env, List<String> secrets) {
+public record VersionOptions(String runtime, String network, Map<String, String> env, List<String> secrets,
+                             boolean archive) {
 
     public static final String DEFAULT_RUNTIME = "python3";
     public static final String NETWORK_NONE = "none";
-    public static final VersionOptions DEFAULT = new VersionOptions(DEFAULT_RUNTIME, NETWORK_NONE, Map.of(), List.of());
+    public static final VersionOptions DEFAULT = new VersionOptions(DEFAULT_RUNTIME, NETWORK_NONE, Map.of(), List.of(),
+            false);
 
     public VersionOptions {
         runtime = runtime == null ? DEFAULT_RUNTIME : runtime;
@@ -25,18 +27,26 @@ public record VersionOptions(String runtime, String network, Map<String, String>
     }
 
     public VersionOptions withRuntime(String value) {
-        return new VersionOptions(Objects.requireNonNull(value, "runtime"), network, env, secrets);
+        return new VersionOptions(Objects.requireNonNull(value, "runtime"), network, env, secrets, archive);
     }
 
     public VersionOptions withNetwork(String value) {
-        return new VersionOptions(runtime, Objects.requireNonNull(value, "network"), env, secrets);
+        return new VersionOptions(runtime, Objects.requireNonNull(value, "network"), env, secrets, archive);
     }
 
     public VersionOptions withEnv(Map<String, String> value) {
-        return new VersionOptions(runtime, network, Objects.requireNonNull(value, "env"), secrets);
+        return new VersionOptions(runtime, network, Objects.requireNonNull(value, "env"), secrets, archive);
     }
 
     public VersionOptions withSecrets(List<String> value) {
-        return new VersionOptions(runtime, network, env, Objects.requireNonNull(value, "secrets"));
+        return new VersionOptions(runtime, network, env, Objects.requireNonNull(value, "secrets"), archive);
+    }
+
+    /**
+     * These options for a version whose code is a zip archive ({@link CodeArchive}), held base64 in the version's
+     * {@code code}, its handler being {@code module.function}; false for a single source file.
+     */
+    public VersionOptions withArchive(boolean value) {
+        return new VersionOptions(runtime, network, env, secrets, value);
     }
 }
