@@ -22,7 +22,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 
@@ -34,7 +37,9 @@ import java.io.InputStream;
 public final class SeedResource {
 
     /** The media type of a raw zip archive registration. */
-    static final String ZIP = "application/zip";
+    static final MediaType ZIP_TYPE = new MediaType("application", "zip");
+    private static final java.util.Set<String> ZIP_PARAMETERS = java.util.Set.of("name", "handler", "timeoutMs",
+            "memoryMb", "maxInstances", "env", "secret");
 
     private final RegisterFunctionUseCase register;
     private final InvokeFunctionUseCase invoke;
@@ -46,12 +51,20 @@ public final class SeedResource {
         this.bodies = bodies;
     }
 
+    /**
+     * {@code POST /register}: a JSON body, whatever its declared type, except {@code Content-Type: application/zip},
+     * whose body is the raw archive and whose other fields are query parameters ({@link #registerZip}).
+     */
     @POST
     @Path("register")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.ADMIN)
-    public Response register(InputStream body) {
+    public Response register(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        MediaType type = headers.getMediaType();
+        if (type != null && type.isCompatible(ZIP_TYPE) && !type.isWildcardType() && !type.isWildcardSubtype()) {
+            return registerZip(uri.getQueryParameters(), body);
+        }
         RequestDocuments.Registration request = JsonBinding.read(bodies.read(body), RequestDocuments.Registration.class);
         FunctionName name = FunctionName.of(RequestDocuments.required("name", request.name()));
         if (request.code() != null && request.archive() != null) {
@@ -68,17 +81,19 @@ public final class SeedResource {
      * other fields as query parameters: {@code name}, {@code handler}, {@code timeoutMs}, {@code memoryMb},
      * {@code maxInstances}, {@code env} ({@code NAME=value}, repeated) and {@code secret} (repeated).
      */
-    @POST
-    @Path("register")
-    @Consumes(ZIP)
-    @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed(AccessRole.Names.ADMIN)
-    public Response registerZip(@QueryParam("name") String name, @QueryParam("handler") String handler,
-                                @QueryParam("timeoutMs") String timeoutMs, @QueryParam("memoryMb") String memoryMb,
-                                @QueryParam("maxInstances") String maxInstances,
-                                @QueryParam("env") java.util.List<String> env,
-                                @QueryParam("secret") java.util.List<String> secrets, InputStream body) {
-        FunctionName functionName = FunctionName.of(RequestDocuments.required("name", name));
+    private Response registerZip(MultivaluedMap<String, String> query, InputStream body) {
+        for (String parameter : query.keySet()) {
+            if (!ZIP_PARAMETERS.contains(parameter)) {
+                throw new InvalidRequestException(parameter, "unknown query parameter '" + parameter + "'");
+            }
+        }
+        String handler = single(query, "handler");
+        String timeoutMs = single(query, "timeoutMs");
+        String memoryMb = single(query, "memoryMb");
+        String maxInstances = single(query, "maxInstances");
+        java.util.List<String> env = query.getOrDefault("env", java.util.List.of());
+        java.util.List<String> secrets = query.getOrDefault("secret", java.util.List.of());
+        FunctionName functionName = FunctionName.of(RequestDocuments.required("name", single(query, "name")));
         byte[] zip = bodies.read(body);
         if (zip.length == 0) {
             throw new InvalidRequestException("archive", "the request body (the zip archive) is empty");
@@ -106,6 +121,17 @@ public final class SeedResource {
         FunctionDefinition stored = register.register(command);
         return Response.ok(Json.write(new ResponseDocuments.Result(stored.id().toString())),
                 MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static String single(MultivaluedMap<String, String> query, String name) {
+        java.util.List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new InvalidRequestException(name, "'" + name + "' is given more than once");
+        }
+        return values.get(0);
     }
 
     private static Long whole(String field, String text) {

@@ -45,9 +45,11 @@ class OpenApiDocumentTest {
             "options", "trace");
     private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)(?:\\s*:[^}]*)?}");
     private static final FaasMetrics METRICS = new FaasMetrics();
-    private static final ResourceConfig APPLICATION = AccessControl.install(FaasResourceConfig.create(new ApiUseCases(
+    private static final ResourceConfig APPLICATION = AccessControl.install(FaasResourceConfig.addSecrets(
+            FaasResourceConfig.create(new ApiUseCases(
             stub(RegisterFunctionUseCase.class), stub(InvokeFunctionUseCase.class), stub(GetFunctionUseCase.class),
             stub(DeleteFunctionUseCase.class), stub(ReadinessUseCase.class)), METRICS, ApiSettings.defaults()),
+            stub(dev.faas.ports.in.ManageSecretsUseCase.class), ApiSettings.defaults()),
             stub(AuthenticateUseCase.class), stub(ManageApiKeysUseCase.class), ApiSettings.defaults());
 
     private final JsonNode document = parse(OpenApiResource.load());
