@@ -39,6 +39,8 @@ Requests, by the header's "op":
   {"op": "init", "handler": "module.function", "code_dir": DIR, ...}, empty body: the code is an
       unpacked archive in DIR (read-only to this runner), which goes first on sys.path; imports the
       module and checks that its function is a callable. "env" and "secrets" as above.
+  Either form may carry "deps_dir": DIR, the version's installed requirements (read-only), which goes
+      on sys.path (after code_dir) before any of its code runs.
   {"op": "run"}, body = the keyword arguments, a JSON object in UTF-8. Calls handler(**params).
       -> {"ok": true, "logs": "", "logs_truncated": false}, body = the result as strict JSON
          (UTF-8, compact, no NaN); None is null.
@@ -226,7 +228,7 @@ class Runner:
         try:
             if op == "init":
                 result = self.init(header.get("handler"), body, header.get("env"), header.get("secrets"),
-                                   header.get("code_dir"))
+                                   header.get("code_dir"), header.get("deps_dir"))
             elif op == "run":
                 result = self.run(body)
             else:
@@ -237,16 +239,21 @@ class Runner:
         reply["logs"], reply["logs_truncated"] = self.capture.take()
         return reply, result
 
-    def init(self, handler_name, body, env=None, secrets=None, code_dir=None):
+    def init(self, handler_name, body, env=None, secrets=None, code_dir=None, deps_dir=None):
         if self.init_attempted:
             raise Failure("protocol", "AlreadyInitialized", "init may be called once per runner")
         if not isinstance(handler_name, str):
             raise Failure("protocol", "InvalidRequest", "init needs a handler name")
         if code_dir is not None and (not isinstance(code_dir, str) or "." not in handler_name):
             raise Failure("protocol", "InvalidRequest", "init from a code_dir needs a module.function handler")
+        if deps_dir is not None and not isinstance(deps_dir, str):
+            raise Failure("protocol", "InvalidRequest", "init's deps_dir must be a path")
         env, secrets = string_map("env", env), string_map("secrets", secrets)
         self.init_attempted = True
         self.specialise(env, secrets)
+        if deps_dir is not None:
+            sys.path.insert(0, deps_dir)
+            importlib.invalidate_caches()
         if code_dir is not None:
             return self.init_module(code_dir, handler_name)
         try:

@@ -53,7 +53,12 @@ public record FaasConfig(
         Path tlsCertFile,
         Path tlsKeyFile,
         String secretsKey,
-        long maxArchiveBytes) {
+        long maxArchiveBytes,
+        String pipIndexUrl,
+        String pipTrustedHost,
+        List<String> pipExtraArgs,
+        String pipNetwork,
+        Duration pipTimeout) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -106,7 +111,13 @@ public record FaasConfig(
                 tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")),
                 secretsKey(get.apply("FAAS_SECRETS_KEY"), get.apply("FAAS_SECRETS_KEY_FILE")),
                 integer("FAAS_MAX_ARCHIVE_BYTES", get.apply("FAAS_MAX_ARCHIVE_BYTES"), 50 * 1024 * 1024, 1024,
-                        Integer.MAX_VALUE));
+                        Integer.MAX_VALUE),
+                get.apply("FAAS_PIP_INDEX_URL"),
+                get.apply("FAAS_PIP_TRUSTED_HOST"),
+                get.apply("FAAS_PIP_EXTRA_ARGS") == null ? List.of()
+                        : List.of(get.apply("FAAS_PIP_EXTRA_ARGS").split("\\s+")),
+                get.apply("FAAS_PIP_NETWORK"),
+                duration("FAAS_PIP_TIMEOUT", get.apply("FAAS_PIP_TIMEOUT"), "5m"));
     }
 
     /** Whether the server serves HTTPS ({@code FAAS_TLS_CERT_FILE} and {@code FAAS_TLS_KEY_FILE} set). */

@@ -48,7 +48,7 @@ public final class FaasServer implements AutoCloseable {
             throw e;
         }
         return start(config, platform(config).repository(repository).runtime(selected.runtime())
-                .alsoClose(selected.client()), repository.apiKeys());
+                .dependencies(selected.dependencies()).alsoClose(selected.client()), repository.apiKeys());
     }
 
     /**

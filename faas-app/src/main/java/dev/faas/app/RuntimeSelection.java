@@ -1,11 +1,14 @@
 package dev.faas.app;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.faas.adapter.docker.DependencySettings;
 import dev.faas.adapter.docker.DockerClients;
+import dev.faas.adapter.docker.DockerDependencyBuilder;
 import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.ports.out.DependencyBuilder;
 import dev.faas.ports.out.FunctionRuntime;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -23,7 +26,11 @@ final class RuntimeSelection {
     }
 
     /** The runtime and what must be closed after it (the Docker client), in that order. */
-    record Selected(FunctionRuntime runtime, AutoCloseable client) {
+    record Selected(FunctionRuntime runtime, AutoCloseable client, DependencyBuilder dependencies) {
+
+        Selected(FunctionRuntime runtime, AutoCloseable client) {
+            this(runtime, client, DependencyBuilder.NONE);
+        }
     }
 
     static Selected create(FaasConfig config) {
@@ -37,9 +44,9 @@ final class RuntimeSelection {
                 throw new StartupException(noEngineMessage(config));
             }
             String nodeId = NodeId.resolve(config);
-            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker,
-                    DockerRuntimeSettings.defaults(nodeId, config.socketDir().toAbsolutePath().normalize())
-                            .withImage(config.image()));
+            DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(nodeId,
+                    config.socketDir().toAbsolutePath().normalize()).withImage(config.image());
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
             if (!runtime.imageAvailable()) {
                 runtime.close();
                 throw new StartupException(DockerFunctionRuntime.missingImageMessage(config.image()));
@@ -47,7 +54,10 @@ final class RuntimeSelection {
             int swept = runtime.sweep();
             LOG.info("docker runtime: node {}, image {}, removed {} leftover container(s) of this node", nodeId,
                     config.image(), swept);
-            return new Selected(runtime, docker);
+            return new Selected(runtime, docker, new DockerDependencyBuilder(docker, settings,
+                    new DependencySettings(config.dataDir().resolve("dependencies").toAbsolutePath().normalize(),
+                            config.pipIndexUrl(), config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(),
+                            config.pipTimeout())));
         } catch (RuntimeException e) {
             closeQuietly(docker);
             throw e;

@@ -19,7 +19,9 @@ import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.invocation.InstanceSpecialiser;
 import dev.faas.domain.registry.ArchivePolicy;
+import dev.faas.ports.out.DependencyBuilder;
 import dev.faas.domain.registry.SandboxCodeCheck;
 import dev.faas.ports.model.CodeArchive;
 import dev.faas.domain.secrets.SecretCipher;
@@ -129,11 +131,12 @@ public final class FaasPlatform implements AutoCloseable {
         SecretRepository secretStore = builder.secretRepository != null ? builder.secretRepository
                 : repository instanceof JdbiFunctionRepository jdbi ? jdbi.secrets() : new InMemorySecretRepository();
         this.secrets = new SecretService(secretStore, builder.secretCipher, builder.clock);
+        InstanceSpecialiser specialiser = new InstanceSpecialiser(secrets, builder.dependencies);
         this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer),
-                secrets);
+                specialiser);
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime, pool, secrets) : null, invoker::forget, secrets,
-                new ArchivePolicy(builder.maxArchiveBytes, CodeArchive.DEFAULT_MAX_FILES));
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool, specialiser) : null, invoker::forget, secrets,
+                new ArchivePolicy(builder.maxArchiveBytes, CodeArchive.DEFAULT_MAX_FILES), builder.dependencies);
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
@@ -446,6 +449,7 @@ public final class FaasPlatform implements AutoCloseable {
         private SecretCipher secretCipher;
         private SecretRepository secretRepository;
         private long maxArchiveBytes = CodeArchive.DEFAULT_MAX_UNPACKED_BYTES;
+        private DependencyBuilder dependencies = DependencyBuilder.NONE;
 
         private Builder() {
         }
@@ -565,6 +569,12 @@ public final class FaasPlatform implements AutoCloseable {
          */
         public Builder secretsKey(String base64Key) {
             this.secretCipher = SecretCipher.fromBase64(base64Key);
+            return this;
+        }
+
+        /** Builds the dependency layers of versions with requirements; default: none (such versions are refused). */
+        public Builder dependencies(DependencyBuilder dependencies) {
+            this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
             return this;
         }
 

@@ -144,7 +144,7 @@ public final class RunnerConnection implements Closeable {
      * @throws FunctionInitException if the code does not compile, raises while loading or lacks the handler
      */
     public void init(String code, String handler, Map<String, String> env, Map<String, String> secrets) {
-        init(code, null, handler, env, secrets);
+        init(code, null, null, handler, env, secrets);
     }
 
     /**
@@ -156,16 +156,24 @@ public final class RunnerConnection implements Closeable {
      */
     public void initDirectory(String codeDirectory, String handler, Map<String, String> env,
                               Map<String, String> secrets) {
-        init("", Objects.requireNonNull(codeDirectory, "codeDirectory"), handler, env, secrets);
+        init("", Objects.requireNonNull(codeDirectory, "codeDirectory"), null, handler, env, secrets);
     }
 
-    private void init(String code, String codeDirectory, String handler, Map<String, String> env,
-                      Map<String, String> secrets) {
+    /**
+     * Loads the code: {@code code} (source), or, when {@code codeDirectory} is not null, the module of
+     * {@code handler} from that directory; {@code dependenciesDirectory}, when not null, goes on {@code sys.path}
+     * after it.
+     */
+    public void init(String code, String codeDirectory, String dependenciesDirectory, String handler,
+                     Map<String, String> env, Map<String, String> secrets) {
         byte[] header;
         try {
             ObjectNode request = JSON.createObjectNode().put("op", "init").put("handler", handler);
             if (codeDirectory != null) {
                 request.put("code_dir", codeDirectory);
+            }
+            if (dependenciesDirectory != null) {
+                request.put("deps_dir", dependenciesDirectory);
             }
             if (!env.isEmpty()) {
                 ObjectNode environment = request.putObject("env");

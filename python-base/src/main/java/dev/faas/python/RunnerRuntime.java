@@ -219,14 +219,11 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
     public final void init(Instance instance, FunctionDefinition definition, Specialisation specialisation) {
         RunnerInstance<H> runner = own(instance);
         String codeDirectory = definition.options().archive() ? unpack(runner, definition) : null;
+        String dependencies = specialisation.dependencies() == null ? null
+                : dependenciesInRunner(runner.directory, specialisation.dependencies());
         guarded(runner, definition.limits().timeout(), () -> {
-            if (codeDirectory != null) {
-                runner.connection.initDirectory(codeDirectory, definition.handler(), definition.options().env(),
-                        specialisation.secretValues());
-            } else {
-                runner.connection.init(definition.code(), definition.handler(), definition.options().env(),
-                        specialisation.secretValues());
-            }
+            runner.connection.init(definition.options().archive() ? "" : definition.code(), codeDirectory,
+                    dependencies, definition.handler(), definition.options().env(), specialisation.secretValues());
             return null;
         });
     }
@@ -262,6 +259,44 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
                     + runner.directory + ": " + e.getMessage(), e);
         }
         return pathInRunner(runner.directory, CODE_DIRECTORY);
+    }
+
+    /**
+     * Where the runner finds the dependency layer {@code layer} (a directory on this host that instances only read):
+     * by default the layer itself, for a runner on this host's file system.
+     */
+    protected String dependenciesInRunner(Path directory, Path layer) {
+        return layer.toString();
+    }
+
+    /**
+     * Makes {@code target} a copy of the tree {@code source} made of hard links where the file system allows (else
+     * copies), with the modes the runner's user needs to read it. For runtimes whose runners see only their instance
+     * directory.
+     */
+    protected static void linkTree(Path source, Path target) {
+        try (var paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isSymbolicLink(path)) {
+                    continue;  // a layer holds what pip wrote; a link in it is never followed out of it
+                }
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                    Files.setPosixFilePermissions(copy, READABLE_DIRECTORY_MODE);
+                } else {
+                    try {
+                        Files.createLink(copy, path);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(path, copy);
+                        Files.setPosixFilePermissions(copy, READABLE_FILE_MODE);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UnableToStartInstanceException("cannot give the instance its dependency layer " + source
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /**

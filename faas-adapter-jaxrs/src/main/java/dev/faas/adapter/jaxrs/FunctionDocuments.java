@@ -56,6 +56,9 @@ final class FunctionDocuments {
             // The environment is configuration the admin set; secrets are named only, never valued.
             ObjectNode env = document.putObject("env");
             new java.util.TreeMap<>(definition.options().env()).forEach(env::put);
+            if (definition.options().requirements() != null) {
+                document.put("requirements", definition.options().requirements());
+            }
         }
         return Json.write(document);
     }

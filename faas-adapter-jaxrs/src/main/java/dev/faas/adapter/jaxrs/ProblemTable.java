@@ -11,6 +11,7 @@ import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.InvalidCodeException;
 import dev.faas.ports.error.InvalidArchiveException;
+import dev.faas.ports.error.RequirementsFailedException;
 import dev.faas.ports.error.InvalidEnvironmentException;
 import dev.faas.ports.error.MissingSecretException;
 import dev.faas.ports.error.SecretNotFoundException;
@@ -66,6 +67,9 @@ final class ProblemTable {
             case TOO_MANY_FILES -> ProblemType.ARCHIVE_TOO_MANY_FILES;
             case HANDLER_MODULE_MISSING -> ProblemType.HANDLER_MODULE_MISSING;
         }, (failure, problem, requestId) -> problem.with("field", failure.field()));
+        row(RequirementsFailedException.class, failure -> ProblemType.REQUIREMENTS_FAILED,
+                (failure, problem, requestId) -> problem.with("field", failure.field())
+                        .with("pipOutput", failure.pipOutput()));
         // Secrets: names only, never a value (no message of these exceptions holds one).
         row(UnknownSecretException.class, failure -> ProblemType.UNKNOWN_SECRET,
                 (failure, problem, requestId) -> problem.with("field", failure.field())

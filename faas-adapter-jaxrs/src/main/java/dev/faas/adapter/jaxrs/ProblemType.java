@@ -15,6 +15,7 @@ public enum ProblemType {
     ARCHIVE_LINK("archive-link", "The archive holds a link", 400),
     ARCHIVE_TOO_MANY_FILES("archive-too-many-files", "The archive holds too many files", 400),
     HANDLER_MODULE_MISSING("handler-module-missing", "The handler's module is not in the archive", 400),
+    REQUIREMENTS_FAILED("requirements-failed", "The requirements could not be installed", 400),
     ENV_TOO_LARGE("env-too-large", "Environment too large", 400),
     UNKNOWN_SECRET("unknown-secret", "The version names a secret that is not stored", 400),
     SECRET_NOT_FOUND("secret-not-found", "Secret not found", 404),

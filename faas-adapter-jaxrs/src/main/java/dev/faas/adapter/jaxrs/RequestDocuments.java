@@ -28,7 +28,7 @@ final class RequestDocuments {
      * required; {@code env} (an object of strings) and {@code secrets} (secret names) are the version's options.
      */
     record Registration(String name, String code, String handler, Limits limits, Map<String, String> env,
-                        List<String> secrets, String archive) {
+                        List<String> secrets, String archive, String requirements) {
     }
 
     /** {@code POST /secrets}: {@code name} and {@code value} are required. */

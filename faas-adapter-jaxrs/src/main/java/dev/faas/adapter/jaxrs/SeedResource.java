@@ -6,6 +6,7 @@ import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.in.RegisteredVersion;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionEnvironment;
@@ -73,7 +74,7 @@ public final class SeedResource {
         VersionOptions options = options(request);
         String code = request.archive() != null ? request.archive() : RequestDocuments.required("code", request.code());
         return registered(new RegisterFunctionCommand(name, code, request.handler(), limits(request.limits()),
-                options.withArchive(request.archive() != null)));
+                options.withArchive(request.archive() != null).withRequirements(request.requirements())));
     }
 
     /**
@@ -117,10 +118,16 @@ public final class SeedResource {
                 handler, limits, options));
     }
 
+    /** The new id; for a version with requirements, how its dependency layer was had and how long that took. */
     private Response registered(RegisterFunctionCommand command) {
-        FunctionDefinition stored = register.register(command);
-        return Response.ok(Json.write(new ResponseDocuments.Result(stored.id().toString())),
-                MediaType.APPLICATION_JSON_TYPE).build();
+        RegisteredVersion stored = register.registerVersion(command);
+        Response.ResponseBuilder response = Response.ok(Json.write(new ResponseDocuments.Result(
+                stored.definition().id().toString())), MediaType.APPLICATION_JSON_TYPE);
+        if (stored.dependencies() != null) {
+            response.header("X-Faas-Dependencies", stored.dependencies().built() ? "built" : "cached")
+                    .header("X-Faas-Build-Ms", stored.dependencies().took().toMillis());
+        }
+        return response.build();
     }
 
     private static String single(MultivaluedMap<String, String> query, String name) {

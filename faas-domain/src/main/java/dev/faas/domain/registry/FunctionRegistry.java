@@ -9,6 +9,9 @@ import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.in.RegisteredVersion;
+import dev.faas.ports.model.VersionOptions;
+import dev.faas.ports.out.DependencyBuilder;
 import dev.faas.ports.model.CodeArchive;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
@@ -34,6 +37,9 @@ import java.util.function.Consumer;
  */
 public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunctionUseCase, DeleteFunctionUseCase {
 
+    /** The most bytes of requirements.txt text a version may have. */
+    public static final int MAX_REQUIREMENTS_BYTES = 64 * 1024;
+
     /** The most names one page of {@link #list} returns. */
     public static final int MAX_PAGE = 1000;
 
@@ -44,6 +50,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final Consumer<FunctionId> onDeleted;
     private final SecretAccess secrets;
     private final ArchivePolicy archives;
+    private final DependencyBuilder dependencies;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
@@ -64,7 +71,15 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
                             SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
                             ArchivePolicy archives) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, archives, DependencyBuilder.NONE);
+    }
+
+    /** @param dependencies builds (or finds) the dependency layer of a version's requirements before it is checked */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives, DependencyBuilder dependencies) {
         this.archives = archives;
+        this.dependencies = dependencies;
         this.repository = repository;
         this.limitsPolicy = limitsPolicy;
         this.clock = clock;
@@ -80,10 +95,24 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
 
     @Override
     public FunctionDefinition register(RegisterFunctionCommand command) {
+        return registerVersion(command).definition();
+    }
+
+    /**
+     * Checks and stores the version; with requirements (given, or the archive's {@code requirements.txt}), their
+     * dependency layer is built on this node first (or found built), so the code check imports them too.
+     */
+    @Override
+    public RegisteredVersion registerVersion(RegisterFunctionCommand command) {
         String storedCode = command.code();
+        VersionOptions options = command.options();
         byte[] code;
         if (command.options().archive()) {
-            code = archive(command);
+            CodeArchive archive = archive(command);
+            code = archive.zip();
+            if (options.requirements() == null && archive.requirements().isPresent()) {
+                options = options.withRequirements(archive.requirements().get());
+            }
             // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
             storedCode = Base64.getEncoder().encodeToString(code);
         } else {
@@ -93,13 +122,19 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             }
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
-        secrets.requireStored(command.options().secrets());
+        secrets.requireStored(options.secrets());
+        if (options.requirements() != null
+                && options.requirements().getBytes(StandardCharsets.UTF_8).length > MAX_REQUIREMENTS_BYTES) {
+            throw new PayloadTooLargeException("the requirements", MAX_REQUIREMENTS_BYTES);
+        }
+        DependencyBuilder.Layer layer = options.requirements() == null ? null
+                : dependencies.layer(options.requirements());
         NewFunctionVersion candidate = new NewFunctionVersion(command.name(), storedCode, command.handler(),
-                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), command.options());
+                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), options);
         if (codeCheck != null) {
             codeCheck.check(candidate);
         }
-        return repository.add(candidate);
+        return new RegisteredVersion(repository.add(candidate), layer);
     }
 
     @Override
@@ -148,7 +183,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     }
 
     /** The archive's bytes, checked: a zip within the limits, safe paths, no links, the handler's module in it. */
-    private byte[] archive(RegisterFunctionCommand command) {
+    private CodeArchive archive(RegisterFunctionCommand command) {
         byte[] zip;
         try {
             zip = Base64.getMimeDecoder().decode(command.code());
@@ -163,7 +198,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
                     "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".py) for the handler '"
                             + command.handler() + "'");
         }
-        return zip;
+        return archive;
     }
 
     static String sha256(byte[] bytes) {

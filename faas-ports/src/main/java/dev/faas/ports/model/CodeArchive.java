@@ -42,9 +42,16 @@ public final class CodeArchive {
     private static final long ZIP64_MARKER = 0xFFFFFFFFL;
 
     private final Map<String, byte[]> files;
+    private final byte[] zip;
 
-    private CodeArchive(Map<String, byte[]> files) {
+    private CodeArchive(Map<String, byte[]> files, byte[] zip) {
         this.files = files;
+        this.zip = zip;
+    }
+
+    /** The archive's bytes, exactly as read. */
+    public byte[] zip() {
+        return zip.clone();
     }
 
     /**
@@ -129,7 +136,7 @@ public final class CodeArchive {
                 }
             }
         }
-        return new CodeArchive(files);
+        return new CodeArchive(files, zip.clone());
     }
 
     /** The regular files, by path relative to the archive's root ({@code pkg/module.py}), in archive order. */

@@ -34,8 +34,9 @@ public interface FunctionRuntime extends AutoCloseable {
      * definition (its secrets). A runtime that cannot deliver secrets refuses a version that reads any.
      */
     default void init(Instance instance, FunctionDefinition definition, Specialisation specialisation) {
-        if (!specialisation.secretValues().isEmpty()) {
-            throw new UnsupportedOperationException("the " + name() + " runtime cannot deliver secrets");
+        if (!specialisation.secretValues().isEmpty() || specialisation.dependencies() != null) {
+            throw new UnsupportedOperationException("the " + name() + " runtime cannot deliver secrets or"
+                    + " dependencies");
         }
         init(instance, definition);
     }
