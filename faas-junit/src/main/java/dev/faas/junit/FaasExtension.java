@@ -47,6 +47,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class FaasExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private final Map<String, String> functions;
+    private final Map<String, Map.Entry<Path, String>> directories;
     private final boolean http;
     private final boolean docker;
     private final int prewarm;
@@ -56,6 +57,7 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
 
     private FaasExtension(Builder builder) {
         this.functions = Map.copyOf(builder.functions);
+        this.directories = Map.copyOf(builder.directories);
         this.http = builder.http;
         this.docker = builder.docker;
         this.prewarm = builder.prewarm;
@@ -74,6 +76,8 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
         platform = platformBuilder.build();
         try {
             functions.forEach((name, code) -> ids.put(name, platform.register(name, code)));
+            directories.forEach((name, source) -> ids.put(name, platform.registerDirectory(name, source.getKey(),
+                    source.getValue(), null, dev.faas.ports.model.VersionOptions.DEFAULT)));
             if (http) {
                 endpoint = FaasHttpEndpoint.start(platform, "127.0.0.1", 0);
             }
@@ -170,6 +174,7 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
     public static final class Builder {
 
         private final Map<String, String> functions = new LinkedHashMap<>();
+        private final Map<String, Map.Entry<Path, String>> directories = new LinkedHashMap<>();
         private boolean http;
         private boolean docker;
         private int prewarm;
@@ -190,6 +195,19 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
+        }
+
+        /**
+         * Registers the Python files under {@code directory} (several modules and packages) as an archive under
+         * {@code name}, calling {@code handler} ({@code module.function}; null: {@code main.user_function}).
+         */
+        public Builder functionFromDirectory(String name, Path directory, String handler) {
+            if (!Files.isDirectory(directory)) {
+                throw new IllegalArgumentException(directory + " is not a directory");
+            }
+            directories.put(Objects.requireNonNull(name, "name"), new java.util.AbstractMap.SimpleImmutableEntry<>(
+                    directory, handler));
+            return this;
         }
 
         /** Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}). */
