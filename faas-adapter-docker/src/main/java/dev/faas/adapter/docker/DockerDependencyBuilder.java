@@ -56,6 +56,9 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
     private final DependencySettings settings;
     private final Map<String, CompletableFuture<Layer>> building = new ConcurrentHashMap<>();
     private final AtomicInteger builds = new AtomicInteger();
+    /** Layers this process has seen built, by requirements text: an instance start then costs no engine call. */
+    private final Map<String, Layer> known = new ConcurrentHashMap<>();
+    private volatile String imageId;
 
     public DockerDependencyBuilder(DockerClient docker, DockerRuntimeSettings runtime, DependencySettings settings) {
         this.docker = docker;
@@ -76,6 +79,16 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
     @Override
     public Layer layer(String requirements) {
         long startNanos = System.nanoTime();
+        Layer seen = known.get(requirements);
+        if (seen != null && Files.exists(seen.directory().resolve(COMPLETE))) {
+            return new Layer(seen.hash(), seen.directory(), false, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+        Layer layer = find(requirements, startNanos);
+        known.put(requirements, layer);
+        return layer;
+    }
+
+    private Layer find(String requirements, long startNanos) {
         String hash = hash(requirements);
         Path directory = settings.cacheRoot().resolve(hash);
         if (Files.exists(directory.resolve(COMPLETE))) {
@@ -237,13 +250,21 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
     }
 
-    /** The image's id, so a rebuilt image gets fresh layers; its name when the engine does not say. */
+    /**
+     * The image's id, so a rebuilt image gets fresh layers (asked of the engine once per process: a node restarted
+     * after an image rebuild builds anew); its name when the engine does not say.
+     */
     private String imageId() {
-        try {
-            return docker.inspectImageCmd(runtime.image()).exec().getId();
-        } catch (RuntimeException e) {
-            return runtime.image();
+        String id = imageId;
+        if (id == null) {
+            try {
+                id = docker.inspectImageCmd(runtime.image()).exec().getId();
+            } catch (RuntimeException e) {
+                return runtime.image();
+            }
+            imageId = id;
         }
+        return id;
     }
 
     private static String tail(String output) {
