@@ -81,6 +81,21 @@ public abstract class SecretRepositoryContract {
         assertThat(repository.find(second)).isPresent();
     }
 
+    @Test
+    void concurrentPutsOfANewName_allSucceed_andOneValueIsKept() throws Exception {
+        SecretName name = unique("raced");
+
+        List<Integer> done = Concurrently.run(8, index -> {
+            repository.put(new StoredSecret(new SecretRecord(name, CREATED_AT, CREATED_AT),
+                    new byte[] {(byte) index}));
+            return index;
+        });
+
+        assertThat(done).hasSize(8);
+        assertThat(repository.find(name).orElseThrow().sealedValue()).hasSize(1);
+        assertThat(repository.list().stream().filter(secret -> secret.record().name().equals(name))).hasSize(1);
+    }
+
     private static SecretName unique(String prefix) {
         return SecretName.of(prefix + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
     }

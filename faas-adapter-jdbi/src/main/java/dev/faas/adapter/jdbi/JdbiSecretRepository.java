@@ -44,26 +44,46 @@ public final class JdbiSecretRepository implements SecretRepository {
         String sealed = Base64.getEncoder().encodeToString(secret.sealedValue());
         OffsetDateTime createdAt = utc(record.createdAt());
         OffsetDateTime updatedAt = utc(record.updatedAt());
-        inTransaction(handle -> {
-            int updated = handle.createUpdate("UPDATE secrets SET sealed_value = :sealed, updated_at = :updated_at"
-                            + " WHERE name = :name")
+        try {
+            jdbi.inTransaction(handle -> upsert(handle, record, sealed, createdAt, updatedAt));
+        } catch (JdbiException e) {
+            if (!isUniqueViolation(e)) {
+                throw unavailable.apply(e);
+            }
+            // Another node inserted the same name between our update and insert: now the update finds it.
+            inTransaction(handle -> upsert(handle, record, sealed, createdAt, updatedAt));
+        }
+    }
+
+    private static Object upsert(org.jdbi.v3.core.Handle handle, SecretRecord record, String sealed,
+                             OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+        int updated = handle.createUpdate("UPDATE secrets SET sealed_value = :sealed, updated_at = :updated_at"
+                        + " WHERE name = :name")
+                .bind("name", record.name().value())
+                .bind("sealed", sealed)
+                .bind("updated_at", (position, statement, context) -> statement.setObject(position, updatedAt))
+                .execute();
+        if (updated == 0) {
+            handle.createUpdate("INSERT INTO secrets (name, sealed_value, created_at, updated_at)"
+                            + " VALUES (:name, :sealed, :created_at, :updated_at)")
                     .bind("name", record.name().value())
                     .bind("sealed", sealed)
-                    .bind("updated_at", (position, statement, context) -> statement.setObject(position, updatedAt))
+                    .bind("created_at", (position, statement, context) -> statement.setObject(position,
+                            createdAt))
+                    .bind("updated_at", (position, statement, context) -> statement.setObject(position,
+                            updatedAt))
                     .execute();
-            if (updated == 0) {
-                handle.createUpdate("INSERT INTO secrets (name, sealed_value, created_at, updated_at)"
-                                + " VALUES (:name, :sealed, :created_at, :updated_at)")
-                        .bind("name", record.name().value())
-                        .bind("sealed", sealed)
-                        .bind("created_at", (position, statement, context) -> statement.setObject(position,
-                                createdAt))
-                        .bind("updated_at", (position, statement, context) -> statement.setObject(position,
-                                updatedAt))
-                        .execute();
+        }
+        return null;
+    }
+
+    private static boolean isUniqueViolation(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
             }
-            return null;
-        });
+        }
+        return false;
     }
 
     @Override
