@@ -184,6 +184,14 @@ class ConfigurationAndSecretsEndToEndTest {
     }
 
     @Test
+    void requirements_onARuntimeThatInstallsNone_areRefusedNamingTheField() throws Exception {
+        JsonNode refused = problem(http.post("/register", "{\"name\":\"deps\",\"code\":\"def user_function():\\n"
+                + "    return 1\\n\",\"requirements\":\"six==1.16.0\\n\"}"), 400, "urn:faas:problem:invalid-request");
+        assertThat(refused.get("field").asText()).isEqualTo("requirements");
+        assertThat(refused.get("detail").asText()).contains("docker runtime");
+    }
+
+    @Test
     void secretRefusals_neverQuoteTheValue() throws Exception {
         List<HttpResponse<String>> answers = List.of(
                 http.post("/secrets", "{\"name\":\"bad name\",\"value\":\"" + SECRET_VALUE + "\"}"),
