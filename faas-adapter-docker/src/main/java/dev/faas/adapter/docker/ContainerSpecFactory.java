@@ -33,6 +33,8 @@ final class ContainerSpecFactory {
     static final long SHM_BYTES = 16L * 1024 * 1024;
     /** Where the runner writes the version's secrets: a tmpfs of the container's own, never the host's disk. */
     static final String SECRETS_DIRECTORY = "/run/secrets";
+    private static final java.util.regex.Pattern NUMERIC_USER = java.util.regex.Pattern.compile(
+            "(\\d+)(?::(\\d+))?");
     /** The size of the secrets tmpfs: 64 secrets of 64 KiB at most, with room. */
     static final long SECRETS_BYTES = 5L * 1024 * 1024;
     private static final String SANDBOX_ENTRYPOINT = resource("sandbox_entrypoint.py");
@@ -108,7 +110,7 @@ final class ContainerSpecFactory {
 
     /** The tmpfs options giving the secrets directory to the runner's numeric user and group, when they are known. */
     private String runnerOwner() {
-        java.util.regex.Matcher numeric = java.util.regex.Pattern.compile("(\\d+)(?::(\\d+))?").matcher(settings.user());
+        java.util.regex.Matcher numeric = NUMERIC_USER.matcher(settings.user());
         if (!numeric.matches()) {
             return "";
         }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * it, then any descendant still found (one that left the group with {@code setsid()} and is still a descendant).
  * A function that deliberately detaches itself (setsid and a double fork) can still outlive its instance: this is
  * not a sandbox. A version's secrets are written in a directory of the instance's own in {@code /dev/shm} (memory),
- * private to this user, and removed with the instance. The runner's stdout and stderr go to {@code runner.log} in its directory, kept under
- * {@value #RUNNER_LOG_LIMIT_BYTES} bytes. The instance machinery (start, deadlines, crash explanation) is
+ * private to this user, and removed with the instance. The runner's stdout and stderr go to {@code runner.log} in
+ * its directory, kept under {@value #RUNNER_LOG_LIMIT_BYTES} bytes. The instance machinery (start, deadlines, crash explanation) is
  * {@link RunnerRuntime}'s; this class only launches, kills and explains a local process. Thread-safe.
  */
 public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionRuntime.Runner> {
