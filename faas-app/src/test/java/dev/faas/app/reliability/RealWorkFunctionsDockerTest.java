@@ -91,6 +91,8 @@ class RealWorkFunctionsDockerTest {
                     run(new Api(server.port(), Duration.ofMinutes(5)), server, secretValue);
                 }
             } finally {
+                // The server is killed, not stopped: its containers are this test's to remove.
+                docker.removeAll(node);
                 if (indexContainer != null) {
                     client.removeContainerCmd(indexContainer).withForce(true).exec();
                 }

@@ -53,8 +53,8 @@ class SecretsAndEnvDockerTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String secretValue = "tok-" + Long.toHexString(new SecureRandom().nextLong());
-        try (DockerSupport docker = DockerSupport.require();
-             ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
+        try (DockerSupport docker = DockerSupport.require()) {
+            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
                      "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
                      "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key)))) {
             Api api = new Api(server.port());
@@ -86,6 +86,10 @@ class SecretsAndEnvDockerTest {
                 assertThat(Arrays.toString(inspected.getConfig().getCmd())).doesNotContain(secretValue);
             }
             assertThat(server.log()).doesNotContain(secretValue);
+            } finally {
+                // The server is killed, not stopped: its containers are this test's to remove.
+                docker.removeAll(node);
+            }
         }
     }
 
