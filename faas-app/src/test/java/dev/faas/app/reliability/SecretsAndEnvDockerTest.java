@@ -55,37 +55,37 @@ class SecretsAndEnvDockerTest {
         String secretValue = "tok-" + Long.toHexString(new SecureRandom().nextLong());
         try (DockerSupport docker = DockerSupport.require()) {
             try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
-                     "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
-                     "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key)))) {
-            Api api = new Api(server.port());
-            assertThat(api.post("/secrets", JSON.createObjectNode().put("name", "api-token")
-                    .put("value", secretValue).toString()).status()).isEqualTo(200);
-            Api.Reply registered = api.post("/register", JSON.createObjectNode().put("name", "probe")
-                    .put("code", PROBE).<com.fasterxml.jackson.databind.node.ObjectNode>set("env",
-                            JSON.createObjectNode().put("REGION", "eu-west"))
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("secrets",
-                            JSON.createArrayNode().add("api-token")).toString());
-            assertThat(registered.status()).as(() -> registered.body() + "\n" + server.log()).isEqualTo(200);
-            String id = registered.result().asText();
-            // The registration's code check used the stock's instance: wait for its replacement.
-            await().atMost(Duration.ofSeconds(60)).until(() -> prewarmed(api) >= 1);
+                    "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
+                    "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key)))) {
+                Api api = new Api(server.port());
+                assertThat(api.post("/secrets", JSON.createObjectNode().put("name", "api-token")
+                        .put("value", secretValue).toString()).status()).isEqualTo(200);
+                Api.Reply registered = api.post("/register", JSON.createObjectNode().put("name", "probe")
+                        .put("code", PROBE).<com.fasterxml.jackson.databind.node.ObjectNode>set("env",
+                                JSON.createObjectNode().put("REGION", "eu-west"))
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set("secrets",
+                                JSON.createArrayNode().add("api-token")).toString());
+                assertThat(registered.status()).as(() -> registered.body() + "\n" + server.log()).isEqualTo(200);
+                String id = registered.result().asText();
+                // The registration's code check used the stock's instance: wait for its replacement.
+                await().atMost(Duration.ofSeconds(60)).until(() -> prewarmed(api) >= 1);
 
-            Api.Reply call = api.invoke(id);
+                Api.Reply call = api.invoke(id);
 
-            assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
-            JsonNode result = call.result();
-            assertThat(result.get("env").asText()).isEqualTo("eu-west");
-            assertThat(result.get("secret").asText()).isEqualTo(secretValue);
-            assertThat(result.get("fs").asText()).isEqualTo("tmpfs");
-            assertThat(result.get("dirMode").asText()).isEqualTo("0o700");
-            assertThat(result.get("dirUid").asInt()).isEqualTo(result.get("uid").asInt()).isEqualTo(10001);
-            assertThat(result.get("fileMode").asText()).isEqualTo("0o400");
-            for (Container container : docker.containers(node)) {
-                InspectContainerResponse inspected = docker.client().inspectContainerCmd(container.getId()).exec();
-                assertThat(Arrays.toString(inspected.getConfig().getEnv())).doesNotContain(secretValue);
-                assertThat(Arrays.toString(inspected.getConfig().getCmd())).doesNotContain(secretValue);
-            }
-            assertThat(server.log()).doesNotContain(secretValue);
+                assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
+                JsonNode result = call.result();
+                assertThat(result.get("env").asText()).isEqualTo("eu-west");
+                assertThat(result.get("secret").asText()).isEqualTo(secretValue);
+                assertThat(result.get("fs").asText()).isEqualTo("tmpfs");
+                assertThat(result.get("dirMode").asText()).isEqualTo("0o700");
+                assertThat(result.get("dirUid").asInt()).isEqualTo(result.get("uid").asInt()).isEqualTo(10001);
+                assertThat(result.get("fileMode").asText()).isEqualTo("0o400");
+                for (Container container : docker.containers(node)) {
+                    InspectContainerResponse inspected = docker.client().inspectContainerCmd(container.getId()).exec();
+                    assertThat(Arrays.toString(inspected.getConfig().getEnv())).doesNotContain(secretValue);
+                    assertThat(Arrays.toString(inspected.getConfig().getCmd())).doesNotContain(secretValue);
+                }
+                assertThat(server.log()).doesNotContain(secretValue);
             } finally {
                 // The server is killed, not stopped: its containers are this test's to remove.
                 docker.removeAll(node);
