@@ -4,8 +4,8 @@
 # Usage: python-base/build-image.sh [--offline] [--tag TAG]
 #
 #   (default)   docker build on the public python:3.12-slim base (needs a reachable registry).
-#   --offline   no registry needed: makes a Debian bookworm root file system with python3 by
-#               debootstrap (from Debian's package mirror), imports it as faas-base:bookworm and
+#   --offline   no registry needed: makes a Debian bookworm root file system with python3 and
+#               python3-pip by debootstrap (from Debian's mirror), imports it as faas-base:bookworm-pip and
 #               builds on that. The finished root file system is kept as a tarball under
 #               ${FAAS_CACHE_DIR:-$HOME/.cache/faas}, so later runs take seconds; delete it (and
 #               `docker rmi faas-base:bookworm`) to make a fresh one. Needs root and debootstrap.
@@ -17,7 +17,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tag="faas-python:latest"
 offline=false
-offline_base="faas-base:bookworm"
+# pip (Debian's python3-pip) is in the image: the platform's dependency builds run it in a build container.
+offline_base="faas-base:bookworm-pip"
 
 usage() {
   sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -49,7 +50,7 @@ docker info >/dev/null 2>&1 || die "no Docker engine answers (is dockerd running
 base_image="python:3.12-slim"
 if $offline; then
   base_image="$offline_base"
-  "$here/../deploy/debian-base-image.sh" --tag "$offline_base" --include python3 \
+  "$here/../deploy/debian-base-image.sh" --tag "$offline_base" --include python3,python3-pip \
     --change 'LABEL faas.image=base' --change 'CMD ["python3"]'
 fi
 

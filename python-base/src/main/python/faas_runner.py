@@ -2,7 +2,7 @@
 
 Usage: python3 faas_runner.py --connect PATH [--connect-timeout SECONDS] [--new-session]
                               [--log-limit BYTES] [--max-message-bytes BYTES]
-                              [--max-result-bytes BYTES]
+                              [--max-result-bytes BYTES] [--secrets-dir DIR]
 
 The platform listens; the runner connects. The platform binds PATH in a directory it owns (the
 Docker runtime mounts that directory read-only into the container: the runner needs no writable
@@ -28,9 +28,19 @@ echoes it, so a reply forged by user code on the socket is told apart from the r
 Requests, by the header's "op":
   {"op": "ping"}
       -> {"ok": true, "pid": 1234, "python": "3.11.7"}
-  {"op": "init", "handler": "user_function"}, body = the function's source code, UTF-8.
-      Runs the code as module "function" (file "function.py") and checks that the handler is a
+  {"op": "init", "handler": "user_function", "env": {...}, "secrets": {...}}, body = the function's
+      source code, UTF-8. First adds "env" (an object of strings, optional) to os.environ and writes
+      each of "secrets" (an object of strings, optional: name -> value) to the file --secrets-dir/NAME,
+      readable by this user only (--secrets-dir is a private tmpfs: /run/secrets in a container; a
+      version with secrets is refused without it); os.environ["FAAS_SECRETS_DIR"] names that directory.
+      Then runs the code as module "function" (file "function.py") and checks that the handler is a
       callable. Allowed once per process.  -> {"ok": true, "logs": "", "logs_truncated": false}
+      Secret values are never echoed in a reply, nor in an error.
+  {"op": "init", "handler": "module.function", "code_dir": DIR, ...}, empty body: the code is an
+      unpacked archive in DIR (read-only to this runner), which goes first on sys.path; imports the
+      module and checks that its function is a callable. "env" and "secrets" as above.
+  Either form may carry "deps_dir": DIR, the version's installed requirements (read-only), which goes
+      on sys.path (after code_dir) before any of its code runs.
   {"op": "run"}, body = the keyword arguments, a JSON object in UTF-8. Calls handler(**params).
       -> {"ok": true, "logs": "", "logs_truncated": false}, body = the result as strict JSON
          (UTF-8, compact, no NaN); None is null.
@@ -57,6 +67,7 @@ lands in the next reply's logs.
 
 import argparse
 import fcntl
+import importlib
 import io
 import json
 import linecache
@@ -196,9 +207,10 @@ class BinaryOutput:
 class Runner:
     """Loads the user's code once and calls its handler, one request at a time."""
 
-    def __init__(self, log_limit, max_result_bytes):
+    def __init__(self, log_limit, max_result_bytes, secrets_dir=None):
         self.capture = OutputCapture(log_limit)
         self.max_result_bytes = max_result_bytes
+        self.secrets_dir = secrets_dir
         self.init_attempted = False
         self.handler = None
 
@@ -215,7 +227,8 @@ class Runner:
             return {"ok": True, "pid": os.getpid(), "python": PYTHON_VERSION}, b""
         try:
             if op == "init":
-                result = self.init(header.get("handler"), body)
+                result = self.init(header.get("handler"), body, header.get("env"), header.get("secrets"),
+                                   header.get("code_dir"), header.get("deps_dir"))
             elif op == "run":
                 result = self.run(body)
             else:
@@ -226,12 +239,23 @@ class Runner:
         reply["logs"], reply["logs_truncated"] = self.capture.take()
         return reply, result
 
-    def init(self, handler_name, body):
+    def init(self, handler_name, body, env=None, secrets=None, code_dir=None, deps_dir=None):
         if self.init_attempted:
             raise Failure("protocol", "AlreadyInitialized", "init may be called once per runner")
         if not isinstance(handler_name, str):
             raise Failure("protocol", "InvalidRequest", "init needs a handler name")
+        if code_dir is not None and (not isinstance(code_dir, str) or "." not in handler_name):
+            raise Failure("protocol", "InvalidRequest", "init from a code_dir needs a module.function handler")
+        if deps_dir is not None and not isinstance(deps_dir, str):
+            raise Failure("protocol", "InvalidRequest", "init's deps_dir must be a path")
+        env, secrets = string_map("env", env), string_map("secrets", secrets)
         self.init_attempted = True
+        self.specialise(env, secrets)
+        if deps_dir is not None:
+            sys.path.insert(0, deps_dir)
+            importlib.invalidate_caches()
+        if code_dir is not None:
+            return self.init_module(code_dir, handler_name)
         try:
             source = str(body, "utf-8")
             code = compile(source, USER_FILE, "exec")
@@ -254,6 +278,50 @@ class Runner:
                           "no callable %r defined in the function's code" % handler_name)
         self.handler = handler
         return b""
+
+    def init_module(self, code_dir, handler_name):
+        """Imports the handler's module from the unpacked archive in code_dir and checks its function."""
+        module_name, _, function_name = handler_name.rpartition(".")
+        sys.path.insert(0, code_dir)
+        importlib.invalidate_caches()
+        try:
+            module = self.call_user_code(importlib.import_module, module_name)
+        except SyntaxError as error:
+            raise failure_from("init", error, error.msg, error.lineno or 0) from None
+        except BaseException as error:
+            raise failure_from("init", error) from None
+        handler = getattr(module, function_name, None)
+        if not callable(handler):
+            raise Failure("init", "HandlerNotFound",
+                          "no callable %r defined in the module %r" % (function_name, module_name))
+        self.handler = handler
+        return b""
+
+    def specialise(self, env, secrets):
+        """Applies the version's environment and writes its secrets, before any of its code runs."""
+        for name, value in env.items():
+            if not name or "=" in name or "\0" in name or "\0" in value:
+                raise Failure("protocol", "InvalidRequest", "init's env holds a name or value no environment can hold")
+            os.environ[name] = value
+        if not secrets:
+            return
+        if self.secrets_dir is None:
+            raise Failure("protocol", "NoSecretsDirectory", "this runner has no --secrets-dir for secrets")
+        for name in secrets:
+            if not name or name in (".", "..") or "/" in name or "\0" in name:
+                raise Failure("protocol", "InvalidRequest", "init's secrets hold a name that is not a file name")
+        for name, value in secrets.items():
+            path = os.path.join(self.secrets_dir, name)
+            try:
+                # O_EXCL and O_NOFOLLOW: never through a link or over a file something else put there.
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                                     0o400)
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(value.encode("utf-8", "surrogatepass"))
+            except OSError as error:
+                raise Failure("init", "SecretNotWritten", "the secret %r could not be written to %s: %s"
+                              % (name, self.secrets_dir, error.strerror)) from None
+        os.environ["FAAS_SECRETS_DIR"] = self.secrets_dir
 
     def run(self, body):
         if self.handler is None:
@@ -288,6 +356,15 @@ class Runner:
             raise Failure("result", "ResultTooLarge", "the result is %d bytes, more than the limit of %d bytes"
                           % (len(data), self.max_result_bytes))
         return data
+
+
+def string_map(field, value):
+    """value, an object of strings (empty when absent), else a protocol Failure that never quotes it."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise Failure("protocol", "InvalidRequest", "init's %s must be an object of strings" % field)
+    return value
 
 
 def parse_params(body):
@@ -406,6 +483,7 @@ def parse_arguments(argv):
     parser.add_argument("--log-limit", type=int, default=65536, help="bytes of output kept per call")
     parser.add_argument("--max-message-bytes", type=int, default=16 * 1024 * 1024, help="largest request")
     parser.add_argument("--max-result-bytes", type=int, default=6 * 1024 * 1024, help="largest result")
+    parser.add_argument("--secrets-dir", help="a private directory (a tmpfs) to write the version's secrets in")
     return parser.parse_args(argv)
 
 
@@ -423,7 +501,7 @@ def main(argv=None):
               file=sys.stderr)
         return EXIT_NO_CONNECTION
     isolate_stdin()
-    runner = Runner(options.log_limit, options.max_result_bytes)
+    runner = Runner(options.log_limit, options.max_result_bytes, options.secrets_dir)
     with connection:
         try:
             while True:

@@ -5,6 +5,7 @@ import dev.faas.domain.access.ConfiguredApiKey;
 import dev.faas.domain.access.ConfiguredApiKeys;
 import dev.faas.domain.access.InvalidApiKeyConfigException;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.secrets.SecretCipher;
 import dev.faas.platform.HostMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,14 @@ public record FaasConfig(
         boolean egress,
         List<String> egressAllow,
         List<String> egressDeny,
-        String dockerRuntime) {
+        String dockerRuntime,
+        String secretsKey,
+        long maxArchiveBytes,
+        String pipIndexUrl,
+        String pipTrustedHost,
+        List<String> pipExtraArgs,
+        String pipNetwork,
+        Duration pipTimeout) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -108,7 +116,16 @@ public record FaasConfig(
                 onOff("FAAS_EGRESS", get.apply("FAAS_EGRESS")),
                 cidrs("FAAS_EGRESS_ALLOW", get.apply("FAAS_EGRESS_ALLOW")),
                 cidrs("FAAS_EGRESS_DENY", get.apply("FAAS_EGRESS_DENY")),
-                get.apply("FAAS_DOCKER_RUNTIME"));
+                get.apply("FAAS_DOCKER_RUNTIME"),
+                secretsKey(get.apply("FAAS_SECRETS_KEY"), get.apply("FAAS_SECRETS_KEY_FILE")),
+                integer("FAAS_MAX_ARCHIVE_BYTES", get.apply("FAAS_MAX_ARCHIVE_BYTES"), 50 * 1024 * 1024, 1024,
+                        Integer.MAX_VALUE),
+                get.apply("FAAS_PIP_INDEX_URL"),
+                get.apply("FAAS_PIP_TRUSTED_HOST"),
+                get.apply("FAAS_PIP_EXTRA_ARGS") == null ? List.of()
+                        : List.of(get.apply("FAAS_PIP_EXTRA_ARGS").split("\\s+")),
+                get.apply("FAAS_PIP_NETWORK"),
+                duration("FAAS_PIP_TIMEOUT", get.apply("FAAS_PIP_TIMEOUT"), "5m"));
     }
 
     /** FAAS_EGRESS: {@code off} (default) or {@code on}. */
@@ -152,6 +169,36 @@ public record FaasConfig(
         }
     }
 
+    /**
+     * The secrets key: {@code FAAS_SECRETS_KEY}, or the content of {@code FAAS_SECRETS_KEY_FILE} (a Docker or
+     * Kubernetes secret), checked to be a base64 AES key; null when neither is set (secrets then answer 503). Both at
+     * once is ambiguous and refused. No message quotes the key.
+     */
+    private static String secretsKey(String key, String file) {
+        if (key != null && file != null) {
+            throw new ConfigException("FAAS_SECRETS_KEY and FAAS_SECRETS_KEY_FILE are both set: keep one");
+        }
+        String value = key;
+        if (file != null) {
+            try {
+                value = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (IOException | InvalidPathException e) {
+                throw new ConfigException("FAAS_SECRETS_KEY_FILE='" + file + "' cannot be read: "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        if (value == null) {
+            return null;
+        }
+        try {
+            SecretCipher.fromBase64(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException((file != null ? "FAAS_SECRETS_KEY_FILE" : "FAAS_SECRETS_KEY") + ": "
+                    + e.getMessage());
+        }
+        return value;
+    }
+
     /** FAAS_PREWARM_MAX: default 32, or FAAS_PREWARM if that is higher; never below FAAS_PREWARM. */
     private static int prewarmMax(String prewarm, String prewarmMax) {
         int floor = integer("FAAS_PREWARM", prewarm, 2, 0, 1000);
@@ -178,7 +225,8 @@ public record FaasConfig(
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
                 + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + ", egress="
                 + (egress ? "on (allow " + egressAllow + ", deny " + egressDeny + ")" : "off") + ", dockerRuntime="
-                + (dockerRuntime == null ? "(engine default)" : dockerRuntime) + "]";
+                + (dockerRuntime == null ? "(engine default)" : dockerRuntime)
+                + ", secrets=" + (secretsKey == null ? "off" : "on") + "]";
     }
 
     /**

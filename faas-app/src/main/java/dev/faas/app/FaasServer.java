@@ -48,7 +48,7 @@ public final class FaasServer implements AutoCloseable {
             throw e;
         }
         return start(config, platform(config).repository(repository).runtime(selected.runtime())
-                .alsoClose(selected.client()), repository.apiKeys());
+                .dependencies(selected.dependencies()).alsoClose(selected.client()), repository.apiKeys());
     }
 
     /**
@@ -120,7 +120,11 @@ public final class FaasServer implements AutoCloseable {
     }
 
     private static FaasPlatform.Builder platform(FaasConfig config) {
-        return FaasPlatform.builder()
+        FaasPlatform.Builder builder = FaasPlatform.builder().maxArchiveBytes(config.maxArchiveBytes());
+        if (config.secretsKey() != null) {
+            builder.secretsKey(config.secretsKey());
+        }
+        return builder
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
                 .prewarmMax(config.prewarmMax())

@@ -1,13 +1,16 @@
 package dev.faas.app;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.faas.adapter.docker.DependencySettings;
 import dev.faas.adapter.docker.DockerClients;
+import dev.faas.adapter.docker.DockerDependencyBuilder;
 import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
 import dev.faas.adapter.docker.EgressNetwork;
 import dev.faas.adapter.docker.EgressRules;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.ports.out.DependencyBuilder;
 import dev.faas.ports.out.FunctionRuntime;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -33,7 +36,11 @@ final class RuntimeSelection {
     }
 
     /** The runtime and what must be closed after it (the Docker client), in that order. */
-    record Selected(FunctionRuntime runtime, AutoCloseable client) {
+    record Selected(FunctionRuntime runtime, AutoCloseable client, DependencyBuilder dependencies) {
+
+        Selected(FunctionRuntime runtime, AutoCloseable client) {
+            this(runtime, client, DependencyBuilder.NONE);
+        }
     }
 
     static Selected create(FaasConfig config) {
@@ -70,8 +77,11 @@ final class RuntimeSelection {
             LOG.info("docker runtime: node {}, image {}, OCI runtime {}, removed {} leftover container(s) of this"
                     + " node", nodeId, config.image(), config.dockerRuntime() == null ? "(engine default)"
                     : config.dockerRuntime(), swept);
+            DependencyBuilder dependencies = new DockerDependencyBuilder(docker, settings, new DependencySettings(
+                    config.dataDir().resolve("dependencies").toAbsolutePath().normalize(), config.pipIndexUrl(),
+                    config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(), config.pipTimeout()));
             if (!config.egress()) {
-                return new Selected(runtime, docker);
+                return new Selected(runtime, docker, dependencies);
             }
             runtime.close();
             EgressNetwork egress = openEgress(docker, nodeId, config);
@@ -82,7 +92,7 @@ final class RuntimeSelection {
                 return new Selected(withEgress, () -> {
                     egress.close();
                     docker.close();
-                });
+                }, dependencies);
             } catch (RuntimeException e) {
                 egress.close();
                 throw e;

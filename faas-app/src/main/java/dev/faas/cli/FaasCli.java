@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "faas", mixinStandardHelpOptions = true, version = "faas 0.1.0",
         description = "Register and call Python functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
-                FaasCli.Versions.class, FaasCli.Delete.class, CommandLine.HelpCommand.class})
+                FaasCli.Versions.class, FaasCli.Delete.class, FaasCli.Secrets.class, CommandLine.HelpCommand.class})
 public final class FaasCli {
 
     static final int EXIT_REFUSED = 1;
@@ -99,7 +99,7 @@ public final class FaasCli {
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true,
-            description = "Register FILE's Python code as the next version of NAME; prints the new id.")
+            description = "Register FILE's Python code (or --archive) as the next version of NAME; prints the new id.")
     static final class Register implements Callable<Integer> {
         @ParentCommand
         FaasCli cli;
@@ -107,8 +107,24 @@ public final class FaasCli {
         @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
         String name;
 
-        @Parameters(index = "1", paramLabel = "FILE", description = "A Python file defining the handler.")
+        @Parameters(index = "1", paramLabel = "FILE", arity = "0..1",
+                description = "A Python file defining the handler (not with --archive).")
         Path file;
+
+        @Option(names = "--archive", paramLabel = "DIR|ZIP",
+                description = "A directory (zipped, regular files only) or a zip: several modules; --handler is then"
+                        + " module.function (default main.user_function).")
+        Path archive;
+
+        @Option(names = "--requirements", paramLabel = "FILE", description = "A requirements.txt to install.")
+        Path requirements;
+
+        @Option(names = "--env", paramLabel = "NAME=VALUE", description = "An environment variable (repeatable).")
+        List<String> env = new ArrayList<>();
+
+        @Option(names = "--secret", paramLabel = "NAME", description = "A stored secret the version reads"
+                + " (repeatable), as /run/secrets/NAME.")
+        List<String> secrets = new ArrayList<>();
 
         @Option(names = "--handler", description = "The function to call (default: user_function).")
         String handler;
@@ -131,12 +147,42 @@ public final class FaasCli {
 
         @Override
         public Integer call() throws IOException {
-            if (!Files.isReadable(file)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
+            if ((file == null) == (archive == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give either FILE or --archive");
+            }
+            Path source = file != null ? file : archive;
+            if (!Files.isReadable(source)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + source);
             }
             ObjectNode body = ApiClient.JSON.createObjectNode();
             body.put("name", name);
-            body.put("code", Files.readString(file, StandardCharsets.UTF_8));
+            if (file != null) {
+                body.put("code", Files.readString(file, StandardCharsets.UTF_8));
+            } else {
+                byte[] zip = Files.isDirectory(archive) ? dev.faas.platform.FaasPlatform.zip(archive)
+                        : Files.readAllBytes(archive);
+                body.put("archive", java.util.Base64.getEncoder().encodeToString(zip));
+            }
+            if (requirements != null) {
+                if (!Files.isReadable(requirements)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + requirements);
+                }
+                body.put("requirements", Files.readString(requirements, StandardCharsets.UTF_8));
+            }
+            if (!env.isEmpty()) {
+                ObjectNode variables = body.putObject("env");
+                for (String pair : env) {
+                    int equals = pair.indexOf('=');
+                    if (equals < 1) {
+                        throw new CommandLine.ParameterException(spec.commandLine(),
+                                "--env '" + pair + "' is not NAME=VALUE");
+                    }
+                    variables.put(pair.substring(0, equals), pair.substring(equals + 1));
+                }
+            }
+            if (!secrets.isEmpty()) {
+                secrets.forEach(body.putArray("secrets")::add);
+            }
             if (handler != null) {
                 body.put("handler", handler);
             }
@@ -281,6 +327,63 @@ public final class FaasCli {
                         version.path("limits").path("memoryMb").asInt());
             }
             return 0;
+        }
+    }
+
+    @Command(name = "secrets", mixinStandardHelpOptions = true,
+            description = "Manage secrets: set NAME (the value from --value-file or standard input, never an"
+                    + " argument), list, delete NAME.")
+    static final class Secrets implements Callable<Integer> {
+        @ParentCommand
+        FaasCli cli;
+
+        @Parameters(index = "0", paramLabel = "set|list|delete")
+        String action;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--value-file", paramLabel = "FILE",
+                description = "Read the value from FILE (default: standard input; one trailing line break dropped).")
+        Path valueFile;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            switch (action) {
+                case "list" -> {
+                    out.printf("%-40s %-26s %-26s%n", "NAME", "CREATED", "UPDATED");
+                    for (JsonNode secret : cli.client().get("secrets").path("secrets")) {
+                        out.printf("%-40s %-26s %-26s%n", secret.path("name").asText(),
+                                secret.path("createdAt").asText(), secret.path("updatedAt").asText());
+                    }
+                }
+                case "set" -> {
+                    String value = valueFile != null ? Files.readString(valueFile, StandardCharsets.UTF_8)
+                            : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+                    ObjectNode body = ApiClient.JSON.createObjectNode().put("name", required())
+                            .put("value", value.replaceFirst("\\r?\\n$", ""));
+                    cli.client().post("secrets", body.toString());
+                    out.println("set " + name);
+                }
+                case "delete" -> {
+                    cli.client().delete("secrets/" + encode(required()));
+                    out.println("deleted " + name);
+                }
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "'" + action + "' is not set, list or delete");
+            }
+            return 0;
+        }
+
+        private String required() {
+            if (name == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), action + " needs a NAME");
+            }
+            return name;
         }
     }
 

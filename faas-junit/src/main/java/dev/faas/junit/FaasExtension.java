@@ -62,6 +62,7 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
             + " would never start.";
 
     private final Map<String, String> functions;
+    private final Map<String, Map.Entry<Path, String>> directories;
     private final boolean http;
     private final boolean docker;
     private final int prewarm;
@@ -71,6 +72,7 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
 
     private FaasExtension(Builder builder) {
         this.functions = Map.copyOf(builder.functions);
+        this.directories = Map.copyOf(builder.directories);
         this.http = builder.http;
         this.docker = builder.docker;
         this.prewarm = builder.prewarm;
@@ -89,6 +91,8 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
         platform = platformBuilder.build();
         try {
             functions.forEach((name, code) -> ids.put(name, platform.register(name, code)));
+            directories.forEach((name, source) -> ids.put(name, platform.registerDirectory(name, source.getKey(),
+                    source.getValue(), null, dev.faas.ports.model.VersionOptions.DEFAULT)));
             ids.values().forEach(platform::warm);
             if (http) {
                 endpoint = FaasHttpEndpoint.start(platform, "127.0.0.1", 0);
@@ -226,6 +230,7 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
     public static final class Builder {
 
         private final Map<String, String> functions = new LinkedHashMap<>();
+        private final Map<String, Map.Entry<Path, String>> directories = new LinkedHashMap<>();
         private boolean http;
         private boolean docker;
         private int prewarm = 1;
@@ -246,6 +251,19 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
+        }
+
+        /**
+         * Registers the Python files under {@code directory} (several modules and packages) as an archive under
+         * {@code name}, calling {@code handler} ({@code module.function}; null: {@code main.user_function}).
+         */
+        public Builder functionFromDirectory(String name, Path directory, String handler) {
+            if (!Files.isDirectory(directory)) {
+                throw new IllegalArgumentException(directory + " is not a directory");
+            }
+            directories.put(Objects.requireNonNull(name, "name"), new java.util.AbstractMap.SimpleImmutableEntry<>(
+                    directory, handler));
+            return this;
         }
 
         /** Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}). */

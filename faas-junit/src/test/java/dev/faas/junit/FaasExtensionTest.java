@@ -23,6 +23,7 @@ class FaasExtensionTest {
     static FaasExtension faas = FaasExtension.builder()
             .function("hello", "def user_function(name):\n    return 'Hello, ' + name + '!'\n")
             .functionFromResource("shout", "functions/shout.py")
+            .functionFromDirectory("multi", java.nio.file.Path.of("src/test/resources/functions/multi"), null)
             .http()
             .build();
 
@@ -31,6 +32,8 @@ class FaasExtensionTest {
         assertThat(faas.id("hello")).hasToString("hello-1");
         assertThat(platform.invoke(faas.id("hello"), Map.of("name", "JUnit"), String.class)).isEqualTo("Hello, JUnit!");
         assertThat(platform.invoke(faas.id("shout"), Map.of("text", "hi"), String.class)).isEqualTo("HI");
+        assertThat(platform.invoke(faas.id("multi"), Map.of("name", "JUnit"), String.class))
+                .isEqualTo("Hi, JUnit from a sibling");
     }
 
     @Test

@@ -190,9 +190,10 @@ public final class FaasHttpEndpoint implements AutoCloseable {
             FaasHttpServer server;
             try {
                 server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
-                        AccessControl.install(FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(),
-                                platform.invokeUseCase(), platform.getUseCase(), platform.deleteUseCase(),
-                                platform.readiness()), metrics, settings), keys, keys, settings),
+                        AccessControl.install(FaasResourceConfig.addSecrets(FaasResourceConfig.create(new ApiUseCases(
+                                platform.registerUseCase(), platform.invokeUseCase(), platform.getUseCase(),
+                                platform.deleteUseCase(), platform.readiness()), metrics, settings),
+                                platform.secretsUseCase(), settings), keys, keys, settings),
                         platform.statisticsUseCase()), tls);
             } catch (RuntimeException e) {
                 metrics.close();

@@ -27,7 +27,19 @@ import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.EgressPolicy;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.invocation.InstanceSpecialiser;
+import dev.faas.domain.registry.ArchivePolicy;
+import dev.faas.ports.out.DependencyBuilder;
 import dev.faas.domain.registry.SandboxCodeCheck;
+import dev.faas.ports.model.CodeArchive;
+import dev.faas.domain.secrets.SecretCipher;
+import dev.faas.domain.secrets.SecretService;
+import dev.faas.adapter.memory.InMemorySecretRepository;
+import dev.faas.ports.in.ManageSecretsUseCase;
+import dev.faas.ports.model.SecretName;
+import dev.faas.ports.model.SecretRecord;
+import dev.faas.ports.model.VersionOptions;
+import dev.faas.ports.out.SecretRepository;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
@@ -88,6 +100,7 @@ public final class FaasPlatform implements AutoCloseable {
     static final Duration READINESS_DEADLINE = Duration.ofSeconds(4);
 
     private final FunctionRegistry registry;
+    private final SecretService secrets;
     private final Invoker invoker;
     private final InstancePool pool;
     private final FunctionRuntime runtime;
@@ -129,9 +142,14 @@ public final class FaasPlatform implements AutoCloseable {
         CallStatistics calls = new CallStatistics(builder.clock);
         observers.add(calls);
         this.statistics = new NodeStatisticsService(nodeId, pool, calls, builder.clock);
-        this.invoker = new Invoker(repository, runtime, pool, new EveryObserver(observers));
+        SecretRepository secretStore = builder.secretRepository != null ? builder.secretRepository
+                : repository.secretRepository().orElseGet(InMemorySecretRepository::new);
+        this.secrets = new SecretService(secretStore, builder.secretCipher, builder.clock);
+        InstanceSpecialiser specialiser = new InstanceSpecialiser(secrets, builder.dependencies);
+        this.invoker = new Invoker(repository, runtime, pool, new EveryObserver(observers), specialiser);
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget,
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool, specialiser) : null, invoker::forget, secrets,
+                new ArchivePolicy(builder.maxArchiveBytes, CodeArchive.DEFAULT_MAX_FILES), builder.dependencies,
                 new EgressPolicy(builder.egress));
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
@@ -179,6 +197,74 @@ public final class FaasPlatform implements AutoCloseable {
     /** Registers with another handler and/or limits ({@code null} fields keep the defaults). */
     public FunctionId register(String name, String code, String handler, RequestedLimits limits) {
         return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits)).id();
+    }
+
+    /**
+     * Registers with options: its environment ({@code options.env()}, seen as {@code os.environ}) and the secrets it
+     * reads ({@code options.secrets()}, files under {@code /run/secrets}; stored first with {@link #putSecret}).
+     */
+    public FunctionId register(String name, String code, String handler, RequestedLimits limits,
+                               VersionOptions options) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits, options))
+                .id();
+    }
+
+    /**
+     * Registers a zip archive as the next version of {@code name}: {@code handler} names {@code module.function}
+     * ({@code main.user_function} when null), its root goes on {@code sys.path}.
+     */
+    public FunctionId registerArchive(String name, byte[] zip, String handler, RequestedLimits limits,
+                                      VersionOptions options) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name),
+                java.util.Base64.getEncoder().encodeToString(zip), handler, limits, options.withArchive(true))).id();
+    }
+
+    /** Registers the files under {@code directory} (zipped, links and all hidden entries included) as an archive. */
+    public FunctionId registerDirectory(String name, Path directory, String handler, RequestedLimits limits,
+                                        VersionOptions options) {
+        return registerArchive(name, zip(directory), handler, limits, options);
+    }
+
+    /** The regular files under {@code directory} as a zip, by path relative to it; a link is refused. */
+    public static byte[] zip(Path directory) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes);
+             java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted().toList()) {
+                if (Files.isSymbolicLink(path)) {
+                    throw new IllegalArgumentException(path + " is a link: archives hold regular files only");
+                }
+                if (Files.isRegularFile(path)) {
+                    String entry = directory.relativize(path).toString().replace('\\', '/');
+                    zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+                    Files.copy(path, zip);
+                    zip.closeEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot zip " + directory, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Stores (or rotates) the secret {@code name}; needs a {@link Builder#secretsKey secrets key}. */
+    public SecretRecord putSecret(String name, String value) {
+        return secrets.put(SecretName.of(name), value);
+    }
+
+    /** The stored secrets' names and dates, never their values. */
+    public List<SecretRecord> secrets() {
+        return secrets.list();
+    }
+
+    /** Deletes the secret {@code name}; versions reading it fail to start new instances from then on. */
+    public void deleteSecret(String name) {
+        secrets.delete(SecretName.of(name));
+    }
+
+    /** The secrets' administration, for an HTTP endpoint. */
+    public ManageSecretsUseCase secretsUseCase() {
+        return secrets;
     }
 
     /** Registers the Python file at {@code file} as the next version of {@code name}. */
@@ -417,6 +503,10 @@ public final class FaasPlatform implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ChangeFeed changeFeed;
         private String nodeId;
+        private SecretCipher secretCipher;
+        private SecretRepository secretRepository;
+        private long maxArchiveBytes = CodeArchive.DEFAULT_MAX_UNPACKED_BYTES;
+        private DependencyBuilder dependencies = DependencyBuilder.NONE;
 
         private Builder() {
         }
@@ -535,6 +625,38 @@ public final class FaasPlatform implements AutoCloseable {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The AES key (base64 of 16, 24 or 32 bytes, as {@code FAAS_SECRETS_KEY}) that seals secrets; without one,
+         * secrets cannot be stored or used. Every platform sharing a store needs the same key.
+         *
+         * @throws IllegalArgumentException if it is not such a key (the message never quotes it)
+         */
+        public Builder secretsKey(String base64Key) {
+            this.secretCipher = SecretCipher.fromBase64(base64Key);
+            return this;
+        }
+
+        /** Builds the dependency layers of versions with requirements; default: none (such versions are refused). */
+        public Builder dependencies(DependencyBuilder dependencies) {
+            this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
+            return this;
+        }
+
+        /** The most bytes a code archive may unpack to ({@code FAAS_MAX_ARCHIVE_BYTES}); default 50 MB. */
+        public Builder maxArchiveBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxArchiveBytes must be positive");
+            }
+            this.maxArchiveBytes = bytes;
+            return this;
+        }
+
+        /** Where secrets are kept (sealed); default: the JDBI store's database, else memory. */
+        public Builder secrets(SecretRepository secretRepository) {
+            this.secretRepository = Objects.requireNonNull(secretRepository, "secretRepository");
             return this;
         }
 

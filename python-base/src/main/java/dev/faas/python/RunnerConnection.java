@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.FunctionRaisedException;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -130,10 +133,57 @@ public final class RunnerConnection implements Closeable {
      * @throws FunctionInitException if the code does not compile, raises while loading or lacks the handler
      */
     public void init(String code, String handler) {
+        init(code, handler, Map.of(), Map.of());
+    }
+
+    /**
+     * Loads {@code code} as {@link #init(String, String)} does, after setting {@code env} in the runner's environment
+     * and writing {@code secrets} (name to value) as files in its secrets directory. The values go in the request
+     * only: no exception this throws quotes them.
+     *
+     * @throws FunctionInitException if the code does not compile, raises while loading or lacks the handler
+     */
+    public void init(String code, String handler, Map<String, String> env, Map<String, String> secrets) {
+        init(code, null, null, handler, env, secrets);
+    }
+
+    /**
+     * Loads the module of {@code handler} ({@code module.function}) from {@code codeDirectory}, a directory of the
+     * runner's (an unpacked archive) that goes first on its {@code sys.path}, with the environment and secrets as in
+     * {@link #init(String, String, Map, Map)}.
+     *
+     * @throws FunctionInitException if the module does not import or lacks the function
+     */
+    public void initDirectory(String codeDirectory, String handler, Map<String, String> env,
+                              Map<String, String> secrets) {
+        init("", Objects.requireNonNull(codeDirectory, "codeDirectory"), null, handler, env, secrets);
+    }
+
+    /**
+     * Loads the code: {@code code} (source), or, when {@code codeDirectory} is not null, the module of
+     * {@code handler} from that directory; {@code dependenciesDirectory}, when not null, goes on {@code sys.path}
+     * after it.
+     */
+    public void init(String code, String codeDirectory, String dependenciesDirectory, String handler,
+                     Map<String, String> env, Map<String, String> secrets) {
         byte[] header;
         try {
-            header = JSON.writeValueAsBytes(JSON.createObjectNode().put("op", "init").put("handler", handler)
-                    .put("call", ++lastCall));
+            ObjectNode request = JSON.createObjectNode().put("op", "init").put("handler", handler);
+            if (codeDirectory != null) {
+                request.put("code_dir", codeDirectory);
+            }
+            if (dependenciesDirectory != null) {
+                request.put("deps_dir", dependenciesDirectory);
+            }
+            if (!env.isEmpty()) {
+                ObjectNode environment = request.putObject("env");
+                new TreeMap<>(env).forEach(environment::put);
+            }
+            if (!secrets.isEmpty()) {
+                ObjectNode values = request.putObject("secrets");
+                new TreeMap<>(secrets).forEach(values::put);
+            }
+            header = JSON.writeValueAsBytes(request.put("call", ++lastCall));
         } catch (IOException e) {
             throw new IllegalStateException("could not write an init header", e);
         }

@@ -2,14 +2,20 @@ package dev.faas.python;
 
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.ports.model.CodeArchive;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
+import dev.faas.ports.out.Specialisation;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +52,14 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
 
     /** The platform's socket in each instance directory, which the runner connects to. */
     public static final String SOCKET_FILE = "platform.sock";
+    /** Where a version's archive is unpacked in its instance's directory. */
+    public static final String CODE_DIRECTORY = "code";
+    // Readable by the runner's user, which may be another than the platform's (a container's); written by neither.
+    private static final Set<PosixFilePermission> READABLE_DIRECTORY_MODE = PosixFilePermissions.fromString(
+            "rwxr-xr-x");
+    private static final Set<PosixFilePermission> READABLE_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> READABLE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(READABLE_DIRECTORY_MODE);
 
     private static final int MAX_PARALLEL_STOPS = 8;
 
@@ -197,11 +211,100 @@ public abstract class RunnerRuntime<H> implements FunctionRuntime {
 
     @Override
     public final void init(Instance instance, FunctionDefinition definition) {
+        init(instance, definition, Specialisation.NONE);
+    }
+
+    /** Loads the version's code after giving the runner its environment and its secrets (as files). */
+    @Override
+    public final void init(Instance instance, FunctionDefinition definition, Specialisation specialisation) {
         RunnerInstance<H> runner = own(instance);
+        String codeDirectory = definition.options().archive() ? unpack(runner, definition) : null;
+        String dependencies = specialisation.dependencies() == null ? null
+                : dependenciesInRunner(runner.directory, specialisation.dependencies());
         guarded(runner, definition.limits().timeout(), () -> {
-            runner.connection.init(definition.code(), definition.handler());
+            runner.connection.init(definition.options().archive() ? "" : definition.code(), codeDirectory,
+                    dependencies, definition.handler(), definition.options().env(), specialisation.secretValues());
             return null;
         });
+    }
+
+    /**
+     * Unpacks the version's archive (checked when it was registered, and again here) into {@value #CODE_DIRECTORY}
+     * in the instance's directory, which the runner reads but cannot change; returns that directory as the runner
+     * sees it.
+     */
+    private String unpack(RunnerInstance<H> runner, FunctionDefinition definition) {
+        CodeArchive archive = CodeArchive.read(Base64.getDecoder().decode(definition.code()), Long.MAX_VALUE,
+                Integer.MAX_VALUE);
+        Path root = runner.directory.resolve(CODE_DIRECTORY);
+        try {
+            Files.createDirectory(root, READABLE_DIRECTORY);
+            Files.setPosixFilePermissions(root, READABLE_DIRECTORY_MODE);
+            for (Map.Entry<String, byte[]> file : archive.files().entrySet()) {
+                Path target = root.resolve(file.getKey()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IllegalStateException("an archive entry escaped its directory: " + file.getKey());
+                }
+                Files.createDirectories(target.getParent());
+                Files.write(target, file.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(target, READABLE_FILE_MODE);
+            }
+            try (var paths = Files.walk(root)) {
+                for (Path path : paths.filter(Files::isDirectory).toList()) {
+                    Files.setPosixFilePermissions(path, READABLE_DIRECTORY_MODE);
+                }
+            }
+        } catch (IOException e) {
+            throw new UnableToStartInstanceException("cannot unpack the function's archive into "
+                    + runner.directory + ": " + e.getMessage(), e);
+        }
+        return pathInRunner(runner.directory, CODE_DIRECTORY);
+    }
+
+    /**
+     * Where the runner finds the dependency layer {@code layer} (a directory on this host that instances only read):
+     * by default the layer itself, for a runner on this host's file system.
+     */
+    protected String dependenciesInRunner(Path directory, Path layer) {
+        return layer.toString();
+    }
+
+    /**
+     * Makes {@code target} a copy of the tree {@code source} made of hard links where the file system allows (else
+     * copies), with the modes the runner's user needs to read it. For runtimes whose runners see only their instance
+     * directory.
+     */
+    protected static void linkTree(Path source, Path target) {
+        try (var paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path copy = target.resolve(source.relativize(path).toString());
+                if (Files.isSymbolicLink(path)) {
+                    continue;  // a layer holds what pip wrote; a link in it is never followed out of it
+                }
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copy);
+                    Files.setPosixFilePermissions(copy, READABLE_DIRECTORY_MODE);
+                } else {
+                    try {
+                        Files.createLink(copy, path);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(path, copy);
+                        Files.setPosixFilePermissions(copy, READABLE_FILE_MODE);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UnableToStartInstanceException("cannot give the instance its dependency layer " + source
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where the runner sees {@code relative} of its instance directory {@code directory}; the same path by default,
+     * for a runner on this host's file system.
+     */
+    protected String pathInRunner(Path directory, String relative) {
+        return directory.resolve(relative).toString();
     }
 
     @Override

@@ -33,6 +33,12 @@ final class ContainerSpecFactory {
     static final String RUNNER_PATH = "/opt/faas/faas_runner.py";
     /** The size of each container's own {@code /dev/shm}. */
     static final long SHM_BYTES = 16L * 1024 * 1024;
+    /** Where the runner writes the version's secrets: a tmpfs of the container's own, never the host's disk. */
+    static final String SECRETS_DIRECTORY = "/run/secrets";
+    private static final java.util.regex.Pattern NUMERIC_USER = java.util.regex.Pattern.compile(
+            "(\\d+)(?::(\\d+))?");
+    /** The size of the secrets tmpfs: 64 secrets of 64 KiB at most, with room. */
+    static final long SECRETS_BYTES = 5L * 1024 * 1024;
     private static final String SANDBOX_ENTRYPOINT = resource("sandbox_entrypoint.py");
     // The engine's own log of a container holds only what bypasses the runner's capture; keep it small on disk.
     private static final LogConfig CONTAINER_LOG = new LogConfig(LogConfig.LoggingType.JSON_FILE,
@@ -56,7 +62,8 @@ final class ContainerSpecFactory {
                 sandboxEntrypoint(),
                 List.of("--connect", DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/"
                                 + RunnerRuntime.SOCKET_FILE,
-                        "--log-limit", Integer.toString(settings.logLimitBytes())),
+                        "--log-limit", Integer.toString(settings.logLimitBytes()),
+                        "--secrets-dir", SECRETS_DIRECTORY),
                 settings.user(),
                 // The image's PATH and LANG stay; nothing of the platform's environment goes in.
                 List.of("HOME=/tmp"),
@@ -83,7 +90,10 @@ final class ContainerSpecFactory {
                 .withInit(true)
                 .withNetworkMode(networkMode(spec))
                 .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + settings.tmpfsBytes() + ",mode=1777"))
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + settings.tmpfsBytes() + ",mode=1777",
+                        // The runner's user alone may enter it (the Docker and Swarm convention for secrets).
+                        SECRETS_DIRECTORY, "rw,nosuid,nodev,noexec,size=" + SECRETS_BYTES + ",mode=0700"
+                                + runnerOwner()))
                 // Read-only: the runner connects to the platform's socket there, which needs no write access.
                 .withBinds(new Bind(socketDirectory.toString(),
                         new Volume(DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY), AccessMode.ro))
@@ -114,6 +124,15 @@ final class ContainerSpecFactory {
                     + " which is off on this node: start the platform with FAAS_EGRESS=on", "");
         }
         return settings.egressNetwork();
+    }
+
+    /** The tmpfs options giving the secrets directory to the runner's numeric user and group, when they are known. */
+    private String runnerOwner() {
+        java.util.regex.Matcher numeric = NUMERIC_USER.matcher(settings.user());
+        if (!numeric.matches()) {
+            return "";
+        }
+        return ",uid=" + numeric.group(1) + ",gid=" + (numeric.group(2) == null ? numeric.group(1) : numeric.group(2));
     }
 
     private static String resource(String name) {

@@ -43,6 +43,8 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
     public static final String PREWARM_FUNCTION = "prewarm";
     /** Where the instance's socket directory appears inside its container. */
     public static final String CONTAINER_SOCKET_DIRECTORY = "/run/faas";
+    /** Where a version's dependency layer appears in its instance's directory. */
+    static final String DEPENDENCIES_DIRECTORY = "deps";
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerFunctionRuntime.class);
     // The connection breaks as the runner dies; the engine learns of the exit a few milliseconds later.
@@ -186,6 +188,22 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
                 ContainerPostMortem.shortId(containerId), millis(createdNanos - startNanos),
                 millis(System.nanoTime() - createdNanos));
         return containerId;
+    }
+
+    /** The instance's directory is mounted read-only at {@value #CONTAINER_SOCKET_DIRECTORY} in its container. */
+    @Override
+    protected String pathInRunner(Path directory, String relative) {
+        return CONTAINER_SOCKET_DIRECTORY + "/" + relative;
+    }
+
+    /**
+     * The layer, hard-linked into the instance's directory (mounted read-only in the container) as
+     * {@value #DEPENDENCIES_DIRECTORY}: a pre-warmed container, started before its version was known, gets it too.
+     */
+    @Override
+    protected String dependenciesInRunner(Path directory, Path layer) {
+        linkTree(layer, directory.resolve(DEPENDENCIES_DIRECTORY));
+        return pathInRunner(directory, DEPENDENCIES_DIRECTORY);
     }
 
     @Override

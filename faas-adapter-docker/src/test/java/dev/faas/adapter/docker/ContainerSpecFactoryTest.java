@@ -27,8 +27,11 @@ class ContainerSpecFactoryTest {
 
         assertThat(host.getNetworkMode()).isEqualTo("none");
         assertThat(host.getReadonlyRootfs()).isTrue();
-        assertThat(host.getTmpFs()).containsOnlyKeys("/tmp");
+        assertThat(host.getTmpFs()).containsOnlyKeys("/tmp", "/run/secrets");
         assertThat(host.getTmpFs().get("/tmp")).contains("size=67108864", "noexec", "nosuid", "nodev");
+        // Secrets live in memory, in a directory only the runner's user may enter.
+        assertThat(host.getTmpFs().get("/run/secrets")).contains("noexec", "nosuid", "nodev", "mode=0700",
+                "uid=10001", "gid=10001");
         assertThat(host.getCapDrop()).containsExactly(Capability.ALL);
         assertThat(host.getCapAdd()).isNullOrEmpty();
         assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges");
@@ -73,7 +76,8 @@ class ContainerSpecFactoryTest {
         assertThat(spec.entrypoint()).startsWith("python3", "-I", "-B", "-u", "-c")
                 .endsWith("/opt/faas/faas_runner.py");
         assertThat(spec.entrypoint().get(5)).contains("seccomp").contains("ptrace");
-        assertThat(spec.command()).containsExactly("--connect", "/run/faas/platform.sock", "--log-limit", "65536");
+        assertThat(spec.command()).containsExactly("--connect", "/run/faas/platform.sock", "--log-limit", "65536",
+                "--secrets-dir", "/run/secrets");
     }
 
     @Test

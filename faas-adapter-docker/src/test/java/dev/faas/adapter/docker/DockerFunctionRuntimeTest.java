@@ -103,7 +103,7 @@ class DockerFunctionRuntimeTest extends FunctionRuntimeContract {
                     assertThat(ulimit.getSoftLong()).isEqualTo(1024L);
                     assertThat(ulimit.getHardLong()).isEqualTo(1024L);
                 });
-        assertThat(host.getTmpFs()).containsOnlyKeys("/tmp");
+        assertThat(host.getTmpFs()).containsOnlyKeys("/tmp", "/run/secrets");
         assertThat(host.getTmpFs().get("/tmp")).contains("size=67108864", "noexec", "nosuid", "nodev");
         assertThat(host.getBinds()).singleElement().satisfies(bind -> {
             assertThat(bind.getVolume().getPath()).isEqualTo("/run/faas");

@@ -1,6 +1,7 @@
 package dev.faas.adapter.jaxrs;
 
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
+import dev.faas.ports.in.ManageSecretsUseCase;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
@@ -29,6 +30,12 @@ public final class FaasResourceConfig {
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        return config;
+    }
+
+    /** Adds {@code /secrets} (admin only) to {@code config}, an application made by {@link #create}. */
+    public static ResourceConfig addSecrets(ResourceConfig config, ManageSecretsUseCase secrets, ApiSettings settings) {
+        config.register(new SecretsResource(secrets, new RequestBodies(settings)));
         return config;
     }
 }

@@ -51,7 +51,14 @@ final class FunctionDocuments {
     static String version(FunctionDefinition definition, boolean withCode) {
         ObjectNode document = metadata(definition);
         if (withCode) {
-            document.put("code", definition.code());
+            // An archive's code is its zip, base64, exactly as checked at registration.
+            document.put(definition.options().archive() ? "archive" : "code", definition.code());
+            // The environment is configuration the admin set; secrets are named only, never valued.
+            ObjectNode env = document.putObject("env");
+            new java.util.TreeMap<>(definition.options().env()).forEach(env::put);
+            if (definition.options().requirements() != null) {
+                document.put("requirements", definition.options().requirements());
+            }
         }
         return Json.write(document);
     }
@@ -81,6 +88,13 @@ final class FunctionDocuments {
                 .put("maxInstances", definition.limits().maxInstances());
         metadata.put("createdAt", timestamp(definition.createdAt()))
                 .put("codeSha256", definition.codeSha256());
+        if (definition.options().archive()) {
+            metadata.put("archiveSha256", definition.codeSha256());
+        }
+        if (!definition.options().secrets().isEmpty()) {
+            ArrayNode secrets = metadata.putArray("secrets");
+            definition.options().secrets().forEach(secrets::add);
+        }
         return metadata;
     }
 }

@@ -11,6 +11,13 @@ import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.InvalidCodeException;
+import dev.faas.ports.error.InvalidArchiveException;
+import dev.faas.ports.error.RequirementsFailedException;
+import dev.faas.ports.error.InvalidEnvironmentException;
+import dev.faas.ports.error.MissingSecretException;
+import dev.faas.ports.error.SecretNotFoundException;
+import dev.faas.ports.error.SecretsNotConfiguredException;
+import dev.faas.ports.error.UnknownSecretException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.InvalidResultException;
 import dev.faas.ports.error.PayloadTooLargeException;
@@ -50,6 +57,30 @@ final class ProblemTable {
         });
         row(InvalidRequestException.class, failure -> ProblemType.INVALID_REQUEST,
                 (failure, problem, requestId) -> problem.with("field", failure.field()));
+        row(InvalidEnvironmentException.class,
+                failure -> failure.tooLarge() ? ProblemType.ENV_TOO_LARGE : ProblemType.INVALID_ENV,
+                (failure, problem, requestId) -> problem.with("field", failure.field()));
+        row(InvalidArchiveException.class, failure -> switch (failure.reason()) {
+            case NOT_A_ZIP -> ProblemType.ARCHIVE_NOT_ZIP;
+            case TOO_LARGE -> ProblemType.ARCHIVE_TOO_LARGE;
+            case UNSAFE_PATH -> ProblemType.ARCHIVE_UNSAFE_PATH;
+            case LINK -> ProblemType.ARCHIVE_LINK;
+            case TOO_MANY_FILES -> ProblemType.ARCHIVE_TOO_MANY_FILES;
+            case HANDLER_MODULE_MISSING -> ProblemType.HANDLER_MODULE_MISSING;
+        }, (failure, problem, requestId) -> problem.with("field", failure.field()));
+        row(RequirementsFailedException.class, failure -> ProblemType.REQUIREMENTS_FAILED,
+                (failure, problem, requestId) -> problem.with("field", failure.field())
+                        .with("pipOutput", failure.pipOutput()));
+        // Secrets: names only, never a value (no message of these exceptions holds one).
+        row(UnknownSecretException.class, failure -> ProblemType.UNKNOWN_SECRET,
+                (failure, problem, requestId) -> problem.with("field", failure.field())
+                        .with("secrets", String.join(",", failure.names())));
+        row(SecretNotFoundException.class, failure -> ProblemType.SECRET_NOT_FOUND,
+                (failure, problem, requestId) -> problem.with("secret", failure.name().value()));
+        row(MissingSecretException.class, failure -> ProblemType.SECRET_MISSING,
+                (failure, problem, requestId) -> problem.with("function", failure.functionId().toString())
+                        .with("secrets", String.join(",", failure.names())));
+        row(SecretsNotConfiguredException.class, failure -> ProblemType.SECRETS_NOT_CONFIGURED);
         row(FunctionNotFoundException.class, failure -> ProblemType.FUNCTION_NOT_FOUND,
                 (failure, problem, requestId) -> problem.with("function", failure.reference()));
         row(PayloadTooLargeException.class, failure -> ProblemType.PAYLOAD_TOO_LARGE,

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import dev.faas.ports.error.InvalidRequestException;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON bodies the API accepts, as records bound by {@link JsonBinding}'s strict reader: a member of another type
@@ -21,8 +23,22 @@ final class RequestDocuments {
     private RequestDocuments() {
     }
 
-    /** {@code POST /register}: {@code name} and {@code code} are required; {@code network} is "none" or "egress". */
-    record Registration(String name, String code, String handler, Limits limits, String network) {
+    /**
+     * {@code POST /register}: {@code name} and {@code code} (Python source) or {@code archive} (base64 of a zip) are
+     * required; {@code env} (an object of strings), {@code secrets} (secret names), {@code requirements} and
+     * {@code network} ("none" or "egress") are the version's options.
+     */
+    record Registration(String name, String code, String handler, Limits limits, Map<String, String> env,
+                        List<String> secrets, String archive, String requirements, String network) {
+    }
+
+    /** {@code POST /secrets}: {@code name} and {@code value} are required. */
+    record SecretCreation(String name, String value) {
+
+        @Override
+        public String toString() {
+            return "SecretCreation[name=" + name + "]";
+        }
     }
 
     /** The {@code limits} of a registration; absent members take the server's defaults, {@code null} is refused. */

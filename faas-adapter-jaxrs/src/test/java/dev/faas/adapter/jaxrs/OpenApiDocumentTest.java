@@ -46,11 +46,14 @@ class OpenApiDocumentTest {
             "options", "trace");
     private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)(?:\\s*:[^}]*)?}");
     private static final FaasMetrics METRICS = new FaasMetrics();
-    private static final ResourceConfig APPLICATION = Dashboard.install(AccessControl.install(FaasResourceConfig.create(
-            new ApiUseCases(stub(RegisterFunctionUseCase.class), stub(InvokeFunctionUseCase.class),
+    private static final ResourceConfig APPLICATION = Dashboard.install(AccessControl.install(
+            FaasResourceConfig.addSecrets(FaasResourceConfig.create(new ApiUseCases(
+                    stub(RegisterFunctionUseCase.class), stub(InvokeFunctionUseCase.class),
                     stub(GetFunctionUseCase.class), stub(DeleteFunctionUseCase.class), stub(ReadinessUseCase.class)),
-            METRICS, ApiSettings.defaults()), stub(AuthenticateUseCase.class), stub(ManageApiKeysUseCase.class),
-            ApiSettings.defaults()), stub(NodeStatisticsUseCase.class));
+                    METRICS, ApiSettings.defaults()), stub(dev.faas.ports.in.ManageSecretsUseCase.class),
+                    ApiSettings.defaults()),
+            stub(AuthenticateUseCase.class), stub(ManageApiKeysUseCase.class), ApiSettings.defaults()),
+            stub(NodeStatisticsUseCase.class));
     /** The dashboard's pages and their files: public web pages, not operations of the API. */
     private static final Set<Class<?>> PAGES = Set.of(DashboardPages.class, ApiDocsPage.class, WebJarAssets.class);
 

@@ -13,6 +13,7 @@ import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.NewFunctionVersion;
 import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
+import dev.faas.ports.out.SecretRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -298,6 +299,11 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         return new JdbiApiKeyRepository(jdbi, this::unavailable, changeLog);
     }
 
+    /** The secrets (sealed values) in the same database, over the same connection pool. */
+    public JdbiSecretRepository secrets() {
+        return new JdbiSecretRepository(jdbi, this::unavailable);
+    }
+
     /**
      * The change log of this database, which this repository and its {@link #apiKeys()} write to; the same feed at
      * every call, closed with this repository.
@@ -314,6 +320,11 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     /** The node id this repository logs its changes under. */
     public String nodeId() {
         return changeLog.nodeId();
+    }
+
+    @Override
+    public Optional<SecretRepository> secretRepository() {
+        return Optional.of(secrets());
     }
 
     @Override

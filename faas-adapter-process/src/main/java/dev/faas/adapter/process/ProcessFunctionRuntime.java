@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * instance stops, the whole group is killed ({@code kill -KILL -PGID}), so processes the function forked die with
  * it, then any descendant still found (one that left the group with {@code setsid()} and is still a descendant).
  * A function that deliberately detaches itself (setsid and a double fork) can still outlive its instance: this is
- * not a sandbox. The runner's stdout and stderr go to {@code runner.log} in its directory, kept under
- * {@value #RUNNER_LOG_LIMIT_BYTES} bytes. The instance machinery (start, deadlines, crash explanation) is
+ * not a sandbox. A version's secrets are written in a directory of the instance's own in {@code /dev/shm} (memory),
+ * private to this user, and removed with the instance. The runner's stdout and stderr go to {@code runner.log} in
+ * its directory, kept under {@value #RUNNER_LOG_LIMIT_BYTES} bytes. The instance machinery (start, deadlines, crash explanation) is
  * {@link RunnerRuntime}'s; this class only launches, kills and explains a local process. Thread-safe.
  */
 public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionRuntime.Runner> {
@@ -46,6 +47,7 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
     private static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(1);
     // The connection broke first; the process is reaped a moment later, and then its status is known.
     private static final Duration EXIT_WAIT = Duration.ofMillis(200);
+    private static final String SHARED_MEMORY = "/dev/shm";
 
     private final ProcessRuntimeSettings settings;
     private final String pythonExecutable;
@@ -84,9 +86,17 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
     @Override
     protected Runner launch(String instanceId, InstanceSpec spec, Path directory, Path socket) {
         Path log = directory.resolve("runner.log");
+        Path secrets;
+        try {
+            secrets = secretsDirectory(instanceId, directory);
+        } catch (IOException e) {
+            throw new UnableToStartInstanceException("cannot create the instance's secrets directory: "
+                    + e.getMessage(), e);
+        }
         ProcessBuilder builder = new ProcessBuilder(pythonExecutable, "-I", "-B", "-u", runnerScript.toString(),
                 "--connect", socket.toString(), "--new-session",
-                "--log-limit", Integer.toString(settings.logLimitBytes()))
+                "--log-limit", Integer.toString(settings.logLimitBytes()),
+                "--secrets-dir", secrets.toString())
                 .directory(directory.toFile())
                 .redirectErrorStream(true);
         // Functions see none of the platform's environment (no secrets), only what Python needs.
@@ -101,13 +111,15 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
         try {
             process = builder.start();
         } catch (IOException e) {
+            PrivateDirectory.deleteRecursively(secrets);
             throw new UnableToStartInstanceException("cannot start " + pythonExecutable + ": " + e.getMessage(), e);
         }
         try {
             return new Runner(process, RunnerLog.start(process.getInputStream(), log, RUNNER_LOG_LIMIT_BYTES,
-                    "faas-runner-log-" + instanceId), log);
+                    "faas-runner-log-" + instanceId), log, secrets);
         } catch (IOException e) {
             killProcessGroup(process);
+            PrivateDirectory.deleteRecursively(secrets);
             throw new UnableToStartInstanceException("cannot write " + log + ": " + e.getMessage(), e);
         }
     }
@@ -126,6 +138,19 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
     protected void remove(Runner runner) {
         // Whatever the function left running (a background child) ends with its instance.
         killProcessGroup(runner.process);
+        PrivateDirectory.deleteRecursively(runner.secrets);
+    }
+
+    /**
+     * A directory private to this user for the instance's secrets: in {@value #SHARED_MEMORY} (memory, not disk)
+     * where the host has it, else in the instance's own directory.
+     */
+    private static Path secretsDirectory(String instanceId, Path instanceDirectory) throws IOException {
+        Path sharedMemory = Path.of(SHARED_MEMORY);
+        Path parent = Files.isDirectory(sharedMemory) && Files.isWritable(sharedMemory) ? sharedMemory
+                : instanceDirectory;
+        return Files.createTempDirectory(parent, "faas-secrets-" + instanceId + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     @Override
@@ -211,7 +236,10 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
         }
     }
 
-    /** One launched runner: its process, the copier of its output, and the file that output goes to. */
-    record Runner(Process process, RunnerLog output, Path log) {
+    /**
+     * One launched runner: its process, the copier of its output, the file that output goes to, and the directory it
+     * writes its secrets in.
+     */
+    record Runner(Process process, RunnerLog output, Path log, Path secrets) {
     }
 }

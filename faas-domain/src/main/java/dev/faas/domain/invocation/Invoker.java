@@ -1,6 +1,7 @@
 package dev.faas.domain.invocation;
 
 import dev.faas.domain.pool.InstancePool;
+import dev.faas.domain.secrets.SecretAccess;
 import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.FunctionInitException;
@@ -33,16 +34,24 @@ public final class Invoker implements InvokeFunctionUseCase {
     private final FunctionRuntime runtime;
     private final InstancePool pool;
     private final InvocationObserver observer;
+    private final SecretAccess secrets;
     private final ConcurrentHashMap<FunctionId, FunctionDefinition> definitions = new ConcurrentHashMap<>();
     /** Moved on by every {@link #forget}, so a definition loaded meanwhile is checked again before it is kept. */
     private final AtomicLong forgets = new AtomicLong();
 
     public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool,
                    InvocationObserver observer) {
+        this(repository, runtime, pool, observer, SecretAccess.NONE);
+    }
+
+    /** @param secrets gives each instance specialised for a version the values of the secrets it reads */
+    public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool,
+                   InvocationObserver observer, SecretAccess secrets) {
         this.repository = repository;
         this.runtime = runtime;
         this.pool = pool;
         this.observer = observer;
+        this.secrets = secrets;
     }
 
     public Invoker(FunctionRepository repository, FunctionRuntime runtime, InstancePool pool) {
@@ -70,7 +79,8 @@ public final class Invoker implements InvokeFunctionUseCase {
         boolean healthy = false;
         try {
             if (lease.startKind() != StartKind.WARM) {
-                runtime.init(lease.instance(), definition);
+                // Read at every specialisation: a rotated secret reaches every instance specialised from now on.
+                runtime.init(lease.instance(), definition, secrets.specialise(definition));
             }
             long readyNanos = System.nanoTime();
             RunOutput output = runtime.run(lease.instance(), command.paramsJson(), definition.limits().timeout());

@@ -1,12 +1,18 @@
 package dev.faas.domain.registry;
 
+import dev.faas.domain.secrets.SecretAccess;
 import dev.faas.ports.error.FunctionNotFoundException;
+import dev.faas.ports.error.InvalidArchiveException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.PayloadTooLargeException;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.in.RegisteredVersion;
+import dev.faas.ports.model.VersionOptions;
+import dev.faas.ports.out.DependencyBuilder;
+import dev.faas.ports.model.CodeArchive;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
@@ -19,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +41,9 @@ import java.util.function.Consumer;
  */
 public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunctionUseCase, DeleteFunctionUseCase {
 
+    /** The most bytes of requirements.txt text a version may have. */
+    public static final int MAX_REQUIREMENTS_BYTES = 64 * 1024;
+
     /** The most names one page of {@link #list} returns. */
     public static final int MAX_PAGE = 1000;
 
@@ -47,26 +57,63 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final AtomicLong changes = new AtomicLong();
     private volatile boolean cachingLatestIds;
     private final EgressPolicy egressPolicy;
+    private final SecretAccess secrets;
+    private final ArchivePolicy archives;
+    private final DependencyBuilder dependencies;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
      * @param onDeleted told of every deleted version, to stop its instances
+     */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, SecretAccess.NONE);
+    }
+
+    /** @param secrets checks that the secrets a new version names are stored */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, ArchivePolicy.defaults());
+    }
+
+    /** @param archives the limits of code archives */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, archives, DependencyBuilder.NONE);
+    }
+
+    /** @param egressPolicy whether versions may ask for network egress */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, EgressPolicy egressPolicy) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, SecretAccess.NONE, ArchivePolicy.defaults(),
+                DependencyBuilder.NONE, egressPolicy);
+    }
+
+    /** @param dependencies builds (or finds) the dependency layer of a version's requirements; egress refused */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives, DependencyBuilder dependencies) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, archives, dependencies,
+                EgressPolicy.DENIED);
+    }
+
+    /**
+     * @param dependencies builds (or finds) the dependency layer of a version's requirements before it is checked
      * @param egressPolicy whether versions may ask for network egress
      */
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
-                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, EgressPolicy egressPolicy) {
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives, DependencyBuilder dependencies, EgressPolicy egressPolicy) {
+        this.archives = archives;
+        this.dependencies = dependencies;
         this.repository = repository;
         this.limitsPolicy = limitsPolicy;
         this.clock = clock;
         this.codeCheck = codeCheck;
         this.onDeleted = onDeleted;
+        this.secrets = secrets;
         this.egressPolicy = egressPolicy;
-    }
-
-    /** A registry that refuses network egress. */
-    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
-                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
-        this(repository, limitsPolicy, clock, codeCheck, onDeleted, EgressPolicy.DENIED);
     }
 
     /** A registry that stores code unchecked and has no instances to stop, for tests of storage alone. */
@@ -76,20 +123,49 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
 
     @Override
     public FunctionDefinition register(RegisterFunctionCommand command) {
-        byte[] code = command.code().getBytes(StandardCharsets.UTF_8);
-        if (code.length > limitsPolicy.maxCodeBytes()) {
-            throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
+        return registerVersion(command).definition();
+    }
+
+    /**
+     * Checks and stores the version; with requirements (given, or the archive's {@code requirements.txt}), their
+     * dependency layer is built on this node first (or found built), so the code check imports them too.
+     */
+    @Override
+    public RegisteredVersion registerVersion(RegisterFunctionCommand command) {
+        String storedCode = command.code();
+        VersionOptions options = command.options();
+        byte[] code;
+        if (command.options().archive()) {
+            CodeArchive archive = archive(command);
+            code = archive.zip();
+            if (options.requirements() == null && archive.requirements().isPresent()) {
+                options = options.withRequirements(archive.requirements().get());
+            }
+            // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
+            storedCode = Base64.getEncoder().encodeToString(code);
+        } else {
+            code = command.code().getBytes(StandardCharsets.UTF_8);
+            if (code.length > limitsPolicy.maxCodeBytes()) {
+                throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
+            }
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
-        egressPolicy.check(command.options());
-        NewFunctionVersion candidate = new NewFunctionVersion(command.name(), command.code(), command.handler(),
-                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), command.options());
+        egressPolicy.check(options);
+        secrets.requireStored(options.secrets());
+        if (options.requirements() != null
+                && options.requirements().getBytes(StandardCharsets.UTF_8).length > MAX_REQUIREMENTS_BYTES) {
+            throw new PayloadTooLargeException("the requirements", MAX_REQUIREMENTS_BYTES);
+        }
+        DependencyBuilder.Layer layer = options.requirements() == null ? null
+                : dependencies.layer(options.requirements());
+        NewFunctionVersion candidate = new NewFunctionVersion(command.name(), storedCode, command.handler(),
+                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), options);
         if (codeCheck != null) {
             codeCheck.check(candidate);
         }
         FunctionDefinition added = repository.add(candidate);
         versionsChanged(added.name());
-        return added;
+        return new RegisteredVersion(added, layer);
     }
 
     @Override
@@ -173,6 +249,25 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         versionsChanged(name);
         deleted.forEach(onDeleted);
         return deleted;
+    }
+
+    /** The archive's bytes, checked: a zip within the limits, safe paths, no links, the handler's module in it. */
+    private CodeArchive archive(RegisterFunctionCommand command) {
+        byte[] zip;
+        try {
+            zip = Base64.getMimeDecoder().decode(command.code());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArchiveException(InvalidArchiveException.Reason.NOT_A_ZIP,
+                    "the archive is not base64: " + e.getMessage());
+        }
+        CodeArchive archive = CodeArchive.read(zip, archives.maxUnpackedBytes(), archives.maxFiles());
+        String module = command.handler().substring(0, command.handler().lastIndexOf('.'));
+        if (!archive.hasModule(module)) {
+            throw new InvalidArchiveException(InvalidArchiveException.Reason.HANDLER_MODULE_MISSING,
+                    "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".py) for the handler '"
+                            + command.handler() + "'");
+        }
+        return archive;
     }
 
     static String sha256(byte[] bytes) {

@@ -1,6 +1,7 @@
 package dev.faas.domain.registry;
 
 import dev.faas.domain.pool.InstancePool;
+import dev.faas.domain.secrets.SecretAccess;
 import dev.faas.ports.error.FunctionInitException;
 import dev.faas.ports.error.InstanceTimeoutException;
 import dev.faas.ports.error.InvalidCodeException;
@@ -25,11 +26,18 @@ public final class SandboxCodeCheck {
 
     private final FunctionRuntime runtime;
     private final InstancePool pool;
+    private final SecretAccess secrets;
 
     /** Checks in instances of {@code runtime} that {@code pool} provides and counts against the node's limits. */
     public SandboxCodeCheck(FunctionRuntime runtime, InstancePool pool) {
+        this(runtime, pool, SecretAccess.NONE);
+    }
+
+    /** As above, giving the checked code its environment and secrets, which import-time code may read. */
+    public SandboxCodeCheck(FunctionRuntime runtime, InstancePool pool, SecretAccess secrets) {
         this.runtime = runtime;
         this.pool = pool;
+        this.secrets = secrets;
     }
 
     /** @throws InvalidCodeException if the code does not compile, raises at import or lacks its handler */
@@ -39,10 +47,10 @@ public final class SandboxCodeCheck {
         FunctionDefinition definition = new FunctionDefinition(new FunctionId(candidate.name(), CHECK_VERSION),
                 candidate.code(), candidate.handler(),
                 new FunctionLimits(checkTime, limits.memoryMb(), limits.maxInstances()), candidate.createdAt(),
-                candidate.codeSha256());
+                candidate.codeSha256(), candidate.options());
         pool.withThrowawayInstance(definition.id(), limits.memoryMb(), lease -> {
             try {
-                runtime.init(lease.instance(), definition);
+                runtime.init(lease.instance(), definition, secrets.specialise(definition));
             } catch (FunctionInitException e) {
                 throw new InvalidCodeException(e.errorType(), e.errorMessage(), e.line(), e.traceback());
             } catch (InstanceTimeoutException e) {

@@ -7,4 +7,9 @@ public interface RegisterFunctionUseCase {
 
     /** Validates the command, stores it as the name's next version and returns what was stored. */
     FunctionDefinition register(RegisterFunctionCommand command);
+
+    /** As {@link #register}, also telling the dependency layer the version got, if it has requirements. */
+    default RegisteredVersion registerVersion(RegisterFunctionCommand command) {
+        return new RegisteredVersion(register(command), null);
+    }
 }

@@ -43,6 +43,11 @@ public interface FunctionRepository {
         return Optional.empty();
     }
 
+    /** The store of sealed secrets kept beside the functions, when this store keeps one; empty by default. */
+    default Optional<SecretRepository> secretRepository() {
+        return Optional.empty();
+    }
+
     /** The node id this store records its changes as made by, when it records one; empty by default. */
     default Optional<String> writerNodeId() {
         return Optional.empty();

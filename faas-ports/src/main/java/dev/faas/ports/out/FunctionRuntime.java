@@ -30,6 +30,18 @@ public interface FunctionRuntime extends AutoCloseable {
     void init(Instance instance, FunctionDefinition definition);
 
     /**
+     * As {@link #init(Instance, FunctionDefinition)}, also giving the instance the values the version needs beyond its
+     * definition (its secrets). A runtime that cannot deliver secrets refuses a version that reads any.
+     */
+    default void init(Instance instance, FunctionDefinition definition, Specialisation specialisation) {
+        if (!specialisation.secretValues().isEmpty() || specialisation.dependencies() != null) {
+            throw new UnsupportedOperationException("the " + name() + " runtime cannot deliver secrets or"
+                    + " dependencies");
+        }
+        init(instance, definition);
+    }
+
+    /**
      * Calls the loaded handler with {@code paramsJson} as keyword arguments. Past {@code timeout} the instance is
      * killed and {@link dev.faas.ports.error.InstanceTimeoutException} thrown; it must not be used again.
      *

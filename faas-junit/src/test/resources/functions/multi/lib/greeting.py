@@ -1,0 +1,2 @@
+def hello(name):
+    return 'Hi, ' + name + ' from a sibling'
