@@ -8,6 +8,7 @@ import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.PoolStatus;
 import dev.faas.ports.model.StartKind;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
@@ -48,6 +49,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InstancePool.class.getName());
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /** The language runtime of the pre-warm stock's instances: only its versions take them. */
+    private static final String STOCK_RUNTIME = VersionOptions.DEFAULT_RUNTIME;
 
     private final FunctionRuntime runtime;
     private final PoolSettings settings;
@@ -101,7 +104,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * @throws FunctionNotFoundException when the version was retired (deleted)
      */
     public Lease acquire(FunctionDefinition definition) {
-        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(), false);
+        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(),
+                definition.options().runtime(), false);
     }
 
     /**
@@ -113,7 +117,12 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * @throws UnableToStartInstanceException when {@code memoryMb} exceeds the node's whole memory budget
      */
     public void withThrowawayInstance(FunctionId label, int memoryMb, Consumer<Lease> work) {
-        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, true);
+        withThrowawayInstance(label, memoryMb, VersionOptions.DEFAULT_RUNTIME, work);
+    }
+
+    /** As {@link #withThrowawayInstance(FunctionId, int, Consumer)}, on an instance of the language {@code runtime}. */
+    public void withThrowawayInstance(FunctionId label, int memoryMb, String runtime, Consumer<Lease> work) {
+        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, runtime, true);
         try {
             work.accept(lease);
         } finally {
@@ -121,9 +130,9 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, boolean throwaway) {
+    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, String runtime, boolean throwaway) {
         checkFitsTheBudget(throwaway ? "a code check" : "function " + functionId, memoryMb);
-        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances);
+        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances, runtime);
         Grant grant;
         lock.lock();
         try {
@@ -133,7 +142,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             if (retiredIds.contains(functionId)) {
                 throw new FunctionNotFoundException(functionId);
             }
-            Version version = versions.computeIfAbsent(functionId, id -> new Version(id, memoryMb, throwaway));
+            Version version = versions.computeIfAbsent(functionId,
+                    id -> new Version(id, memoryMb, runtime, throwaway));
             Scheduler.Decision decision = Scheduler.decide(snapshot(), request, false);
             if (decision instanceof Scheduler.Reject reject) {
                 forgetIfUnused(version);
@@ -245,7 +255,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         long victimMemoryMb = evicted.stream().mapToLong(Evicted::memoryMb).sum();
         capacity.reserve(Math.max(0, 1 - victimSlots), Math.max(0, version.memoryMb - victimMemoryMb));
         version.live++;
-        if (version.memoryMb == settings.prewarmMemoryMb()) {
+        if (version.memoryMb == settings.prewarmMemoryMb() && version.runtime.equals(STOCK_RUNTIME)) {
             stockTarget = prewarmPolicy.afterMiss(stockTarget);
         }
         return new Grant(version, StartKind.COLD, null, evicted);
@@ -275,8 +285,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
         Instance started;
         try {
-            started = runtime.start(version.throwaway ? InstanceSpec.prewarm(version.memoryMb)
-                    : new InstanceSpec(version.functionId, version.memoryMb));
+            started = runtime.start(version.throwaway ? InstanceSpec.prewarm(version.runtime, version.memoryMb)
+                    : new InstanceSpec(version.functionId, version.memoryMb, version.runtime));
         } catch (RuntimeException e) {
             lock.lock();
             try {
@@ -341,7 +351,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         int memoryMb = settings.prewarmMemoryMb();
         Instance instance;
         try {
-            instance = runtime.start(InstanceSpec.prewarm(memoryMb));
+            instance = runtime.start(InstanceSpec.prewarm(STOCK_RUNTIME, memoryMb));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: " + e.getMessage());
             lock.lock();
@@ -652,7 +662,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private record Stocked(Instance instance, Instant since, int memoryMb) {
 
         InstanceSnapshot snapshot() {
-            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb);
+            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb, STOCK_RUNTIME);
         }
     }
 
@@ -750,6 +760,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private final FunctionId functionId;
         /** The version's memory limit: what each of its instances holds of the node's budget. */
         private final int memoryMb;
+        /** The language runtime its instances run. */
+        private final String runtime;
         /** A code check's instances: started without a version, always stopped after use. */
         private final boolean throwaway;
         /** Idle instances, most recently used first, so the extra ones age and get reaped. */
@@ -760,15 +772,16 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private int waiting;
         private boolean retired;
 
-        Version(FunctionId functionId, int memoryMb, boolean throwaway) {
+        Version(FunctionId functionId, int memoryMb, String runtime, boolean throwaway) {
             this.functionId = functionId;
             this.memoryMb = memoryMb;
+            this.runtime = runtime;
             this.throwaway = throwaway;
         }
 
         /** Tracks an instance given to this version (started for it or taken from the stock); live counts it. */
         PooledInstance track(Instance instance) {
-            PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb);
+            PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb, runtime);
             tracked.add(pooled);
             return pooled;
         }

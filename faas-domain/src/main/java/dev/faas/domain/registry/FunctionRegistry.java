@@ -13,6 +13,7 @@ import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.FunctionRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +21,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -38,18 +42,27 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final Clock clock;
     private final SandboxCodeCheck codeCheck;
     private final Consumer<FunctionId> onDeleted;
+    private final Set<String> runtimes;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
      * @param onDeleted told of every deleted version, to stop its instances
+     * @param runtimes  the language runtimes this node offers; a version asking for another is refused
      */
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
-                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, Collection<String> runtimes) {
         this.repository = repository;
         this.limitsPolicy = limitsPolicy;
         this.clock = clock;
         this.codeCheck = codeCheck;
         this.onDeleted = onDeleted;
+        this.runtimes = Set.copyOf(runtimes);
+    }
+
+    /** A registry offering the default runtime only. */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, Set.of(VersionOptions.DEFAULT_RUNTIME));
     }
 
     /** A registry that stores code unchecked and has no instances to stop, for tests of storage alone. */
@@ -63,9 +76,14 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (code.length > limitsPolicy.maxCodeBytes()) {
             throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
         }
+        String runtime = command.options().runtime();
+        if (!runtimes.contains(runtime)) {
+            throw new InvalidRequestException("runtime", "unknown runtime '" + runtime + "': this node offers "
+                    + String.join(", ", new TreeSet<>(runtimes)));
+        }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
         NewFunctionVersion candidate = new NewFunctionVersion(command.name(), command.code(), command.handler(),
-                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code));
+                limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), command.options());
         if (codeCheck != null) {
             codeCheck.check(candidate);
         }

@@ -39,8 +39,8 @@ public final class SandboxCodeCheck {
         FunctionDefinition definition = new FunctionDefinition(new FunctionId(candidate.name(), CHECK_VERSION),
                 candidate.code(), candidate.handler(),
                 new FunctionLimits(checkTime, limits.memoryMb(), limits.maxInstances()), candidate.createdAt(),
-                candidate.codeSha256());
-        pool.withThrowawayInstance(definition.id(), limits.memoryMb(), lease -> {
+                candidate.codeSha256(), candidate.options());
+        pool.withThrowawayInstance(definition.id(), limits.memoryMb(), candidate.options().runtime(), lease -> {
             try {
                 runtime.init(lease.instance(), definition);
             } catch (FunctionInitException e) {
