@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
+import dev.faas.nodejs.NodeRunner;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerRuntime;
 import java.io.IOException;
@@ -29,6 +30,8 @@ final class ContainerSpecFactory {
 
     /** The runner in the function image. */
     static final String RUNNER_PATH = "/opt/faas/faas_runner.py";
+    /** The runner in the nodejs function image. */
+    static final String NODE_RUNNER_PATH = NodeRunner.IMAGE_PATH;
     /** The size of each container's own {@code /dev/shm}. */
     static final long SHM_BYTES = 16L * 1024 * 1024;
     private static final String SANDBOX_ENTRYPOINT = resource("sandbox_entrypoint.py");
@@ -51,7 +54,7 @@ final class ContainerSpecFactory {
                 Map.of(DockerFunctionRuntime.LABEL_MANAGED, "true", DockerFunctionRuntime.LABEL_NODE,
                         settings.nodeId(), DockerFunctionRuntime.LABEL_FUNCTION, function,
                         DockerFunctionRuntime.LABEL_INSTANCE, instanceId),
-                sandboxEntrypoint(),
+                NodeRunner.RUNTIME.equals(spec.runtime()) ? nodeSandboxEntrypoint(spec.memoryMb()) : sandboxEntrypoint(),
                 List.of("--connect", DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/"
                                 + RunnerRuntime.SOCKET_FILE,
                         "--log-limit", Integer.toString(settings.logLimitBytes())),
@@ -67,6 +70,17 @@ final class ContainerSpecFactory {
      */
     private static List<String> sandboxEntrypoint() {
         return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, RUNNER_PATH);
+    }
+
+    /**
+     * The nodejs image's entry point: the same seccomp filter, installed by python3 (which that image carries for
+     * this alone), which then executes node on the runner; the filter stays through the exec. V8 may grow its heap
+     * up to the container's memory, so that a memory bomb meets the container's limit (reported as out of memory)
+     * rather than V8's own, smaller default.
+     */
+    private static List<String> nodeSandboxEntrypoint(int memoryMb) {
+        return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, "--exec", "node",
+                "--max-old-space-size=" + Math.max(16, memoryMb), NODE_RUNNER_PATH);
     }
 
     private HostConfig hostConfig(int memoryMb, Path socketDirectory) {

@@ -1,5 +1,7 @@
 package dev.faas.adapter.docker;
 
+import dev.faas.nodejs.NodeRunner;
+import dev.faas.ports.model.VersionOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,7 +9,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Settings of the Docker runtime: the function image, this node's id (in every container's labels and name), the
+ * Settings of the Docker runtime: the function image (Python's; {@code nodeImage} is the nodejs runtime's, null for
+ * none), this node's id (in every container's labels and name), the
  * host directory under which each instance gets its socket directory (kept private to the platform's user), how
  * long a container's runner may take to connect to the platform and answer its first ping, and each container's
  * limits (pids, /tmp size, CPUs, open files, user, log bytes per call). Memory is not here: it comes with each
@@ -19,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout,
                                     int pidsLimit, long tmpfsBytes, double cpus, int nofile, String user,
-                                    int logLimitBytes) {
+                                    int logLimitBytes, String nodeImage) {
 
     /** The image {@code python-base/build-image.sh} builds by default. */
     public static final String DEFAULT_IMAGE = "faas-python:latest";
@@ -64,6 +67,15 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
         requirePositive(nofile, "nofile");
         requireText(user, "user");
         requirePositive(logLimitBytes, "logLimitBytes");
+        if (nodeImage != null) {
+            requireText(nodeImage, "nodeImage");
+        }
+    }
+
+    /** Settings without the nodejs runtime. */
+    public DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout, int pidsLimit,
+                                 long tmpfsBytes, double cpus, int nofile, String user, int logLimitBytes) {
+        this(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus, nofile, user, logLimitBytes, null);
     }
 
     /** The sandbox defaults of the design: 64 pids, 64 MB /tmp, 1 CPU, 1024 open files, user 10001, 64 KiB logs. */
@@ -85,7 +97,21 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     /** These settings with another function image. */
     public DockerRuntimeSettings withImage(String otherImage) {
         return new DockerRuntimeSettings(otherImage, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes);
+                nofile, user, logLimitBytes, nodeImage);
+    }
+
+    /** These settings with the nodejs runtime's image ({@code null}: no nodejs runtime). */
+    public DockerRuntimeSettings withNodeImage(String otherNodeImage) {
+        return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
+                nofile, user, logLimitBytes, otherNodeImage);
+    }
+
+    /** The image of {@code runtime}'s instances, or null if these settings offer no such runtime. */
+    public String imageOf(String runtime) {
+        if (VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
+            return image;
+        }
+        return NodeRunner.RUNTIME.equals(runtime) ? nodeImage : null;
     }
 
     private static void requireText(String value, String name) {
