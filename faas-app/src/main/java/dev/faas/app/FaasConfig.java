@@ -42,6 +42,8 @@ public record FaasConfig(
         Duration deleteAfter,
         String pythonCommand,
         String image,
+        String nodeCommand,
+        String nodeImage,
         String nodeId,
         Path socketDir,
         int httpThreads,
@@ -90,7 +92,10 @@ public record FaasConfig(
                 duration("CLEANUP_INTERVAL", get.apply("CLEANUP_INTERVAL"), "30s"),
                 duration("DELETE_AFTER", get.apply("DELETE_AFTER"), "5m"),
                 orDefault(get.apply("FAAS_PYTHON"), "python3"),
-                orDefault(get.apply("FAAS_IMAGE"), "faas-python:latest"),
+                // FAAS_IMAGE is the older name of the Python image, kept working; FAAS_IMAGE_PYTHON3 wins.
+                orDefault(get.apply("FAAS_IMAGE_PYTHON3"), orDefault(get.apply("FAAS_IMAGE"), "faas-python:latest")),
+                orDefault(get.apply("FAAS_NODE"), "node"),
+                orDefault(get.apply("FAAS_IMAGE_NODEJS"), "faas-nodejs:latest"),
                 nodeId,
                 socketDir == null ? dataDir.resolve("sockets") : Path.of(socketDir),
                 integer("FAAS_HTTP_THREADS", get.apply("FAAS_HTTP_THREADS"), 256, 2, 10_000),
@@ -146,7 +151,7 @@ public record FaasConfig(
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
                 + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : JdbiRepositoryConfig.redact(dbUrl)) + ", maxInstances="
                 + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", prewarmMax=" + prewarmMax + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
-                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
+                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeImage=" + nodeImage + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
                 + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + "]";
     }

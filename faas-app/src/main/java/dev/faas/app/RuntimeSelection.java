@@ -37,16 +37,24 @@ final class RuntimeSelection {
                 throw new StartupException(noEngineMessage(config));
             }
             String nodeId = NodeId.resolve(config);
-            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker,
-                    DockerRuntimeSettings.defaults(nodeId, config.socketDir().toAbsolutePath().normalize())
-                            .withImage(config.image()));
+            DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(nodeId,
+                    config.socketDir().toAbsolutePath().normalize()).withImage(config.image());
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
             if (!runtime.imageAvailable()) {
                 runtime.close();
                 throw new StartupException(DockerFunctionRuntime.missingImageMessage(config.image()));
             }
+            if (runtime.imageAvailable(config.nodeImage())) {
+                runtime.close();
+                runtime = new DockerFunctionRuntime(docker, settings.withNodeImage(config.nodeImage()));
+            } else {
+                // Python alone still serves; registrations asking for nodejs are told what this node offers.
+                LOG.warn("no nodejs runtime: {}", DockerFunctionRuntime.missingNodeImageMessage(config.nodeImage()));
+            }
             int swept = runtime.sweep();
-            LOG.info("docker runtime: node {}, image {}, removed {} leftover container(s) of this node", nodeId,
-                    config.image(), swept);
+            LOG.info("docker runtime: node {}, images {} (python3) and {} (nodejs), removed {} leftover container(s)"
+                    + " of this node", nodeId, config.image(),
+                    runtime.settings().nodeImage() == null ? "none" : config.nodeImage(), swept);
             return new Selected(runtime, docker);
         } catch (RuntimeException e) {
             closeQuietly(docker);
@@ -56,7 +64,8 @@ final class RuntimeSelection {
 
     static FunctionRuntime process(FaasConfig config) {
         return new ProcessFunctionRuntime(new ProcessRuntimeSettings(config.pythonCommand(),
-                config.dataDir().resolve("instances").toAbsolutePath(), Duration.ofSeconds(10), 64 * 1024));
+                config.dataDir().resolve("instances").toAbsolutePath(), Duration.ofSeconds(10), 64 * 1024,
+                config.nodeCommand()));
     }
 
     private static String noEngineMessage(FaasConfig config) {

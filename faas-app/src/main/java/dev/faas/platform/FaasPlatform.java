@@ -19,12 +19,14 @@ import dev.faas.domain.reaping.Reaper;
 import dev.faas.domain.reaping.ReaperPolicy;
 import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.LimitsPolicy;
+import dev.faas.domain.registry.RuntimeCatalog;
 import dev.faas.domain.registry.SandboxCodeCheck;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.ListRuntimesUseCase;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
@@ -33,7 +35,9 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.InvocationResult;
+import dev.faas.ports.model.LanguageRuntime;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
@@ -117,7 +121,8 @@ public final class FaasPlatform implements AutoCloseable {
         closeables.push(metrics);
         this.invoker = new Invoker(repository, runtime, pool, both(metrics.invocationObserver(), builder.observer));
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
-                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget);
+                builder.checkCode ? new SandboxCodeCheck(runtime, pool) : null, invoker::forget,
+                runtime.languageRuntimes().stream().map(LanguageRuntime::name).toList());
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
@@ -181,10 +186,32 @@ public final class FaasPlatform implements AutoCloseable {
         return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits)).id();
     }
 
-    /** Registers the Python file at {@code file} as the next version of {@code name}. */
+    /**
+     * Registers code of the language {@code runtime} ({@code python3}, {@code nodejs}, ... as {@link #runtimes()}
+     * lists them), with another handler and/or limits ({@code null} keeps the defaults).
+     */
+    public FunctionId register(String name, String code, String handler, RequestedLimits limits, String runtime) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits,
+                VersionOptions.DEFAULT.withRuntime(runtime))).id();
+    }
+
+    /** The language runtimes this platform offers, the default first. */
+    public List<LanguageRuntime> runtimes() {
+        return runtime.languageRuntimes();
+    }
+
+    /** The language runtime of a source file by its name: {@code nodejs} for .js, .mjs and .cjs, else python3. */
+    public static String runtimeOf(Path file) {
+        String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
+        return fileName.endsWith(".js") || fileName.endsWith(".mjs") || fileName.endsWith(".cjs") ? "nodejs"
+                : VersionOptions.DEFAULT_RUNTIME;
+    }
+
+    /** Registers the file at {@code file} (Python, or Node.js for .js, .mjs, .cjs) as the next version of {@code name}. */
     public FunctionId register(String name, Path file) {
         try {
-            return register(name, Files.readString(file, StandardCharsets.UTF_8));
+            return register(name, Files.readString(file, StandardCharsets.UTF_8), null, RequestedLimits.DEFAULTS,
+                    runtimeOf(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -263,6 +290,10 @@ public final class FaasPlatform implements AutoCloseable {
 
     public DeleteFunctionUseCase deleteUseCase() {
         return registry;
+    }
+
+    public ListRuntimesUseCase runtimesUseCase() {
+        return new RuntimeCatalog(runtime, pool);
     }
 
     public PoolStatusUseCase poolStatusUseCase() {

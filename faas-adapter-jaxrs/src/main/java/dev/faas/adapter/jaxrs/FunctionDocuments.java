@@ -73,7 +73,8 @@ final class FunctionDocuments {
                 .put("id", definition.id().toString())
                 .put("name", definition.name().value())
                 .put("version", definition.version())
-                .put("handler", definition.handler());
+                .put("handler", definition.handler())
+                .put("runtime", definition.options().runtime());
         metadata.putObject("limits")
                 .put("timeoutMs", definition.limits().timeout().toMillis())
                 .put("memoryMb", definition.limits().memoryMb())

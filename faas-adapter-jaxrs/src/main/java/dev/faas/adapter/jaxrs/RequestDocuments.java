@@ -21,8 +21,8 @@ final class RequestDocuments {
     private RequestDocuments() {
     }
 
-    /** {@code POST /register}: {@code name} and {@code code} are required. */
-    record Registration(String name, String code, String handler, Limits limits) {
+    /** {@code POST /register}: {@code name} and {@code code} are required; {@code runtime} defaults to python3. */
+    record Registration(String name, String code, String handler, Limits limits, String runtime) {
     }
 
     /** The {@code limits} of a registration; absent members take the server's defaults, {@code null} is refused. */

@@ -10,6 +10,7 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -48,7 +49,8 @@ public final class SeedResource {
         RequestDocuments.Registration request = JsonBinding.read(bodies.read(body), RequestDocuments.Registration.class);
         RegisterFunctionCommand command = new RegisterFunctionCommand(
                 FunctionName.of(RequestDocuments.required("name", request.name())),
-                RequestDocuments.required("code", request.code()), request.handler(), limits(request.limits()));
+                RequestDocuments.required("code", request.code()), request.handler(), limits(request.limits()),
+                request.runtime() == null ? null : VersionOptions.DEFAULT.withRuntime(request.runtime()));
         FunctionDefinition stored = register.register(command);
         return Response.ok(Json.write(new ResponseDocuments.Result(stored.id().toString())),
                 MediaType.APPLICATION_JSON_TYPE).build();

@@ -533,6 +533,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
+    /** Whether the pool keeps pre-warmed instances of the language {@code runtime} for first calls. */
+    public boolean prewarms(String runtime) {
+        return settings.prewarmCount() > 0 && STOCK_RUNTIME.equals(runtime);
+    }
+
     /** How many pre-warmed instances the stock aims at now: between the floor and the ceiling. */
     public int prewarmTarget() {
         lock.lock();
