@@ -39,17 +39,16 @@ final class RuntimeSelection {
             String nodeId = NodeId.resolve(config);
             DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(nodeId,
                     config.socketDir().toAbsolutePath().normalize()).withImage(config.image());
+            if (DockerFunctionRuntime.imageAvailable(docker, config.nodeImage())) {
+                settings = settings.withNodeImage(config.nodeImage());
+            } else {
+                // Python alone still serves; registrations asking for nodejs are told what this node offers.
+                LOG.warn("no nodejs runtime: {}", DockerFunctionRuntime.missingNodeImageMessage(config.nodeImage()));
+            }
             DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
             if (!runtime.imageAvailable()) {
                 runtime.close();
                 throw new StartupException(DockerFunctionRuntime.missingImageMessage(config.image()));
-            }
-            if (runtime.imageAvailable(config.nodeImage())) {
-                runtime.close();
-                runtime = new DockerFunctionRuntime(docker, settings.withNodeImage(config.nodeImage()));
-            } else {
-                // Python alone still serves; registrations asking for nodejs are told what this node offers.
-                LOG.warn("no nodejs runtime: {}", DockerFunctionRuntime.missingNodeImageMessage(config.nodeImage()));
             }
             int swept = runtime.sweep();
             LOG.info("docker runtime: node {}, images {} (python3) and {} (nodejs), removed {} leftover container(s)"

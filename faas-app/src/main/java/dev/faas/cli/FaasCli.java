@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
  * 1 the server refused or the function failed, 2 usage error, 3 the server could not be reached.
  */
 @Command(name = "faas", mixinStandardHelpOptions = true, version = "faas 0.1.0",
-        description = "Register and call Python functions on a faas server, or run one.",
+        description = "Register and call Python and Node.js functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
-                FaasCli.Versions.class, FaasCli.Delete.class, CommandLine.HelpCommand.class})
+                FaasCli.Versions.class, FaasCli.Delete.class, FaasCli.Runtimes.class, CommandLine.HelpCommand.class})
 public final class FaasCli {
 
     static final int EXIT_REFUSED = 1;
@@ -94,7 +94,8 @@ public final class FaasCli {
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true,
-            description = "Register FILE's Python code as the next version of NAME; prints the new id.")
+            description = "Register FILE's code (Python, or Node.js for .js, .mjs, .cjs) as the next version of NAME;"
+                    + " prints the new id.")
     static final class Register implements Callable<Integer> {
         @ParentCommand
         FaasCli cli;
@@ -102,8 +103,12 @@ public final class FaasCli {
         @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
         String name;
 
-        @Parameters(index = "1", paramLabel = "FILE", description = "A Python file defining the handler.")
+        @Parameters(index = "1", paramLabel = "FILE", description = "A Python or Node.js file defining the handler.")
         Path file;
+
+        @Option(names = "--runtime", description = "The language runtime, as 'faas runtimes' lists them (default: "
+                + "nodejs for a .js, .mjs or .cjs FILE, else python3).")
+        String runtime;
 
         @Option(names = "--handler", description = "The function to call (default: user_function).")
         String handler;
@@ -130,6 +135,12 @@ public final class FaasCli {
             body.put("code", Files.readString(file, StandardCharsets.UTF_8));
             if (handler != null) {
                 body.put("handler", handler);
+            }
+            String fileName = String.valueOf(file.getFileName());
+            if (runtime != null) {
+                body.put("runtime", runtime);
+            } else if (fileName.endsWith(".js") || fileName.endsWith(".mjs") || fileName.endsWith(".cjs")) {
+                body.put("runtime", "nodejs");
             }
             if (timeoutMs != null || memoryMb != null || maxInstances != null) {
                 ObjectNode limits = body.putObject("limits");
@@ -259,12 +270,35 @@ public final class FaasCli {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             JsonNode function = cli.client().get("functions/" + encode(name));
-            out.printf("%-24s %-26s %-16s %10s %9s%n", "ID", "CREATED", "HANDLER", "TIMEOUT_MS", "MEMORY_MB");
+            out.printf("%-24s %-26s %-16s %10s %9s %s%n", "ID", "CREATED", "HANDLER", "TIMEOUT_MS", "MEMORY_MB",
+                    "RUNTIME");
             for (JsonNode version : function.path("versions")) {
-                out.printf("%-24s %-26s %-16s %10d %9d%n", version.path("id").asText(),
+                out.printf("%-24s %-26s %-16s %10d %9d %s%n", version.path("id").asText(),
                         version.path("createdAt").asText(), version.path("handler").asText(),
                         version.path("limits").path("timeoutMs").asLong(),
-                        version.path("limits").path("memoryMb").asInt());
+                        version.path("limits").path("memoryMb").asInt(), version.path("runtime").asText("python3"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "runtimes", mixinStandardHelpOptions = true,
+            description = "List the language runtimes the server offers.")
+    static final class Runtimes implements Callable<Integer> {
+        @ParentCommand
+        FaasCli cli;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-12s %-12s %-10s %-8s %s%n", "NAME", "LANGUAGE", "VERSION", "PREWARM", "IMAGE");
+            for (JsonNode offered : cli.client().get("runtimes").path("runtimes")) {
+                out.printf("%-12s %-12s %-10s %-8s %s%n", offered.path("name").asText(),
+                        offered.path("language").asText(), offered.path("version").asText("-"),
+                        offered.path("prewarm").asBoolean() ? "yes" : "no", offered.path("image").asText());
             }
             return 0;
         }

@@ -6,7 +6,10 @@ import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
 import dev.faas.platform.FaasPlatform;
 import dev.faas.platform.FaasHttpEndpoint;
+import dev.faas.nodejs.NodeRunner;
 import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +49,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class FaasExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
-    private final Map<String, String> functions;
+    private final Map<String, Source> functions;
     private final boolean http;
     private final boolean docker;
     private final int prewarm;
@@ -73,7 +76,8 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
         }
         platform = platformBuilder.build();
         try {
-            functions.forEach((name, code) -> ids.put(name, platform.register(name, code)));
+            functions.forEach((name, source) -> ids.put(name, platform.register(name, source.code(), null,
+                    RequestedLimits.DEFAULTS, source.runtime())));
             if (http) {
                 endpoint = FaasHttpEndpoint.start(platform, "127.0.0.1", 0);
             }
@@ -144,8 +148,11 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
         try {
             String node = "junit" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
             Path sockets = Files.createTempDirectory("faas-junit");
-            DockerFunctionRuntime runtime = new DockerFunctionRuntime(client,
-                    DockerRuntimeSettings.defaults(node, sockets));
+            DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(node, sockets);
+            if (DockerFunctionRuntime.imageAvailable(client, NodeRunner.DEFAULT_IMAGE)) {
+                settings = settings.withNodeImage(NodeRunner.DEFAULT_IMAGE);
+            }
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(client, settings);
             if (!runtime.imageAvailable()) {
                 closeQuietly(client);
                 throw new ExtensionConfigurationException(
@@ -169,7 +176,7 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
     /** Chooses what the extension registers and how the platform runs. */
     public static final class Builder {
 
-        private final Map<String, String> functions = new LinkedHashMap<>();
+        private final Map<String, Source> functions = new LinkedHashMap<>();
         private boolean http;
         private boolean docker;
         private int prewarm;
@@ -179,26 +186,36 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
 
         /** Registers {@code code} under {@code name} before the first test. */
         public Builder function(String name, String code) {
-            functions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(code, "code"));
+            return function(name, code, VersionOptions.DEFAULT_RUNTIME);
+        }
+
+        /** Registers {@code code} of the language {@code runtime} ({@code python3}, {@code nodejs}) under {@code name}. */
+        public Builder function(String name, String code, String runtime) {
+            functions.put(Objects.requireNonNull(name, "name"), new Source(Objects.requireNonNull(code, "code"),
+                    Objects.requireNonNull(runtime, "runtime")));
             return this;
         }
 
-        /** Registers the Python file at {@code file} under {@code name}. */
+        /** Registers the file at {@code file} (Python; Node.js for .js, .mjs and .cjs) under {@code name}. */
         public Builder functionFromFile(String name, Path file) {
             try {
-                return function(name, Files.readString(file, StandardCharsets.UTF_8));
+                return function(name, Files.readString(file, StandardCharsets.UTF_8), FaasPlatform.runtimeOf(file));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
         }
 
-        /** Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}). */
+        /**
+         * Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}; Node.js for .js,
+         * .mjs and .cjs).
+         */
         public Builder functionFromResource(String name, String resource) {
             try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalArgumentException("no classpath resource " + resource);
                 }
-                return function(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return function(name, new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        FaasPlatform.runtimeOf(Path.of(resource)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + resource, e);
             }
@@ -225,5 +242,9 @@ public final class FaasExtension implements BeforeAllCallback, AfterAllCallback,
         public FaasExtension build() {
             return new FaasExtension(this);
         }
+    }
+
+    /** A function to register: its code and language runtime. */
+    private record Source(String code, String runtime) {
     }
 }

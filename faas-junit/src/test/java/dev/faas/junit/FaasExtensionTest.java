@@ -23,6 +23,8 @@ class FaasExtensionTest {
     static FaasExtension faas = FaasExtension.builder()
             .function("hello", "def user_function(name):\n    return 'Hello, ' + name + '!'\n")
             .functionFromResource("shout", "functions/shout.py")
+            .functionFromResource("shoutjs", "functions/shout.js")
+            .function("greet", "export const user_function = async ({name}) => `Hi ${name}`;\n", "nodejs")
             .http()
             .build();
 
@@ -31,6 +33,14 @@ class FaasExtensionTest {
         assertThat(faas.id("hello")).hasToString("hello-1");
         assertThat(platform.invoke(faas.id("hello"), Map.of("name", "JUnit"), String.class)).isEqualTo("Hello, JUnit!");
         assertThat(platform.invoke(faas.id("shout"), Map.of("text", "hi"), String.class)).isEqualTo("HI");
+    }
+
+    @Test
+    void nodeFunctions_fromAJsResourceOrWithTheirRuntime_runOnNode(FaasPlatform platform) {
+        assertThat(platform.versions("shoutjs").get(0).options().runtime()).isEqualTo("nodejs");
+        assertThat(platform.invoke(faas.id("shoutjs"), Map.of("text", "hi"), String.class)).isEqualTo("HI!");
+        assertThat(platform.invoke(faas.id("greet"), Map.of("name", "Node"), String.class)).isEqualTo("Hi Node");
+        assertThat(platform.runtimes()).extracting(runtime -> runtime.name()).containsExactly("python3", "nodejs");
     }
 
     @Test

@@ -107,6 +107,11 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
 
     /** Whether the engine holds {@code image}; false also when the engine cannot be reached. */
     public boolean imageAvailable(String image) {
+        return imageAvailable(docker, image);
+    }
+
+    /** Whether the engine {@code docker} talks to holds {@code image}; false also when it cannot be reached. */
+    public static boolean imageAvailable(DockerClient docker, String image) {
         try {
             docker.inspectImageCmd(image).exec();
             return true;

@@ -99,7 +99,7 @@ class RequestBindingTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "/register | {\"extra\":1} | extra | unknown field 'extra'; expected [code, handler, limits, name]",
+        "/register | {\"extra\":1} | extra | unknown field 'extra'; expected [code, handler, limits, name, runtime]",
         "/register | {\"code\":\"c\"} | name | 'name' is required",
         "/register | {\"name\":null,\"code\":\"c\"} | name | 'name' is required",
         "/register | {\"name\":\"x\",\"code\":42} | code | 'code' must be a string, not a number",
