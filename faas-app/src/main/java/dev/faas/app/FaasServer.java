@@ -123,6 +123,7 @@ public final class FaasServer implements AutoCloseable {
         return FaasPlatform.builder()
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
+                .prewarm("nodejs", config.prewarmNodejs())
                 .prewarmMax(config.prewarmMax())
                 .maxInstances(config.maxInstances())
                 .nodeMemoryMb(config.nodeMemoryMb())

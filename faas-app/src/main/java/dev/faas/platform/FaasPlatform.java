@@ -52,6 +52,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,9 +114,16 @@ public final class FaasPlatform implements AutoCloseable {
             return thread;
         });
         closeables.push(poolThreads::shutdown);
-        this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
-                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax),
-                builder.clock, poolThreads);
+        PoolSettings poolSettings = new PoolSettings(builder.maxInstances, builder.queueTimeout,
+                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax);
+        for (LanguageRuntime offered : runtime.languageRuntimes()) {
+            // A stock only for runtimes the runtime offers: starts of another would fail on every refill.
+            Integer floor = builder.runtimePrewarm.get(offered.name());
+            if (floor != null && !offered.name().equals(VersionOptions.DEFAULT_RUNTIME)) {
+                poolSettings = poolSettings.withRuntimePrewarm(offered.name(), Math.min(floor, prewarmMax));
+            }
+        }
+        this.pool = new InstancePool(runtime, poolSettings, builder.clock, poolThreads);
         closeables.push(pool);
         this.metrics = new FaasMetrics().bindPool(pool).bindNode(nodeId);
         closeables.push(metrics);
@@ -378,6 +386,7 @@ public final class FaasPlatform implements AutoCloseable {
         private final Deque<AutoCloseable> extraCloseables = new ArrayDeque<>();
         private int prewarm;
         private Integer prewarmMax;
+        private final Map<String, Integer> runtimePrewarm = new HashMap<>();
         private int maxInstances = 64;
         private Integer nodeMemoryMb;
         private int maxQueuedCalls = 1000;
@@ -413,9 +422,24 @@ public final class FaasPlatform implements AutoCloseable {
         }
 
         /**
+         * The pre-warm stock's floor for versions of the language {@code runtime} ({@code nodejs}: default none); the
+         * default runtime's is {@link #prewarm(int)}. Each runtime's stock grows with its own first calls.
+         */
+        public Builder prewarm(String runtime, int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("prewarm must not be negative, got " + count);
+            }
+            if (VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
+                return prewarm(count);
+            }
+            runtimePrewarm.put(Objects.requireNonNull(runtime, "runtime"), count);
+            return this;
+        }
+
+        /**
          * The most pre-started instances the stock grows to when first calls drain it (within the node's limits);
          * default {@value PoolSettings#DEFAULT_PREWARM_MAX}, or the floor if that is higher. Without a floor
-         * ({@link #prewarm} 0) there is no stock to grow.
+         * ({@link #prewarm} 0) there is no stock to grow. Each language runtime's stock grows to it at most.
          */
         public Builder prewarmMax(int count) {
             if (count < 0) {

@@ -1,6 +1,7 @@
 package dev.faas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,5 +117,21 @@ class NodeRuntimeEndToEndTest {
         assertThat(runtimes.get(1).get("language").asText()).isEqualTo("javascript");
         assertThat(runtimes.get(1).get("version").asText()).matches("\\d+\\.\\d+\\.\\d+");
         assertThat(runtimes.get(1).get("image").asText()).contains("node");
+        assertThat(runtimes.get(1).get("prewarm").asBoolean()).as("FAAS_PREWARM_NODEJS defaults to 1").isTrue();
+    }
+
+    @Test
+    void nodeFirstCall_takesAPrewarmedNodeInstance() {
+        String id = JSON.valueToTree(http.post("/register",
+                "{\"name\": \"warmnode\", \"runtime\": \"nodejs\", \"code\": \"" + NODE_SEED + "\"}").body())
+                .toString();
+        // The registration's code check took the node stock's instance; the first call meets the refilled one.
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.pool().prewarmedCount() >= 2);
+
+        HttpResponse<String> first = http.post("/invoke", "{\"name\": \"warmnode-1\", \"params\": {\"name\": \"N\"}}");
+
+        assertThat(id).contains("warmnode-1");
+        assertThat(first.body()).isEqualTo("{\"result\":\"Hello, N!\"}");
+        assertThat(first.headers().firstValue("X-Faas-Start")).contains("prewarmed");
     }
 }

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FakeFunctionRuntime implements FunctionRuntime {
 
+    private final java.util.Queue<String> startedRuntimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** What a scripted function does with one call's params; may sleep, or throw any platform exception. */
     @FunctionalInterface
     public interface Behaviour {
@@ -150,6 +152,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         }
         passStartGate();
         starts.incrementAndGet();
+        startedRuntimes.add(spec.runtime());
         FakeInstance instance = new FakeInstance("fake-" + nextId.incrementAndGet(), spec.memoryMb());
         maxRunningMemoryMbSeen.accumulateAndGet(runningMemoryMb.addAndGet(spec.memoryMb()), Math::max);
         running.put(instance.id, instance);
@@ -226,6 +229,11 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         openStarts();
         running.values().forEach(this::stop);
         callThreads.shutdownNow();
+    }
+
+    /** The language runtime of every instance started, in order. */
+    public List<String> startedRuntimes() {
+        return List.copyOf(startedRuntimes);
     }
 
     public int starts() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +50,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InstancePool.class.getName());
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    /** The language runtime of the pre-warm stock's instances: only its versions take them. */
-    private static final String STOCK_RUNTIME = VersionOptions.DEFAULT_RUNTIME;
 
     private final FunctionRuntime runtime;
     private final PoolSettings settings;
     private final Clock clock;
     private final Executor background;
-    private final PrewarmPolicy prewarmPolicy;
     private final NodeCapacity capacity;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,11 +64,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private final Map<FunctionId, Version> versions = new HashMap<>();
     /** Versions retired for good (deleted); versions are never reused, so they are refused from then on. */
     private final Set<FunctionId> retiredIds = new HashSet<>();
-    /** Ready pre-warmed instances, oldest first. */
+    /** Ready pre-warmed instances of every runtime, oldest first; a version takes only one of its runtime. */
     private final ArrayDeque<Stocked> stock = new ArrayDeque<>();
+    /** The stock's policy, target and starts under way, per language runtime that has a stock. */
+    private final Map<String, StockLine> stockLines = new LinkedHashMap<>();
     private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>();
-    private int stockStarting;
-    private int stockTarget;
     private int backgroundTasks;
     private boolean closed;
 
@@ -83,9 +81,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.background = background;
-        this.prewarmPolicy = new PrewarmPolicy(settings.prewarmCount(), settings.prewarmMax());
         this.capacity = new NodeCapacity(settings.maxInstances(), settings.nodeMemoryMb());
-        this.stockTarget = settings.prewarmCount();
+        stockLines.put(VersionOptions.DEFAULT_RUNTIME,
+                new StockLine(new PrewarmPolicy(settings.prewarmCount(), settings.prewarmMax())));
+        settings.runtimePrewarm().forEach((stockRuntime, floor) -> stockLines.putIfAbsent(stockRuntime,
+                new StockLine(new PrewarmPolicy(floor, Math.max(floor, settings.prewarmMax())))));
         lock.lock();
         try {
             refillStock();
@@ -255,8 +255,9 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         long victimMemoryMb = evicted.stream().mapToLong(Evicted::memoryMb).sum();
         capacity.reserve(Math.max(0, 1 - victimSlots), Math.max(0, version.memoryMb - victimMemoryMb));
         version.live++;
-        if (version.memoryMb == settings.prewarmMemoryMb() && version.runtime.equals(STOCK_RUNTIME)) {
-            stockTarget = prewarmPolicy.afterMiss(stockTarget);
+        StockLine line = stockLines.get(version.runtime);
+        if (version.memoryMb == settings.prewarmMemoryMb() && line != null) {
+            line.target = line.policy.afterMiss(line.target);
         }
         return new Grant(version, StartKind.COLD, null, evicted);
     }
@@ -337,26 +338,42 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         if (closed) {
             return;
         }
-        int count = prewarmPolicy.toStart(stockTarget, stock.size(), stockStarting,
-                capacity.max() - capacity.used(), capacity.memoryBudgetMb() - capacity.usedMemoryMb(),
-                settings.prewarmMemoryMb(), !waiters.isEmpty() && Scheduler.anyWaitingForRoom(snapshot()));
-        for (int i = 0; i < count; i++) {
-            capacity.reserve(1, settings.prewarmMemoryMb());
-            stockStarting++;
-            runInBackground(this::startStocked);
+        boolean callsWaitForRoom = !waiters.isEmpty() && Scheduler.anyWaitingForRoom(snapshot());
+        for (Map.Entry<String, StockLine> entry : stockLines.entrySet()) {
+            String stockRuntime = entry.getKey();
+            StockLine line = entry.getValue();
+            int count = line.policy.toStart(line.target, readyOf(stockRuntime), line.starting,
+                    capacity.max() - capacity.used(), capacity.memoryBudgetMb() - capacity.usedMemoryMb(),
+                    settings.prewarmMemoryMb(), callsWaitForRoom);
+            for (int i = 0; i < count; i++) {
+                capacity.reserve(1, settings.prewarmMemoryMb());
+                line.starting++;
+                runInBackground(() -> startStocked(stockRuntime, line));
+            }
         }
     }
 
-    private void startStocked() {
+    /** Under the lock: ready stock instances of {@code stockRuntime}. */
+    private int readyOf(String stockRuntime) {
+        int ready = 0;
+        for (Stocked stocked : stock) {
+            if (stocked.runtime.equals(stockRuntime)) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    private void startStocked(String stockRuntime, StockLine line) {
         int memoryMb = settings.prewarmMemoryMb();
         Instance instance;
         try {
-            instance = runtime.start(InstanceSpec.prewarm(STOCK_RUNTIME, memoryMb));
+            instance = runtime.start(InstanceSpec.prewarm(stockRuntime, memoryMb));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: " + e.getMessage());
             lock.lock();
             try {
-                stockStarting--;
+                line.starting--;
                 capacity.release(memoryMb);
                 // No refill here: a runtime that fails every start must not be asked again in a loop.
                 serveWaiters();
@@ -368,10 +385,10 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         boolean stopIt;
         lock.lock();
         try {
-            stockStarting--;
+            line.starting--;
             stopIt = closed;
             if (!stopIt) {
-                stock.addLast(new Stocked(instance, clock.instant(), memoryMb));
+                stock.addLast(new Stocked(instance, clock.instant(), memoryMb, stockRuntime));
                 dispatch();
             }
         } finally {
@@ -453,11 +470,15 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         List<Stocked> toStop = new ArrayList<>();
         lock.lock();
         try {
-            List<InstanceSnapshot> ready = stock.stream().map(Stocked::snapshot).toList();
-            PrewarmPolicy.Shrink shrink = prewarmPolicy.shrink(stockTarget, ready, clock.instant(), unusedFor);
-            stockTarget = shrink.target();
-            for (InstanceSnapshot victim : shrink.victims()) {
-                toStop.add(takeStocked(victim.instanceId()));
+            for (Map.Entry<String, StockLine> entry : stockLines.entrySet()) {
+                StockLine line = entry.getValue();
+                List<InstanceSnapshot> ready = stock.stream().filter(stocked -> stocked.runtime.equals(entry.getKey()))
+                        .map(Stocked::snapshot).toList();
+                PrewarmPolicy.Shrink shrink = line.policy.shrink(line.target, ready, clock.instant(), unusedFor);
+                line.target = shrink.target();
+                for (InstanceSnapshot victim : shrink.victims()) {
+                    toStop.add(takeStocked(victim.instanceId()));
+                }
             }
         } finally {
             lock.unlock();
@@ -535,14 +556,15 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
     /** Whether the pool keeps pre-warmed instances of the language {@code runtime} for first calls. */
     public boolean prewarms(String runtime) {
-        return settings.prewarmCount() > 0 && STOCK_RUNTIME.equals(runtime);
+        StockLine line = stockLines.get(runtime);
+        return line != null && line.policy.floor() > 0;
     }
 
-    /** How many pre-warmed instances the stock aims at now: between the floor and the ceiling. */
+    /** How many pre-warmed instances the stock aims at now, all runtimes together: between the floors and the ceilings. */
     public int prewarmTarget() {
         lock.lock();
         try {
-            return stockTarget;
+            return stockLines.values().stream().mapToInt(line -> line.target).sum();
         } finally {
             lock.unlock();
         }
@@ -664,10 +686,22 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private record Stocked(Instance instance, Instant since, int memoryMb) {
+    private record Stocked(Instance instance, Instant since, int memoryMb, String runtime) {
 
         InstanceSnapshot snapshot() {
-            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb, STOCK_RUNTIME);
+            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb, runtime);
+        }
+    }
+
+    /** The stock of one language runtime: its policy, the target it aims at and its starts under way. */
+    private static final class StockLine {
+        private final PrewarmPolicy policy;
+        private int target;
+        private int starting;
+
+        private StockLine(PrewarmPolicy policy) {
+            this.policy = policy;
+            this.target = policy.floor();
         }
     }
 
