@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.faas.adapter.docker.DockerClients;
 import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
+import dev.faas.adapter.docker.FunctionImageBuilder;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.ports.out.FunctionRuntime;
@@ -39,17 +40,21 @@ final class RuntimeSelection {
             String nodeId = NodeId.resolve(config);
             DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(nodeId,
                     config.socketDir().toAbsolutePath().normalize()).withImage(config.image());
-            if (DockerFunctionRuntime.imageAvailable(docker, config.nodeImage())) {
+            // A missing image is built from the Dockerfile bundled in the jar where that can be done.
+            FunctionImageBuilder images = new FunctionImageBuilder(docker);
+            try {
+                images.ensure(FunctionImageBuilder.PYTHON, config.image());
+            } catch (FunctionImageBuilder.ImageBuildException e) {
+                throw new StartupException(e.getMessage());
+            }
+            try {
+                images.ensure(FunctionImageBuilder.NODEJS, config.nodeImage());
                 settings = settings.withNodeImage(config.nodeImage());
-            } else {
+            } catch (FunctionImageBuilder.ImageBuildException e) {
                 // Python alone still serves; registrations asking for nodejs are told what this node offers.
-                LOG.warn("no nodejs runtime: {}", DockerFunctionRuntime.missingNodeImageMessage(config.nodeImage()));
+                LOG.warn("no nodejs runtime: {}", e.getMessage());
             }
             DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
-            if (!runtime.imageAvailable()) {
-                runtime.close();
-                throw new StartupException(DockerFunctionRuntime.missingImageMessage(config.image()));
-            }
             int swept = runtime.sweep();
             LOG.info("docker runtime: node {}, images {} (python3) and {} (nodejs), removed {} leftover container(s)"
                     + " of this node", nodeId, config.image(),

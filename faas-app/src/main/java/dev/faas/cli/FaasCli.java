@@ -240,14 +240,15 @@ public final class FaasCli {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-40s %8s %9s%n", "NAME", "LATEST", "VERSIONS");
+            out.printf("%-40s %8s %9s %s%n", "NAME", "LATEST", "VERSIONS", "RUNTIME");
             String after = null;
             do {
                 JsonNode page = cli.client().get("functions?limit=1000" + (after == null ? "" : "&after="
                         + encode(after)));
                 for (JsonNode function : page.path("functions")) {
-                    out.printf("%-40s %8d %9d%n", function.path("name").asText(),
-                            function.path("latestVersion").asInt(), function.path("versions").asInt());
+                    out.printf("%-40s %8d %9d %s%n", function.path("name").asText(),
+                            function.path("latestVersion").asInt(), function.path("versions").asInt(),
+                            function.path("runtime").asText("python3"));
                 }
                 after = page.path("next").isTextual() ? page.path("next").asText() : null;
             } while (after != null);

@@ -89,6 +89,7 @@ class FaasCliTest {
         assertThat(faas("invoke", "polyglot-1", "name=Node").out()).isEqualTo("\"Hi Node\"\n");
         assertThat(versions.out()).contains("RUNTIME").containsPattern("polyglot-1 .* nodejs\n")
                 .containsPattern("polyglot-2 .* python3\n");
+        assertThat(faas("list").out()).containsPattern("polyglot\\s+2\\s+2 python3");
         assertThat(runtimes.status()).isZero();
         assertThat(runtimes.out()).containsPattern("python3\\s+python").containsPattern("nodejs\\s+javascript");
     }

@@ -29,7 +29,8 @@ final class FunctionDocuments {
             functions.addObject()
                     .put("name", summary.name().value())
                     .put("latestVersion", summary.latestVersion())
-                    .put("versions", summary.versionCount());
+                    .put("versions", summary.versionCount())
+                    .put("runtime", summary.latestRuntime());
         }
         if (!summaries.isEmpty() && summaries.size() >= pageSize) {
             page.put("next", summaries.get(summaries.size() - 1).name().value());

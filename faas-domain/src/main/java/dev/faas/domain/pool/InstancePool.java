@@ -554,6 +554,16 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
+    /** Pre-warmed instances of the language {@code runtime} ready to be taken. */
+    public int prewarmedCount(String runtime) {
+        lock.lock();
+        try {
+            return readyOf(runtime);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the pool keeps pre-warmed instances of the language {@code runtime} for first calls. */
     public boolean prewarms(String runtime) {
         StockLine line = stockLines.get(runtime);
