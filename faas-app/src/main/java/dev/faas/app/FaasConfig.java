@@ -88,9 +88,8 @@ public record FaasConfig(
                         LimitsPolicy.defaults().defaultMemoryMb(), Integer.MAX_VALUE),
                 integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000),
                 prewarmMax(get.apply("FAAS_PREWARM"), get.apply("FAAS_PREWARM_MAX")),
-                // One ready nodejs instance unless pre-warming is off (FAAS_PREWARM=0).
-                integer("FAAS_PREWARM_NODEJS", get.apply("FAAS_PREWARM_NODEJS"),
-                        Math.min(1, integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000)), 0, 1000),
+                // No nodejs stock unless asked for: a node that serves Python alone keeps no idle node containers.
+                integer("FAAS_PREWARM_NODEJS", get.apply("FAAS_PREWARM_NODEJS"), 0, 0, 1000),
                 duration("FAAS_QUEUE_TIMEOUT", get.apply("FAAS_QUEUE_TIMEOUT"), "10s"),
                 integer("FAAS_MAX_QUEUE", get.apply("FAAS_MAX_QUEUE"), 1000, 0, 1_000_000),
                 duration("CLEANUP_INTERVAL", get.apply("CLEANUP_INTERVAL"), "30s"),

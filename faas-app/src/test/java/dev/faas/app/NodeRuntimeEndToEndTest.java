@@ -37,7 +37,7 @@ class NodeRuntimeEndToEndTest {
     @BeforeAll
     static void startServer() {
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "5s",
-                "FAAS_PREWARM", "1", "FAAS_DATA_DIR", dataDir.toString()));
+                "FAAS_PREWARM", "1", "FAAS_PREWARM_NODEJS", "1", "FAAS_DATA_DIR", dataDir.toString()));
         server = FaasServer.start(config, new InMemoryFunctionRepository(),
                 new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
         http = new HttpClientSupport(server.port());
@@ -117,7 +117,7 @@ class NodeRuntimeEndToEndTest {
         assertThat(runtimes.get(1).get("language").asText()).isEqualTo("javascript");
         assertThat(runtimes.get(1).get("version").asText()).matches("\\d+\\.\\d+\\.\\d+");
         assertThat(runtimes.get(1).get("image").asText()).contains("node");
-        assertThat(runtimes.get(1).get("prewarm").asBoolean()).as("FAAS_PREWARM_NODEJS defaults to 1").isTrue();
+        assertThat(runtimes.get(1).get("prewarm").asBoolean()).as("FAAS_PREWARM_NODEJS=1").isTrue();
     }
 
     @Test

@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 class RuntimeConfigTest {
 
     @Test
-    void defaults_nameBothImages_node_andOneReadyNodeInstance() {
+    void defaults_nameBothImages_node_andNoNodeStock() {
         FaasConfig config = FaasConfig.defaults();
 
         assertThat(config.image()).isEqualTo("faas-python:latest");
         assertThat(config.nodeImage()).isEqualTo("faas-nodejs:latest");
         assertThat(config.nodeCommand()).isEqualTo("node");
-        assertThat(config.prewarmNodejs()).isEqualTo(1);
+        assertThat(config.prewarmNodejs()).isZero();
     }
 
     @Test
@@ -30,8 +30,7 @@ class RuntimeConfigTest {
     }
 
     @Test
-    void nodejsStock_isOffWithPrewarming_andConfigurable() {
-        assertThat(FaasConfig.fromEnvironment(Map.of("FAAS_PREWARM", "0")).prewarmNodejs()).isZero();
+    void nodejsStock_isConfigurable() {
         assertThat(FaasConfig.fromEnvironment(Map.of("FAAS_PREWARM_NODEJS", "3")).prewarmNodejs()).isEqualTo(3);
         assertThatThrownBy(() -> FaasConfig.fromEnvironment(Map.of("FAAS_PREWARM_NODEJS", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("FAAS_PREWARM_NODEJS");
