@@ -37,12 +37,15 @@ public record FaasConfig(
         int nodeMemoryMb,
         int prewarm,
         int prewarmMax,
+        int prewarmNodejs,
         Duration queueTimeout,
         int maxQueuedCalls,
         Duration cleanupInterval,
         Duration deleteAfter,
         String pythonCommand,
         String image,
+        String nodeCommand,
+        String nodeImage,
         String nodeId,
         Path socketDir,
         int httpThreads,
@@ -97,12 +100,17 @@ public record FaasConfig(
                         LimitsPolicy.defaults().defaultMemoryMb(), Integer.MAX_VALUE),
                 integer("FAAS_PREWARM", get.apply("FAAS_PREWARM"), 2, 0, 1000),
                 prewarmMax(get.apply("FAAS_PREWARM"), get.apply("FAAS_PREWARM_MAX")),
+                // No nodejs stock unless asked for: a node that serves Python alone keeps no idle node containers.
+                integer("FAAS_PREWARM_NODEJS", get.apply("FAAS_PREWARM_NODEJS"), 0, 0, 1000),
                 duration("FAAS_QUEUE_TIMEOUT", get.apply("FAAS_QUEUE_TIMEOUT"), "10s"),
                 integer("FAAS_MAX_QUEUE", get.apply("FAAS_MAX_QUEUE"), 1000, 0, 1_000_000),
                 duration("CLEANUP_INTERVAL", get.apply("CLEANUP_INTERVAL"), "30s"),
                 duration("DELETE_AFTER", get.apply("DELETE_AFTER"), "5m"),
                 orDefault(get.apply("FAAS_PYTHON"), "python3"),
-                orDefault(get.apply("FAAS_IMAGE"), "faas-python:latest"),
+                // FAAS_IMAGE is the older name of the Python image, kept working; FAAS_IMAGE_PYTHON3 wins.
+                orDefault(get.apply("FAAS_IMAGE_PYTHON3"), orDefault(get.apply("FAAS_IMAGE"), "faas-python:latest")),
+                orDefault(get.apply("FAAS_NODE"), "node"),
+                orDefault(get.apply("FAAS_IMAGE_NODEJS"), "faas-nodejs:latest"),
                 nodeId,
                 socketDir == null ? dataDir.resolve("sockets") : Path.of(socketDir),
                 integer("FAAS_HTTP_THREADS", get.apply("FAAS_HTTP_THREADS"), 256, 2, 10_000),
@@ -221,7 +229,7 @@ public record FaasConfig(
         return "FaasConfig[port=" + port + ", bind=" + bind + ", runtime=" + (runtime == null ? "auto" : runtime)
                 + ", dataDir=" + dataDir + ", dbUrl=" + (dbUrl == null ? "(embedded H2)" : JdbiRepositoryConfig.redact(dbUrl)) + ", maxInstances="
                 + maxInstances + ", nodeMemoryMb=" + nodeMemoryMb + ", prewarm=" + prewarm + ", prewarmMax=" + prewarmMax + ", queueTimeout=" + queueTimeout + ", cleanupInterval="
-                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeId=" + nodeId
+                + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeImage=" + nodeImage + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
                 + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + ", egress="
                 + (egress ? "on (allow " + egressAllow + ", deny " + egressDeny + ")" : "off") + ", dockerRuntime="

@@ -127,6 +127,7 @@ public final class FaasServer implements AutoCloseable {
         return builder
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
+                .prewarm("nodejs", config.prewarmNodejs())
                 .prewarmMax(config.prewarmMax())
                 .maxInstances(config.maxInstances())
                 .nodeMemoryMb(config.nodeMemoryMb())

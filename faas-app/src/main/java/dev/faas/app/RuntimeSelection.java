@@ -8,6 +8,7 @@ import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
 import dev.faas.adapter.docker.EgressNetwork;
 import dev.faas.adapter.docker.EgressRules;
+import dev.faas.adapter.docker.FunctionImageBuilder;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.ports.out.DependencyBuilder;
@@ -64,19 +65,30 @@ final class RuntimeSelection {
             DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(nodeId,
                     config.socketDir().toAbsolutePath().normalize()).withImage(config.image())
                     .withOciRuntime(config.dockerRuntime());
-            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
-            if (!runtime.imageAvailable()) {
-                runtime.close();
-                throw new StartupException(DockerFunctionRuntime.missingImageMessage(config.image()));
+            // A missing image is built from the Dockerfile bundled in the jar where that can be done.
+            FunctionImageBuilder images = new FunctionImageBuilder(docker);
+            try {
+                images.ensure(FunctionImageBuilder.PYTHON, config.image());
+            } catch (FunctionImageBuilder.ImageBuildException e) {
+                throw new StartupException(e.getMessage());
             }
+            try {
+                images.ensure(FunctionImageBuilder.NODEJS, config.nodeImage());
+                settings = settings.withNodeImage(config.nodeImage());
+            } catch (FunctionImageBuilder.ImageBuildException e) {
+                // Python alone still serves; registrations asking for nodejs are told what this node offers.
+                LOG.warn("no nodejs runtime: {}", e.getMessage());
+            }
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
             if (!runtime.ociRuntimeAvailable()) {
                 runtime.close();
                 throw new StartupException(DockerFunctionRuntime.missingOciRuntimeMessage(config.dockerRuntime()));
             }
             int swept = runtime.sweep();
-            LOG.info("docker runtime: node {}, image {}, OCI runtime {}, removed {} leftover container(s) of this"
-                    + " node", nodeId, config.image(), config.dockerRuntime() == null ? "(engine default)"
-                    : config.dockerRuntime(), swept);
+            LOG.info("docker runtime: node {}, images {} (python3) and {} (nodejs), OCI runtime {}, removed {} leftover"
+                    + " container(s) of this node", nodeId, config.image(),
+                    runtime.settings().nodeImage() == null ? "none" : config.nodeImage(),
+                    config.dockerRuntime() == null ? "(engine default)" : config.dockerRuntime(), swept);
             DependencyBuilder dependencies = new DockerDependencyBuilder(docker, settings, new DependencySettings(
                     config.dataDir().resolve("dependencies").toAbsolutePath().normalize(), config.pipIndexUrl(),
                     config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(), config.pipTimeout()));
@@ -193,7 +205,8 @@ final class RuntimeSelection {
 
     static FunctionRuntime process(FaasConfig config) {
         return new ProcessFunctionRuntime(new ProcessRuntimeSettings(config.pythonCommand(),
-                config.dataDir().resolve("instances").toAbsolutePath(), Duration.ofSeconds(10), 64 * 1024));
+                config.dataDir().resolve("instances").toAbsolutePath(), Duration.ofSeconds(10), 64 * 1024,
+                config.nodeCommand()));
     }
 
     private static String noEngineMessage(FaasConfig config) {

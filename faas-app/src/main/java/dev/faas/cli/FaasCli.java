@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
  * Java).
  */
 @Command(name = "faas", mixinStandardHelpOptions = true, version = "faas 0.1.0",
-        description = "Register and call Python functions on a faas server, or run one.",
+        description = "Register and call Python and Node.js functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
-                FaasCli.Versions.class, FaasCli.Delete.class, FaasCli.Secrets.class, CommandLine.HelpCommand.class})
+                FaasCli.Versions.class, FaasCli.Delete.class, FaasCli.Secrets.class, FaasCli.Runtimes.class,
+                CommandLine.HelpCommand.class})
 public final class FaasCli {
 
     static final int EXIT_REFUSED = 1;
@@ -99,7 +100,8 @@ public final class FaasCli {
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true,
-            description = "Register FILE's Python code (or --archive) as the next version of NAME; prints the new id.")
+            description = "Register FILE's code (Python, or Node.js for .js, .mjs, .cjs; or --archive) as the next"
+                    + " version of NAME; prints the new id.")
     static final class Register implements Callable<Integer> {
         @ParentCommand
         FaasCli cli;
@@ -108,7 +110,7 @@ public final class FaasCli {
         String name;
 
         @Parameters(index = "1", paramLabel = "FILE", arity = "0..1",
-                description = "A Python file defining the handler (not with --archive).")
+                description = "A Python or Node.js file defining the handler (not with --archive).")
         Path file;
 
         @Option(names = "--archive", paramLabel = "DIR|ZIP",
@@ -125,6 +127,10 @@ public final class FaasCli {
         @Option(names = "--secret", paramLabel = "NAME", description = "A stored secret the version reads"
                 + " (repeatable), as /run/secrets/NAME.")
         List<String> secrets = new ArrayList<>();
+
+        @Option(names = "--runtime", description = "The language runtime, as 'faas runtimes' lists them (default: "
+                + "nodejs for a .js, .mjs or .cjs FILE, else python3).")
+        String runtime;
 
         @Option(names = "--handler", description = "The function to call (default: user_function).")
         String handler;
@@ -188,6 +194,12 @@ public final class FaasCli {
             }
             if (network != null) {
                 body.put("network", network);
+            }
+            String fileName = file == null ? "" : String.valueOf(file.getFileName());
+            if (runtime != null) {
+                body.put("runtime", runtime);
+            } else if (fileName.endsWith(".js") || fileName.endsWith(".mjs") || fileName.endsWith(".cjs")) {
+                body.put("runtime", "nodejs");
             }
             if (timeoutMs != null || memoryMb != null || maxInstances != null) {
                 ObjectNode limits = body.putObject("limits");
@@ -287,14 +299,16 @@ public final class FaasCli {
         @Override
         public Integer call() {
             // Every page first: a table cut short by a failure half-way would read as a complete one.
-            StringBuilder table = new StringBuilder(String.format("%-40s %8s %9s%n", "NAME", "LATEST", "VERSIONS"));
+            StringBuilder table = new StringBuilder(String.format("%-40s %8s %9s %s%n", "NAME", "LATEST", "VERSIONS",
+                    "RUNTIME"));
             String after = null;
             do {
                 JsonNode page = cli.client().get("functions?limit=1000" + (after == null ? "" : "&after="
                         + encode(after)));
                 for (JsonNode function : page.path("functions")) {
-                    table.append(String.format("%-40s %8d %9d%n", function.path("name").asText(),
-                            function.path("latestVersion").asInt(), function.path("versions").asInt()));
+                    table.append(String.format("%-40s %8d %9d %s%n", function.path("name").asText(),
+                            function.path("latestVersion").asInt(), function.path("versions").asInt(),
+                            function.path("runtime").asText("python3")));
                 }
                 after = page.path("next").isTextual() ? page.path("next").asText() : null;
             } while (after != null);
@@ -319,12 +333,35 @@ public final class FaasCli {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             JsonNode function = cli.client().get("functions/" + encode(name));
-            out.printf("%-24s %-26s %-16s %10s %9s%n", "ID", "CREATED", "HANDLER", "TIMEOUT_MS", "MEMORY_MB");
+            out.printf("%-24s %-26s %-16s %10s %9s %s%n", "ID", "CREATED", "HANDLER", "TIMEOUT_MS", "MEMORY_MB",
+                    "RUNTIME");
             for (JsonNode version : function.path("versions")) {
-                out.printf("%-24s %-26s %-16s %10d %9d%n", version.path("id").asText(),
+                out.printf("%-24s %-26s %-16s %10d %9d %s%n", version.path("id").asText(),
                         version.path("createdAt").asText(), version.path("handler").asText(),
                         version.path("limits").path("timeoutMs").asLong(),
-                        version.path("limits").path("memoryMb").asInt());
+                        version.path("limits").path("memoryMb").asInt(), version.path("runtime").asText("python3"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "runtimes", mixinStandardHelpOptions = true,
+            description = "List the language runtimes the server offers.")
+    static final class Runtimes implements Callable<Integer> {
+        @ParentCommand
+        FaasCli cli;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-12s %-12s %-10s %-8s %s%n", "NAME", "LANGUAGE", "VERSION", "PREWARM", "IMAGE");
+            for (JsonNode offered : cli.client().get("runtimes").path("runtimes")) {
+                out.printf("%-12s %-12s %-10s %-8s %s%n", offered.path("name").asText(),
+                        offered.path("language").asText(), offered.path("version").asText("-"),
+                        offered.path("prewarm").asBoolean() ? "yes" : "no", offered.path("image").asText());
             }
             return 0;
         }

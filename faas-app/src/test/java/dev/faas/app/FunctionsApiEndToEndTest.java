@@ -65,7 +65,8 @@ class FunctionsApiEndToEndTest {
         JsonNode all = json(http.get("/functions"), 200);
 
         assertThat(first.get("functions").toString()).isEqualTo("[{\"name\":\"list-a\",\"latestVersion\":2,"
-                + "\"versions\":2},{\"name\":\"list-b\",\"latestVersion\":1,\"versions\":1}]");
+                + "\"versions\":2,\"runtime\":\"python3\"},{\"name\":\"list-b\",\"latestVersion\":1,\"versions\":1,"
+                + "\"runtime\":\"python3\"}]");
         assertThat(first.get("next").asText()).isEqualTo("list-b");
         assertThat(second.get("functions").get(0).get("name").asText()).isEqualTo("list-c");
         assertThat(all.get("functions").size()).isLessThan(100);

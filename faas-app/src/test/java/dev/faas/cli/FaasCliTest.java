@@ -72,6 +72,29 @@ class FaasCliTest {
     }
 
     @Test
+    void registerOfAJsFile_choosesNodejs_versionsShowTheRuntime_andRuntimesListsBoth() throws Exception {
+        Path node = file("greet.js", "exports.user_function = ({name}) => 'Hi ' + name;\n");
+        Path python = file("greet.py", "def user_function(name):\n    return 'Hey ' + name\n");
+
+        Run first = faas("register", "polyglot", node.toString());
+        Run second = faas("register", "polyglot", python.toString(), "--runtime", "python3");
+        Run refused = faas("register", "polyglot", python.toString(), "--runtime", "cobol");
+        Run versions = faas("versions", "polyglot");
+        Run runtimes = faas("runtimes");
+
+        assertThat(first.out()).isEqualTo("polyglot-1\n");
+        assertThat(second.out()).isEqualTo("polyglot-2\n");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).contains("'cobol'").contains("nodejs, python3");
+        assertThat(faas("invoke", "polyglot-1", "name=Node").out()).isEqualTo("\"Hi Node\"\n");
+        assertThat(versions.out()).contains("RUNTIME").containsPattern("polyglot-1 .* nodejs\n")
+                .containsPattern("polyglot-2 .* python3\n");
+        assertThat(faas("list").out()).containsPattern("polyglot\\s+2\\s+2 python3");
+        assertThat(runtimes.status()).isZero();
+        assertThat(runtimes.out()).containsPattern("python3\\s+python").containsPattern("nodejs\\s+javascript");
+    }
+
+    @Test
     void registerWithLimits_andList_andVersions_showTheFunctions() throws Exception {
         Path code = file("limited.py", "def handle():\n    return 42\n");
         faas("register", "limited", code.toString(), "--handler", "handle", "--timeout-ms", "5000",
@@ -126,7 +149,7 @@ class FaasCliTest {
 
     @Test
     void help_isAvailableForEveryCommand() {
-        for (String command : new String[] {"serve", "register", "invoke", "list", "versions", "delete"}) {
+        for (String command : new String[] {"serve", "register", "invoke", "list", "versions", "delete", "runtimes"}) {
             Run help = faas(command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: faas " + command);

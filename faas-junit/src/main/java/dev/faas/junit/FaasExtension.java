@@ -6,7 +6,10 @@ import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
 import dev.faas.platform.FaasPlatform;
 import dev.faas.platform.FaasHttpEndpoint;
+import dev.faas.nodejs.NodeRunner;
 import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -61,7 +64,7 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
             + " JUnit registers an instance field for each test, after the class has started, so the platform"
             + " would never start.";
 
-    private final Map<String, String> functions;
+    private final Map<String, Source> functions;
     private final Map<String, Map.Entry<Path, String>> directories;
     private final boolean http;
     private final boolean docker;
@@ -90,7 +93,8 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
         }
         platform = platformBuilder.build();
         try {
-            functions.forEach((name, code) -> ids.put(name, platform.register(name, code)));
+            functions.forEach((name, source) -> ids.put(name, platform.register(name, source.code(), null,
+                    RequestedLimits.DEFAULTS, source.runtime())));
             directories.forEach((name, source) -> ids.put(name, platform.registerDirectory(name, source.getKey(),
                     source.getValue(), null, dev.faas.ports.model.VersionOptions.DEFAULT)));
             ids.values().forEach(platform::warm);
@@ -204,8 +208,11 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
         try {
             String node = "junit" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
             Path sockets = Files.createTempDirectory("faas-junit");
-            DockerFunctionRuntime runtime = new DockerFunctionRuntime(client,
-                    DockerRuntimeSettings.defaults(node, sockets));
+            DockerRuntimeSettings settings = DockerRuntimeSettings.defaults(node, sockets);
+            if (DockerFunctionRuntime.imageAvailable(client, NodeRunner.DEFAULT_IMAGE)) {
+                settings = settings.withNodeImage(NodeRunner.DEFAULT_IMAGE);
+            }
+            DockerFunctionRuntime runtime = new DockerFunctionRuntime(client, settings);
             if (!runtime.imageAvailable()) {
                 closeQuietly(client);
                 throw new ExtensionConfigurationException(
@@ -229,7 +236,7 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
     /** Chooses what the extension registers and how the platform runs. */
     public static final class Builder {
 
-        private final Map<String, String> functions = new LinkedHashMap<>();
+        private final Map<String, Source> functions = new LinkedHashMap<>();
         private final Map<String, Map.Entry<Path, String>> directories = new LinkedHashMap<>();
         private boolean http;
         private boolean docker;
@@ -240,14 +247,20 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
 
         /** Registers {@code code} under {@code name} before the first test. */
         public Builder function(String name, String code) {
-            functions.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(code, "code"));
+            return function(name, code, VersionOptions.DEFAULT_RUNTIME);
+        }
+
+        /** Registers {@code code} of the language {@code runtime} ({@code python3}, {@code nodejs}) under {@code name}. */
+        public Builder function(String name, String code, String runtime) {
+            functions.put(Objects.requireNonNull(name, "name"), new Source(Objects.requireNonNull(code, "code"),
+                    Objects.requireNonNull(runtime, "runtime")));
             return this;
         }
 
-        /** Registers the Python file at {@code file} under {@code name}. */
+        /** Registers the file at {@code file} (Python; Node.js for .js, .mjs and .cjs) under {@code name}. */
         public Builder functionFromFile(String name, Path file) {
             try {
-                return function(name, Files.readString(file, StandardCharsets.UTF_8));
+                return function(name, Files.readString(file, StandardCharsets.UTF_8), FaasPlatform.runtimeOf(file));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
@@ -266,13 +279,17 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
             return this;
         }
 
-        /** Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}). */
+        /**
+         * Registers the classpath resource {@code resource} (such as {@code "functions/hello.py"}; Node.js for .js,
+         * .mjs and .cjs).
+         */
         public Builder functionFromResource(String name, String resource) {
             try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalArgumentException("no classpath resource " + resource);
                 }
-                return function(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return function(name, new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        FaasPlatform.runtimeOf(Path.of(resource)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + resource, e);
             }
@@ -302,5 +319,9 @@ public final class FaasExtension implements BeforeAllCallback, BeforeEachCallbac
         public FaasExtension build() {
             return new FaasExtension(this);
         }
+    }
+
+    /** A function to register: its code and language runtime. */
+    private record Source(String code, String runtime) {
     }
 }

@@ -24,6 +24,8 @@ class FaasExtensionTest {
             .function("hello", "def user_function(name):\n    return 'Hello, ' + name + '!'\n")
             .functionFromResource("shout", "functions/shout.py")
             .functionFromDirectory("multi", java.nio.file.Path.of("src/test/resources/functions/multi"), null)
+            .functionFromResource("shoutjs", "functions/shout.js")
+            .function("greet", "export const user_function = async ({name}) => `Hi ${name}`;\n", "nodejs")
             .http()
             .build();
 
@@ -34,6 +36,14 @@ class FaasExtensionTest {
         assertThat(platform.invoke(faas.id("shout"), Map.of("text", "hi"), String.class)).isEqualTo("HI");
         assertThat(platform.invoke(faas.id("multi"), Map.of("name", "JUnit"), String.class))
                 .isEqualTo("Hi, JUnit from a sibling");
+    }
+
+    @Test
+    void nodeFunctions_fromAJsResourceOrWithTheirRuntime_runOnNode(FaasPlatform platform) {
+        assertThat(platform.versions("shoutjs").get(0).options().runtime()).isEqualTo("nodejs");
+        assertThat(platform.invoke(faas.id("shoutjs"), Map.of("text", "hi"), String.class)).isEqualTo("HI!");
+        assertThat(platform.invoke(faas.id("greet"), Map.of("name", "Node"), String.class)).isEqualTo("Hi Node");
+        assertThat(platform.runtimes()).extracting(runtime -> runtime.name()).containsExactly("python3", "nodejs");
     }
 
     @Test

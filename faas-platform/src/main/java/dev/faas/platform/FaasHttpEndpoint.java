@@ -192,7 +192,8 @@ public final class FaasHttpEndpoint implements AutoCloseable {
                 server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
                         AccessControl.install(FaasResourceConfig.addSecrets(FaasResourceConfig.create(new ApiUseCases(
                                 platform.registerUseCase(), platform.invokeUseCase(), platform.getUseCase(),
-                                platform.deleteUseCase(), platform.readiness()), metrics, settings),
+                                platform.deleteUseCase(), platform.readiness(), platform.runtimesUseCase()), metrics,
+                                settings),
                                 platform.secretsUseCase(), settings), keys, keys, settings),
                         platform.statisticsUseCase()), tls);
             } catch (RuntimeException e) {

@@ -30,6 +30,7 @@ import dev.faas.domain.registry.LimitsPolicy;
 import dev.faas.domain.invocation.InstanceSpecialiser;
 import dev.faas.domain.registry.ArchivePolicy;
 import dev.faas.ports.out.DependencyBuilder;
+import dev.faas.domain.registry.RuntimeCatalog;
 import dev.faas.domain.registry.SandboxCodeCheck;
 import dev.faas.ports.model.CodeArchive;
 import dev.faas.domain.secrets.SecretCipher;
@@ -45,6 +46,7 @@ import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.ListRuntimesUseCase;
 import dev.faas.ports.in.NodeStatisticsUseCase;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
@@ -54,7 +56,9 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.InvocationResult;
+import dev.faas.ports.model.LanguageRuntime;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
@@ -69,6 +73,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -132,9 +137,16 @@ public final class FaasPlatform implements AutoCloseable {
             return thread;
         });
         closeables.push(poolThreads::shutdown);
-        this.pool = new InstancePool(runtime, new PoolSettings(builder.maxInstances, builder.queueTimeout,
-                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax),
-                builder.clock, poolThreads);
+        PoolSettings poolSettings = new PoolSettings(builder.maxInstances, builder.queueTimeout,
+                builder.maxQueuedCalls, builder.prewarm, limits.defaultMemoryMb(), nodeMemoryMb, prewarmMax);
+        for (LanguageRuntime offered : runtime.languageRuntimes()) {
+            // A stock only for runtimes the runtime offers: starts of another would fail on every refill.
+            Integer floor = builder.runtimePrewarm.get(offered.name());
+            if (floor != null && !offered.name().equals(VersionOptions.DEFAULT_RUNTIME)) {
+                poolSettings = poolSettings.withRuntimePrewarm(offered.name(), Math.min(floor, prewarmMax));
+            }
+        }
+        this.pool = new InstancePool(runtime, poolSettings, builder.clock, poolThreads);
         closeables.push(pool);
         if (builder.observer != InvocationObserver.NONE) {
             observers.add(builder.observer);
@@ -150,7 +162,8 @@ public final class FaasPlatform implements AutoCloseable {
         this.registry = new FunctionRegistry(repository, limits, builder.clock,
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool, specialiser) : null, invoker::forget, secrets,
                 new ArchivePolicy(builder.maxArchiveBytes, CodeArchive.DEFAULT_MAX_FILES), builder.dependencies,
-                new EgressPolicy(builder.egress));
+                new EgressPolicy(builder.egress),
+                runtime.languageRuntimes().stream().map(LanguageRuntime::name).toList());
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,
@@ -267,10 +280,34 @@ public final class FaasPlatform implements AutoCloseable {
         return secrets;
     }
 
-    /** Registers the Python file at {@code file} as the next version of {@code name}. */
+    /**
+     * Registers code of the language {@code runtime} ({@code python3}, {@code nodejs}, ... as {@link #runtimes()}
+     * lists them), with another handler and/or limits ({@code null} keeps the defaults).
+     */
+    public FunctionId register(String name, String code, String handler, RequestedLimits limits, String runtime) {
+        return registry.register(new RegisterFunctionCommand(FunctionName.of(name), code, handler, limits,
+                VersionOptions.DEFAULT.withRuntime(runtime))).id();
+    }
+
+    /** The language runtimes this platform offers, the default first. */
+    public List<LanguageRuntime> runtimes() {
+        return runtime.languageRuntimes();
+    }
+
+    /** The language runtime of a source file by its name: {@code nodejs} for .js, .mjs and .cjs, else python3. */
+    public static String runtimeOf(Path file) {
+        String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
+        return fileName.endsWith(".js") || fileName.endsWith(".mjs") || fileName.endsWith(".cjs") ? "nodejs"
+                : VersionOptions.DEFAULT_RUNTIME;
+    }
+
+    /**
+     * Registers the file at {@code file} (Python, or Node.js for .js, .mjs, .cjs) as the next version of {@code name}.
+     */
     public FunctionId register(String name, Path file) {
         try {
-            return register(name, Files.readString(file, StandardCharsets.UTF_8));
+            return register(name, Files.readString(file, StandardCharsets.UTF_8), null, RequestedLimits.DEFAULTS,
+                    runtimeOf(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -357,6 +394,10 @@ public final class FaasPlatform implements AutoCloseable {
 
     public DeleteFunctionUseCase deleteUseCase() {
         return registry;
+    }
+
+    public ListRuntimesUseCase runtimesUseCase() {
+        return new RuntimeCatalog(runtime, pool);
     }
 
     public PoolStatusUseCase poolStatusUseCase() {
@@ -490,6 +531,7 @@ public final class FaasPlatform implements AutoCloseable {
         private final Deque<AutoCloseable> extraCloseables = new ArrayDeque<>();
         private int prewarm;
         private Integer prewarmMax;
+        private final Map<String, Integer> runtimePrewarm = new HashMap<>();
         private int maxInstances = 64;
         private Integer nodeMemoryMb;
         private int maxQueuedCalls = 1000;
@@ -530,9 +572,24 @@ public final class FaasPlatform implements AutoCloseable {
         }
 
         /**
+         * The pre-warm stock's floor for versions of the language {@code runtime} ({@code nodejs}: default none); the
+         * default runtime's is {@link #prewarm(int)}. Each runtime's stock grows with its own first calls.
+         */
+        public Builder prewarm(String runtime, int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("prewarm must not be negative, got " + count);
+            }
+            if (VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
+                return prewarm(count);
+            }
+            runtimePrewarm.put(Objects.requireNonNull(runtime, "runtime"), count);
+            return this;
+        }
+
+        /**
          * The most pre-started instances the stock grows to when first calls drain it (within the node's limits);
          * default {@value PoolSettings#DEFAULT_PREWARM_MAX}, or the floor if that is higher. Without a floor
-         * ({@link #prewarm} 0) there is no stock to grow.
+         * ({@link #prewarm} 0) there is no stock to grow. Each language runtime's stock grows to it at most.
          */
         public Builder prewarmMax(int count) {
             if (count < 0) {

@@ -38,6 +38,33 @@ public final class DockerAvailability {
     private DockerAvailability() {
     }
 
+    /** The nodejs function image when {@code FAAS_IMAGE_NODEJS} is not set, as the platform's own default. */
+    public static final String DEFAULT_NODE_IMAGE = "faas-nodejs:latest";
+
+    /** The nodejs function image under test: {@code FAAS_IMAGE_NODEJS} (property or environment), else the default. */
+    public static String nodeFunctionImage() {
+        String configured = System.getProperty("FAAS_IMAGE_NODEJS", System.getenv("FAAS_IMAGE_NODEJS"));
+        return configured == null || configured.isBlank() ? DEFAULT_NODE_IMAGE : configured.strip();
+    }
+
+    /**
+     * Returns when the engine and the nodejs function image are there; otherwise fails the caller when
+     * {@link #required()}, else aborts it (a skip) naming the reason and the command that builds the image.
+     */
+    public static void requireNodeImage() {
+        require(false);
+        String image = nodeFunctionImage();
+        String problem = PROBED.computeIfAbsent("image:" + image, key -> probeImage(image));
+        if (problem.equals(AVAILABLE)) {
+            return;
+        }
+        problem = problem.replace("python-base/build-image.sh --offline", "nodejs-base/build-image.sh");
+        if (required()) {
+            throw new AssertionError("FAAS_REQUIRE_DOCKER=true but " + problem);
+        }
+        Assumptions.abort("skipped: " + problem + " (with FAAS_REQUIRE_DOCKER=true this fails instead)");
+    }
+
     /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */
     public static String functionImage() {
         String configured = System.getProperty("FAAS_IMAGE", System.getenv("FAAS_IMAGE"));

@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FakeFunctionRuntime implements FunctionRuntime {
 
+    private final java.util.Queue<String> startedRuntimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** What a scripted function does with one call's params; may sleep, or throw any platform exception. */
     @FunctionalInterface
     public interface Behaviour {
@@ -152,6 +154,7 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
         passStartGate();
         starts.incrementAndGet();
         specs.add(spec);
+        startedRuntimes.add(spec.runtime());
         FakeInstance instance = new FakeInstance("fake-" + nextId.incrementAndGet(), spec.memoryMb());
         maxRunningMemoryMbSeen.accumulateAndGet(runningMemoryMb.addAndGet(spec.memoryMb()), Math::max);
         running.put(instance.id, instance);
@@ -233,6 +236,11 @@ public final class FakeFunctionRuntime implements FunctionRuntime {
     /** The specs of every instance started so far, in order. */
     public List<InstanceSpec> specs() {
         return List.copyOf(specs);
+    }
+
+    /** The language runtime of every instance started, in order. */
+    public List<String> startedRuntimes() {
+        return List.copyOf(startedRuntimes);
     }
 
     public int starts() {

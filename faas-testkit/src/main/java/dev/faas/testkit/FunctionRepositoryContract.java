@@ -140,6 +140,19 @@ public abstract class FunctionRepositoryContract {
     }
 
     @Test
+    void list_namesTheLatestVersionsRuntime() {
+        String prefix = uniqueName("R").value();
+        FunctionName name = FunctionName.of(prefix + "a");
+        String code = "exports.f = () => 1;\n";
+        repository.add(newVersion(name, "plain"));
+        repository.add(new NewFunctionVersion(name, code, "f", LIMITS, Instant.parse("2024-01-01T00:00:00Z"),
+                sha256(code), VersionOptions.DEFAULT.withRuntime("nodejs")));
+
+        assertThat(repository.list(FunctionName.of(prefix), 1))
+                .containsExactly(new FunctionSummary(name, 2, 2, "nodejs"));
+    }
+
+    @Test
     void givenLargeCode_find_returnsItWhole() {
         FunctionName name = uniqueName("large");
         String code = "x = '" + "ab\u00e9".repeat(400_000) + "'\n";

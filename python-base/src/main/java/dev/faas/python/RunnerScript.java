@@ -23,13 +23,17 @@ public final class RunnerScript {
 
     /** The runner's source code, read afresh from the classpath. */
     public static byte[] bytes() {
-        try (InputStream source = RunnerScript.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        return bytes(RESOURCE);
+    }
+
+    private static byte[] bytes(String resource) {
+        try (InputStream source = RunnerScript.class.getClassLoader().getResourceAsStream(resource)) {
             if (source == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return source.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + RESOURCE, e);
+            throw new UncheckedIOException("could not read " + resource, e);
         }
     }
 
@@ -40,11 +44,19 @@ public final class RunnerScript {
      * @throws UncheckedIOException if the file cannot be written
      */
     public static Path writeTo(Path directory) {
-        Path target = directory.resolve(FILE_NAME);
+        return writeTo(directory, RESOURCE, FILE_NAME);
+    }
+
+    /**
+     * Writes another runtime's runner, the classpath resource {@code resource}, as {@code fileName} into
+     * {@code directory}, the same way.
+     */
+    public static Path writeTo(Path directory, String resource, String fileName) {
+        Path target = directory.resolve(fileName);
         try {
-            Path partial = Files.createTempFile(directory, "." + FILE_NAME, ".partial");
+            Path partial = Files.createTempFile(directory, "." + fileName, ".partial");
             try {
-                Files.write(partial, bytes());
+                Files.write(partial, bytes(resource));
                 if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                     // A temporary file is private to its owner; the runner may run as another user.
                     Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));

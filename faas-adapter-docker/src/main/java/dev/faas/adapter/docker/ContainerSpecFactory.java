@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.nodejs.NodeRunner;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerRuntime;
 import java.io.IOException;
@@ -31,6 +32,8 @@ final class ContainerSpecFactory {
 
     /** The runner in the function image. */
     static final String RUNNER_PATH = "/opt/faas/faas_runner.py";
+    /** The runner in the nodejs function image. */
+    static final String NODE_RUNNER_PATH = NodeRunner.IMAGE_PATH;
     /** The size of each container's own {@code /dev/shm}. */
     static final long SHM_BYTES = 16L * 1024 * 1024;
     /** Where the runner writes the version's secrets: a tmpfs of the container's own, never the host's disk. */
@@ -54,16 +57,18 @@ final class ContainerSpecFactory {
     ContainerSpec create(String instanceId, InstanceSpec spec, Path socketDirectory) {
         String function = spec.functionId() == null ? DockerFunctionRuntime.PREWARM_FUNCTION
                 : spec.functionId().toString();
+        // The Node.js runner takes no secrets directory: secrets and env are the Python runner's for now.
+        boolean node = NodeRunner.RUNTIME.equals(spec.runtime());
+        String socket = DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/" + RunnerRuntime.SOCKET_FILE;
+        String logLimit = Integer.toString(settings.logLimitBytes());
         return new ContainerSpec(
                 "faas-" + instanceId,
                 Map.of(DockerFunctionRuntime.LABEL_MANAGED, "true", DockerFunctionRuntime.LABEL_NODE,
                         settings.nodeId(), DockerFunctionRuntime.LABEL_FUNCTION, function,
                         DockerFunctionRuntime.LABEL_INSTANCE, instanceId),
-                sandboxEntrypoint(),
-                List.of("--connect", DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/"
-                                + RunnerRuntime.SOCKET_FILE,
-                        "--log-limit", Integer.toString(settings.logLimitBytes()),
-                        "--secrets-dir", SECRETS_DIRECTORY),
+                node ? nodeSandboxEntrypoint(spec.memoryMb()) : sandboxEntrypoint(),
+                node ? List.of("--connect", socket, "--log-limit", logLimit)
+                        : List.of("--connect", socket, "--log-limit", logLimit, "--secrets-dir", SECRETS_DIRECTORY),
                 settings.user(),
                 // The image's PATH and LANG stay; nothing of the platform's environment goes in.
                 List.of("HOME=/tmp"),
@@ -76,6 +81,17 @@ final class ContainerSpecFactory {
      */
     private static List<String> sandboxEntrypoint() {
         return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, RUNNER_PATH);
+    }
+
+    /**
+     * The nodejs image's entry point: the same seccomp filter, installed by python3 (which that image carries for
+     * this alone), which then executes node on the runner; the filter stays through the exec. V8 may grow its heap
+     * up to the container's memory, so that a memory bomb meets the container's limit (reported as out of memory)
+     * rather than V8's own, smaller default.
+     */
+    private static List<String> nodeSandboxEntrypoint(int memoryMb) {
+        return List.of("python3", "-I", "-B", "-u", "-c", SANDBOX_ENTRYPOINT, "--exec", "node",
+                "--max-old-space-size=" + Math.max(16, memoryMb), NODE_RUNNER_PATH);
     }
 
     private HostConfig hostConfig(InstanceSpec spec, Path socketDirectory) {

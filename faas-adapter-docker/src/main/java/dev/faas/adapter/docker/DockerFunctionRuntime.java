@@ -4,7 +4,10 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.faas.nodejs.NodeRunner;
 import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.ports.model.LanguageRuntime;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerExit;
 import dev.faas.python.RunnerRuntime;
@@ -13,7 +16,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +48,8 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
     public static final String LABEL_INSTANCE = "faas.instance";
     /** The {@value #LABEL_FUNCTION} label of an instance started without code. */
     public static final String PREWARM_FUNCTION = "prewarm";
+    /** The label of a function image that records its interpreter's version (the image scripts set it). */
+    public static final String LABEL_RUNTIME_VERSION = "faas.runtime.version";
     /** Where the instance's socket directory appears inside its container. */
     public static final String CONTAINER_SOCKET_DIRECTORY = "/run/faas";
     /** Where a version's dependency layer appears in its instance's directory. */
@@ -63,6 +72,7 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
     private final ContainerPostMortem postMortem;
     private final LeftoverSweep leftovers;
     private final AtomicBoolean engineWarningsLogged = new AtomicBoolean();
+    private final Map<String, String> imageVersions = new ConcurrentHashMap<>();
     private final Object availabilityLock = new Object();
     private volatile boolean lastAvailable;
     private volatile long availabilityCheckedNanos;
@@ -92,15 +102,25 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
         return settings;
     }
 
-    /** Whether the engine holds the function image; false also when the engine cannot be reached. */
+    /** Whether the engine holds the (Python) function image; false also when the engine cannot be reached. */
     public boolean imageAvailable() {
+        return imageAvailable(settings.image());
+    }
+
+    /** Whether the engine holds {@code image}; false also when the engine cannot be reached. */
+    public boolean imageAvailable(String image) {
+        return imageAvailable(docker, image);
+    }
+
+    /** Whether the engine {@code docker} talks to holds {@code image}; false also when it cannot be reached. */
+    public static boolean imageAvailable(DockerClient docker, String image) {
         try {
-            docker.inspectImageCmd(settings.image()).exec();
+            docker.inspectImageCmd(image).exec();
             return true;
         } catch (NotFoundException e) {
             return false;
         } catch (RuntimeException e) {
-            LOG.debug("could not inspect the image {}: {}", settings.image(), e.toString());
+            LOG.debug("could not inspect the image {}: {}", image, e.toString());
             return false;
         }
     }
@@ -140,6 +160,47 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
                 + "python image can be pulled)";
     }
 
+    /** What to tell an operator whose engine lacks the nodejs function image {@code image}. */
+    public static String missingNodeImageMessage(String image) {
+        String tag = NodeRunner.DEFAULT_IMAGE.equals(image) ? "" : " --tag " + image;
+        return "the nodejs function image '" + image + "' is not on the Docker engine; build it with "
+                + "nodejs-base/build-image.sh" + tag;
+    }
+
+    /**
+     * Python, and nodejs when the settings name its image; each with its image, and the interpreter's version that the
+     * image's {@value #LABEL_RUNTIME_VERSION} label records (read from the engine once, null when absent).
+     */
+    @Override
+    public List<LanguageRuntime> languageRuntimes() {
+        List<LanguageRuntime> offered = new ArrayList<>();
+        offered.add(new LanguageRuntime(VersionOptions.DEFAULT_RUNTIME, "python", settings.image(),
+                imageVersion(settings.image())));
+        if (settings.nodeImage() != null) {
+            offered.add(new LanguageRuntime(NodeRunner.RUNTIME, "javascript", settings.nodeImage(),
+                    imageVersion(settings.nodeImage())));
+        }
+        return List.copyOf(offered);
+    }
+
+    private String imageVersion(String image) {
+        String known = imageVersions.get(image);
+        if (known != null) {
+            return known.isEmpty() ? null : known;
+        }
+        String version = "";
+        try {
+            Map<String, String> labels = docker.inspectImageCmd(image).exec().getConfig().getLabels();
+            if (labels != null && labels.get(LABEL_RUNTIME_VERSION) != null) {
+                version = labels.get(LABEL_RUNTIME_VERSION);
+            }
+            imageVersions.put(image, version);
+        } catch (RuntimeException e) {
+            LOG.debug("could not read the version label of {}: {}", image, e.toString());
+        }
+        return version.isEmpty() ? null : version;
+    }
+
     @Override
     protected String instanceId(long number) {
         return settings.nodeId() + "-" + number + "-"
@@ -155,15 +216,21 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
     @Override
     protected String launch(String instanceId, InstanceSpec spec, Path directory, Path socket) {
         long startNanos = System.nanoTime();
+        String image = settings.imageOf(spec.runtime());
+        if (image == null) {
+            throw new UnableToStartInstanceException("the docker runtime offers no runtime '" + spec.runtime() + "'",
+                    "");
+        }
         CreateContainerResponse created;
         try {
-            created = containers.create(instanceId, spec, directory).createCommand(docker, settings.image()).exec();
+            created = containers.create(instanceId, spec, directory).createCommand(docker, image).exec();
         } catch (UnableToStartInstanceException e) {
             throw e;
         } catch (NotFoundException e) {
-            throw new UnableToStartInstanceException(missingImageMessage(settings.image()), e);
+            throw new UnableToStartInstanceException(image.equals(settings.image()) ? missingImageMessage(image)
+                    : missingNodeImageMessage(image), e);
         } catch (RuntimeException e) {
-            throw new UnableToStartInstanceException("the engine did not create a container of " + settings.image()
+            throw new UnableToStartInstanceException("the engine did not create a container of " + image
                     + ": " + e.getMessage(), e);
         }
         String containerId = created.getId();

@@ -1,5 +1,7 @@
 package dev.faas.adapter.docker;
 
+import dev.faas.nodejs.NodeRunner;
+import dev.faas.ports.model.VersionOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,13 +9,15 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Settings of the Docker runtime: the function image, this node's id (in every container's labels and name), the
+ * Settings of the Docker runtime: the function image (Python's; {@code nodeImage} is the nodejs runtime's, null for
+ * none), this node's id (in every container's labels and name), the
  * host directory under which each instance gets its socket directory (kept private to the platform's user), how
  * long a container's runner may take to connect to the platform and answer its first ping, and each container's
  * limits (pids, /tmp size, CPUs, open files, user, log bytes per call). Memory is not here: it comes with each
  * {@link dev.faas.ports.out.InstanceSpec}. {@code ociRuntime} names the engine's OCI runtime for function containers
  * ({@code runsc} for gVisor, say; null: the engine's default), and {@code egressNetwork} the Docker network that
- * instances of egress versions join (null: egress is off on this node and such an instance cannot start).
+ * instances of egress versions join (null: egress is off on this node and such an instance cannot start);
+ * {@code nodeImage} is the image of nodejs instances (null: this node offers no nodejs runtime).
  *
  * <p>{@code socketRoot} must be an absolute path on the Docker engine's host (when the platform itself runs in a
  * container, the same path must be mounted at the same place), and short: a Unix socket path holds at most
@@ -21,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout,
                                     int pidsLimit, long tmpfsBytes, double cpus, int nofile, String user,
-                                    int logLimitBytes, String ociRuntime, String egressNetwork) {
+                                    int logLimitBytes, String ociRuntime, String egressNetwork, String nodeImage) {
 
     /** The image {@code python-base/build-image.sh} builds by default. */
     public static final String DEFAULT_IMAGE = "faas-python:latest";
@@ -72,13 +76,16 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
         if (egressNetwork != null) {
             requireText(egressNetwork, "egressNetwork");
         }
+        if (nodeImage != null) {
+            requireText(nodeImage, "nodeImage");
+        }
     }
 
-    /** Settings with the engine's default OCI runtime and no egress network. */
+    /** Settings with the engine's default OCI runtime, no egress network and no nodejs runtime. */
     public DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout, int pidsLimit,
                                  long tmpfsBytes, double cpus, int nofile, String user, int logLimitBytes) {
         this(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus, nofile, user, logLimitBytes, null,
-                null);
+                null, null);
     }
 
     /** The sandbox defaults of the design: 64 pids, 64 MB /tmp, 1 CPU, 1024 open files, user 10001, 64 KiB logs. */
@@ -106,19 +113,33 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     /** These settings with another function image. */
     public DockerRuntimeSettings withImage(String otherImage) {
         return new DockerRuntimeSettings(otherImage, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, ociRuntime, egressNetwork);
+                nofile, user, logLimitBytes, ociRuntime, egressNetwork, nodeImage);
     }
 
     /** These settings with another OCI runtime for function containers (null: the engine's default). */
     public DockerRuntimeSettings withOciRuntime(String runtime) {
         return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, runtime, egressNetwork);
+                nofile, user, logLimitBytes, runtime, egressNetwork, nodeImage);
     }
 
     /** These settings with the Docker network egress instances join (null: egress off). */
     public DockerRuntimeSettings withEgressNetwork(String network) {
         return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, ociRuntime, network);
+                nofile, user, logLimitBytes, ociRuntime, network, nodeImage);
+    }
+
+    /** These settings with the nodejs runtime's image ({@code null}: no nodejs runtime). */
+    public DockerRuntimeSettings withNodeImage(String otherNodeImage) {
+        return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
+                nofile, user, logLimitBytes, ociRuntime, egressNetwork, otherNodeImage);
+    }
+
+    /** The image of {@code runtime}'s instances, or null if these settings offer no such runtime. */
+    public String imageOf(String runtime) {
+        if (VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
+            return image;
+        }
+        return NodeRunner.RUNTIME.equals(runtime) ? nodeImage : null;
     }
 
     private static void requireText(String value, String name) {

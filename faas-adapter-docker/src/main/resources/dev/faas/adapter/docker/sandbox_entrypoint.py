@@ -5,7 +5,8 @@
 # profile allows ptrace, process_vm_readv and process_vm_writev on kernels since 4.8; a function has no use for
 # them, so they fail here with EPERM, as do system calls of any other ABI (i386, x32), which this image never makes.
 # If the filter cannot be installed the container exits at once and the instance fails to start: never runs
-# without it. Arguments: the runner's path, then the runner's own arguments.
+# without it. Arguments: the runner's path, then the runner's own arguments; or --exec, then a command line to
+# execute in place of this interpreter (the nodejs image's node on its runner): the filter stays through the exec.
 import ctypes
 import os
 import runpy
@@ -49,5 +50,7 @@ def install():
 
 
 install()
+if sys.argv[1:2] == ["--exec"]:
+    os.execvp(sys.argv[2], sys.argv[2:])
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")

@@ -16,7 +16,7 @@ class EgressRulesTest {
 
     private static final Path SOCKETS = Path.of("/run/faas-sockets");
     private static final InstanceSpec EGRESS = new InstanceSpec(FunctionId.parse("fetch-1"), 256,
-            VersionOptions.NETWORK_EGRESS);
+            VersionOptions.DEFAULT_RUNTIME, VersionOptions.NETWORK_EGRESS);
 
     @Test
     void forwardRules_denyMetadataAndTheHostFirst_thenTheOperatorsDenies_thenAllows_thenPrivateRanges() {

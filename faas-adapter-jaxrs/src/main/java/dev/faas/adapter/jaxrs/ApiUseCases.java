@@ -3,8 +3,13 @@ package dev.faas.adapter.jaxrs;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.ListRuntimesUseCase;
 import dev.faas.ports.in.ReadinessUseCase;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.model.LanguageRuntime;
+import dev.faas.ports.model.OfferedRuntime;
+import dev.faas.ports.model.VersionOptions;
+import java.util.List;
 import java.util.Objects;
 
 /** The use cases the HTTP API drives, one per kind of request. */
@@ -13,7 +18,8 @@ public record ApiUseCases(
         InvokeFunctionUseCase invoke,
         GetFunctionUseCase get,
         DeleteFunctionUseCase delete,
-        ReadinessUseCase readiness) {
+        ReadinessUseCase readiness,
+        ListRuntimesUseCase runtimes) {
 
     public ApiUseCases {
         Objects.requireNonNull(register, "register");
@@ -21,5 +27,13 @@ public record ApiUseCases(
         Objects.requireNonNull(get, "get");
         Objects.requireNonNull(delete, "delete");
         Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(runtimes, "runtimes");
+    }
+
+    /** Use cases of a node offering Python alone, without pre-warming: for tests of the other endpoints. */
+    public ApiUseCases(RegisterFunctionUseCase register, InvokeFunctionUseCase invoke, GetFunctionUseCase get,
+                       DeleteFunctionUseCase delete, ReadinessUseCase readiness) {
+        this(register, invoke, get, delete, readiness, () -> List.of(new OfferedRuntime(
+                new LanguageRuntime(VersionOptions.DEFAULT_RUNTIME, "python", "python3", null), false)));
     }
 }

@@ -21,6 +21,7 @@ public final class FaasResourceConfig {
         config.register(new SeedResource(useCases.register(), useCases.invoke(), bodies));
         config.register(new FunctionsResource(useCases.get(), useCases.delete(), useCases.invoke(), bodies));
         config.register(new HealthResource());
+        config.register(new RuntimesResource(useCases.runtimes()));
         config.register(new ReadinessResource(useCases.readiness()));
         config.register(new MetricsResource(metrics));
         config.register(new OpenApiResource());

@@ -29,7 +29,8 @@ final class FunctionDocuments {
             functions.addObject()
                     .put("name", summary.name().value())
                     .put("latestVersion", summary.latestVersion())
-                    .put("versions", summary.versionCount());
+                    .put("versions", summary.versionCount())
+                    .put("runtime", summary.latestRuntime());
         }
         if (!summaries.isEmpty() && summaries.size() >= pageSize) {
             page.put("next", summaries.get(summaries.size() - 1).name().value());
@@ -81,6 +82,7 @@ final class FunctionDocuments {
                 .put("name", definition.name().value())
                 .put("version", definition.version())
                 .put("handler", definition.handler())
+                .put("runtime", definition.options().runtime())
                 .put("network", definition.options().network());
         metadata.putObject("limits")
                 .put("timeoutMs", definition.limits().timeout().toMillis())

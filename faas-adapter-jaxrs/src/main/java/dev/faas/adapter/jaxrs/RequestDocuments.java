@@ -25,11 +25,12 @@ final class RequestDocuments {
 
     /**
      * {@code POST /register}: {@code name} and {@code code} (Python source) or {@code archive} (base64 of a zip) are
-     * required; {@code env} (an object of strings), {@code secrets} (secret names), {@code requirements} and
-     * {@code network} ("none" or "egress") are the version's options.
+     * required; {@code runtime} (python3 unless given), {@code env} (an object of strings), {@code secrets} (secret
+     * names), {@code requirements} and {@code network} ("none" or "egress") are the version's options.
      */
-    record Registration(String name, String code, String handler, Limits limits, Map<String, String> env,
-                        List<String> secrets, String archive, String requirements, String network) {
+    record Registration(String name, String code, String handler, Limits limits, String runtime,
+                        Map<String, String> env, List<String> secrets, String archive, String requirements,
+                        String network) {
     }
 
     /** {@code POST /secrets}: {@code name} and {@code value} are required. */

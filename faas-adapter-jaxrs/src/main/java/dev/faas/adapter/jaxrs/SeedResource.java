@@ -40,7 +40,7 @@ public final class SeedResource {
     /** The media type of a raw zip archive registration. */
     static final MediaType ZIP_TYPE = new MediaType("application", "zip");
     private static final java.util.Set<String> ZIP_PARAMETERS = java.util.Set.of("name", "handler", "timeoutMs",
-            "memoryMb", "maxInstances", "env", "secret", "network");
+            "memoryMb", "maxInstances", "env", "secret", "network", "runtime");
 
     private final RegisterFunctionUseCase register;
     private final InvokeFunctionUseCase invoke;
@@ -80,7 +80,7 @@ public final class SeedResource {
     /**
      * {@code POST /register} with the raw zip archive as the body ({@code Content-Type: application/zip}) and the
      * other fields as query parameters: {@code name}, {@code handler}, {@code timeoutMs}, {@code memoryMb},
-     * {@code maxInstances}, {@code env} ({@code NAME=value}, repeated), {@code secret} (repeated) and {@code network}.
+     * {@code maxInstances}, {@code env} ({@code NAME=value}, repeated), {@code secret} (repeated), {@code network} and {@code runtime}.
      */
     private Response registerZip(MultivaluedMap<String, String> query, InputStream body) {
         for (String parameter : query.keySet()) {
@@ -115,6 +115,10 @@ public final class SeedResource {
         String network = single(query, "network");
         if (network != null) {
             options = options.withNetwork(network);
+        }
+        String runtime = single(query, "runtime");
+        if (runtime != null) {
+            options = options.withRuntime(runtime);
         }
         RequestedLimits limits = new RequestedLimits(whole("timeoutMs", timeoutMs), wholeInt("memoryMb", memoryMb),
                 wholeInt("maxInstances", maxInstances));
@@ -185,6 +189,9 @@ public final class SeedResource {
     /** The version's options from the registration's {@code env}, {@code secrets} and {@code network}. */
     static VersionOptions options(RequestDocuments.Registration request) {
         VersionOptions options = VersionOptions.DEFAULT;
+        if (request.runtime() != null) {
+            options = options.withRuntime(request.runtime());
+        }
         if (request.network() != null) {
             options = options.withNetwork(request.network());
         }

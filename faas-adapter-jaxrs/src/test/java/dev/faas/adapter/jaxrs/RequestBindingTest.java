@@ -99,7 +99,7 @@ class RequestBindingTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "/register | {\"extra\":1} | extra | unknown field 'extra'; expected [archive, code, env, handler, limits, name, network, requirements, secrets]",
+        "/register | {\"extra\":1} | extra | unknown field 'extra'; expected [archive, code, env, handler, limits, name, network, requirements, runtime, secrets]",
         "/register | {\"code\":\"c\"} | name | 'name' is required",
         "/register | {\"name\":null,\"code\":\"c\"} | name | 'name' is required",
         "/register | {\"name\":\"x\",\"code\":42} | code | 'code' must be a string, not a number",

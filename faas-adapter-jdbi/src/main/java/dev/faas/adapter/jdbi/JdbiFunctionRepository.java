@@ -246,12 +246,16 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         // Every name sorts after the empty string, which spares a nullable parameter PostgreSQL cannot type.
         String after = afterName == null ? "" : afterName.value();
         return withHandle(handle -> handle
-                .createQuery("SELECT name, MAX(version) AS latest_version, COUNT(*) AS version_count"
-                        + " FROM function_versions WHERE name > :after GROUP BY name ORDER BY name LIMIT :limit")
+                .createQuery("SELECT page.name, page.latest_version, page.version_count, latest.options"
+                        + " FROM (SELECT name, MAX(version) AS latest_version, COUNT(*) AS version_count"
+                        + " FROM function_versions WHERE name > :after GROUP BY name ORDER BY name LIMIT :limit) page"
+                        + " JOIN function_versions latest"
+                        + " ON latest.name = page.name AND latest.version = page.latest_version ORDER BY page.name")
                 .bind("after", after)
                 .bind("limit", limit)
                 .map((resultSet, context) -> new FunctionSummary(FunctionName.of(resultSet.getString("name")),
-                        resultSet.getInt("latest_version"), resultSet.getInt("version_count")))
+                        resultSet.getInt("latest_version"), resultSet.getInt("version_count"),
+                        VersionOptionsColumn.read(resultSet.getString("options")).runtime()))
                 .list());
     }
 

@@ -87,7 +87,8 @@ public final class InMemoryFunctionRepository implements FunctionRepository {
             }
             NavigableMap<Integer, FunctionDefinition> live = candidate.getValue().live;
             if (!live.isEmpty()) {
-                page.add(new FunctionSummary(candidate.getKey(), live.lastKey(), live.size()));
+                page.add(new FunctionSummary(candidate.getKey(), live.lastKey(), live.size(),
+                        live.lastEntry().getValue().options().runtime()));
             }
         }
         return List.copyOf(page);

@@ -1,12 +1,16 @@
 package dev.faas.adapter.process;
 
+import dev.faas.nodejs.NodeRunner;
 import dev.faas.ports.error.UnableToStartInstanceException;
+import dev.faas.ports.model.LanguageRuntime;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.PrivateDirectory;
 import dev.faas.python.RunnerExit;
 import dev.faas.python.RunnerRuntime;
 import dev.faas.python.RunnerScript;
 import dev.faas.python.UnsafeDirectoryException;
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -15,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each instance as a local python3 process that connects to a Unix socket the platform listens on in a private
+ * Runs each instance as a local python3 process (or, for a {@code nodejs} version, a node process under
+ * {@code setsid}, since Node.js cannot make itself a session leader) that connects to a Unix socket the platform listens on in a private
  * temporary directory (the work directory above is kept {@code rwx------}; only the platform's own user may
  * connect). For development, tests and trusted code only: <strong>this is not a sandbox</strong>; the function runs
  * with the platform's user, file system and network.
@@ -50,8 +56,11 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
     private static final String SHARED_MEMORY = "/dev/shm";
 
     private final ProcessRuntimeSettings settings;
-    private final String pythonExecutable;
+    private final Interpreter python;
+    /** Null when this node has no usable node command: it then offers Python only. */
+    private final Interpreter node;
     private final Path runnerScript;
+    private final Path nodeRunnerScript;
 
     /**
      * A runtime keeping its instances under {@code settings.workDirectory()}, which it creates private to this user
@@ -66,11 +75,25 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
         this.settings = settings;
         PrivateDirectory.ensure(settings.workDirectory(), "the process runtime's work directory");
         try {
-            this.runnerScript = RunnerScript.writeTo(Files.createTempDirectory(settings.workDirectory(), "runner-"));
+            Path runners = Files.createTempDirectory(settings.workDirectory(), "runner-");
+            this.runnerScript = RunnerScript.writeTo(runners);
+            this.nodeRunnerScript = RunnerScript.writeTo(runners, NodeRunner.RESOURCE, NodeRunner.FILE_NAME);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the work directory " + settings.workDirectory(), e);
         }
-        this.pythonExecutable = resolvePython(settings.pythonCommand());
+        this.python = resolvePython(settings.pythonCommand());
+        this.node = resolveNode(settings.nodeCommand());
+    }
+
+    @Override
+    public List<LanguageRuntime> languageRuntimes() {
+        List<LanguageRuntime> offered = new ArrayList<>();
+        offered.add(new LanguageRuntime(VersionOptions.DEFAULT_RUNTIME, "python", python.executable(),
+                python.version()));
+        if (node != null) {
+            offered.add(new LanguageRuntime(NodeRunner.RUNTIME, "javascript", node.executable(), node.version()));
+        }
+        return List.copyOf(offered);
     }
 
     @Override
@@ -86,6 +109,16 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
     @Override
     protected Runner launch(String instanceId, InstanceSpec spec, Path directory, Path socket) {
         Path log = directory.resolve("runner.log");
+        List<String> command;
+        String executable;
+        if (VersionOptions.DEFAULT_RUNTIME.equals(spec.runtime())) {
+            executable = python.executable();
+        } else if (NodeRunner.RUNTIME.equals(spec.runtime()) && node != null) {
+            executable = node.executable();
+        } else {
+            throw new UnableToStartInstanceException("the process runtime offers no runtime '" + spec.runtime()
+                    + "'", "");
+        }
         Path secrets;
         try {
             secrets = secretsDirectory(instanceId, directory);
@@ -93,11 +126,19 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
             throw new UnableToStartInstanceException("cannot create the instance's secrets directory: "
                     + e.getMessage(), e);
         }
-        ProcessBuilder builder = new ProcessBuilder(pythonExecutable, "-I", "-B", "-u", runnerScript.toString(),
-                "--connect", socket.toString(), "--new-session",
-                "--log-limit", Integer.toString(settings.logLimitBytes()),
-                "--secrets-dir", secrets.toString())
+        if (VersionOptions.DEFAULT_RUNTIME.equals(spec.runtime())) {
+            command = List.of(executable, "-I", "-B", "-u", runnerScript.toString(),
+                    "--connect", socket.toString(), "--new-session",
+                    "--log-limit", Integer.toString(settings.logLimitBytes()),
+                    "--secrets-dir", secrets.toString());
+        } else {
+            // The Node.js runner takes no secrets (the registry refuses them for its versions).
+            command = List.of("setsid", executable, nodeRunnerScript.toString(), "--connect", socket.toString(),
+                    "--log-limit", Integer.toString(settings.logLimitBytes()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
+                .redirectInput(new File("/dev/null"))
                 .redirectErrorStream(true);
         // Functions see none of the platform's environment (no secrets), only what Python needs.
         Map<String, String> environment = builder.environment();
@@ -112,7 +153,7 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
             process = builder.start();
         } catch (IOException e) {
             PrivateDirectory.deleteRecursively(secrets);
-            throw new UnableToStartInstanceException("cannot start " + pythonExecutable + ": " + e.getMessage(), e);
+            throw new UnableToStartInstanceException("cannot start " + executable + ": " + e.getMessage(), e);
         }
         try {
             return new Runner(process, RunnerLog.start(process.getInputStream(), log, RUNNER_LOG_LIMIT_BYTES,
@@ -205,16 +246,10 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
         }
     }
 
-    /** The interpreter's real path, so each start skips wrappers such as pyenv shims. */
-    private static String resolvePython(String command) {
+    /** The interpreter's real path, so each start skips wrappers such as pyenv shims, and its version. */
+    private static Interpreter resolvePython(String command) {
         try {
-            Process probe = new ProcessBuilder(command, "-c", "import sys; print(sys.executable)")
-                    .redirectErrorStream(true).start();
-            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0 && !output.isEmpty()) {
-                return output;
-            }
-            throw new IllegalStateException("'" + command + "' did not run: " + output);
+            return probe(command, "-c", "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])");
         } catch (IOException e) {
             throw new IllegalStateException("the process runtime needs Python 3: '" + command
                     + "' was not found (install python3 or set FAAS_PYTHON)", e);
@@ -222,6 +257,44 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while looking for python3", e);
         }
+    }
+
+    /**
+     * The node command's real path and version; null, with a warning, when the default command is not there (this
+     * node then offers Python only); an explicitly configured command that does not run is an error.
+     */
+    private static Interpreter resolveNode(String command) {
+        if (command == null) {
+            return null;
+        }
+        try {
+            return probe(command, "-e", "console.log(process.execPath); console.log(process.versions.node)");
+        } catch (IOException | IllegalStateException e) {
+            if (ProcessRuntimeSettings.DEFAULT_NODE.equals(command)) {
+                LOG.warn("no usable 'node' command ({}): this node offers no nodejs runtime (set FAAS_NODE)",
+                        e.getMessage());
+                return null;
+            }
+            throw new IllegalStateException("the nodejs runtime needs Node.js: '" + command + "' did not run ("
+                    + e.getMessage() + "); install nodejs or correct FAAS_NODE", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking for node", e);
+        }
+    }
+
+    /** Runs {@code command} with {@code arguments}, which print the executable's path and version on two lines. */
+    private static Interpreter probe(String command, String... arguments) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>();
+        line.add(command);
+        line.addAll(List.of(arguments));
+        Process probe = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String[] lines = output.split("\\R");
+        if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0 && lines.length == 2) {
+            return new Interpreter(lines[0], lines[1]);
+        }
+        throw new IllegalStateException("'" + command + "' did not run: " + output);
     }
 
     private static String tail(Path log) {
@@ -234,6 +307,10 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** An interpreter's real path and version. */
+    private record Interpreter(String executable, String version) {
     }
 
     /**

@@ -40,7 +40,12 @@ final class BenchClient {
 
     /** Registers {@code code} (JSON-escaped) under {@code name} with optional limits JSON; returns the id. */
     String register(String name, String escapedCode, String limitsJson) throws Exception {
-        String body = "{\"name\":\"" + name + "\",\"code\":\"" + escapedCode + "\""
+        return register(name, escapedCode, limitsJson, "python3");
+    }
+
+    /** As above, for the language {@code runtime}. */
+    String register(String name, String escapedCode, String limitsJson, String runtime) throws Exception {
+        String body = "{\"name\":\"" + name + "\",\"code\":\"" + escapedCode + "\",\"runtime\":\"" + runtime + "\""
                 + (limitsJson == null ? "" : ",\"limits\":" + limitsJson) + "}";
         String response = send(post("/register", body)).body();
         return response.substring("{\"result\":\"".length(), response.length() - 2);

@@ -17,6 +17,15 @@ final class BenchTable {
         lines.add(String.format(Locale.ROOT, "%-46s %9s %9s %12s", "measure", "p50 ms", "p99 ms", "throughput"));
     }
 
+    private BenchTable(String title, boolean columns) {
+        lines.add(title);
+    }
+
+    /** A table whose caller writes its own column heads with {@link #note}. */
+    static BenchTable untitledColumns(String title) {
+        return new BenchTable(title, false);
+    }
+
     void latency(String label, LatencyRecorder recorder) {
         lines.add(String.format(Locale.ROOT, "%-46s %9.2f %9.2f %12s", label, recorder.percentileMillis(50),
                 recorder.percentileMillis(99), ""));

@@ -95,6 +95,15 @@ final class Api {
         return reply.result().asText();
     }
 
+    /** Registers {@code code} of the language {@code runtime} under {@code name}; fails unless the answer is 200. */
+    String register(String name, String code, Map<String, Object> limits, String runtime) {
+        ObjectNode request = JSON.createObjectNode().put("name", name).put("code", code).put("runtime", runtime);
+        if (!limits.isEmpty()) {
+            request.set("limits", JSON.valueToTree(limits));
+        }
+        return post("/register", request.toString()).result().asText();
+    }
+
     Reply tryRegister(String name, String code, Map<String, Object> limits) {
         ObjectNode request = JSON.createObjectNode().put("name", name).put("code", code);
         if (!limits.isEmpty()) {

@@ -56,7 +56,6 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
     private final PoolSettings settings;
     private final Clock clock;
     private final Executor background;
-    private final PrewarmPolicy prewarmPolicy;
     private final NodeCapacity capacity;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,11 +70,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * the set does not grow with every version ever deleted.
      */
     private final LinkedHashMap<FunctionId, Instant> retiredIds = new LinkedHashMap<>();
-    /** Ready pre-warmed instances, oldest first. */
+    /** Ready pre-warmed instances of every runtime, oldest first; a version takes only one of its runtime. */
     private final ArrayDeque<Stocked> stock = new ArrayDeque<>();
+    /** The stock's policy, target and starts under way, per language runtime that has a stock. */
+    private final Map<String, StockLine> stockLines = new LinkedHashMap<>();
     private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>();
-    private int stockStarting;
-    private int stockTarget;
     private int backgroundTasks;
     private boolean closed;
 
@@ -88,9 +87,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.background = background;
-        this.prewarmPolicy = new PrewarmPolicy(settings.prewarmCount(), settings.prewarmMax());
         this.capacity = new NodeCapacity(settings.maxInstances(), settings.nodeMemoryMb());
-        this.stockTarget = settings.prewarmCount();
+        stockLines.put(VersionOptions.DEFAULT_RUNTIME,
+                new StockLine(new PrewarmPolicy(settings.prewarmCount(), settings.prewarmMax())));
+        settings.runtimePrewarm().forEach((stockRuntime, floor) -> stockLines.putIfAbsent(stockRuntime,
+                new StockLine(new PrewarmPolicy(floor, Math.max(floor, settings.prewarmMax())))));
         lock.lock();
         try {
             refillStock();
@@ -109,8 +110,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * @throws FunctionNotFoundException when the version was retired (deleted)
      */
     public Lease acquire(FunctionDefinition definition) {
-        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(), false,
-                definition.options().network());
+        return acquire(definition.id(), definition.limits().memoryMb(), definition.limits().maxInstances(),
+                definition.options().runtime(), false, definition.options().network());
     }
 
     /**
@@ -122,7 +123,12 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
      * @throws UnableToStartInstanceException when {@code memoryMb} exceeds the node's whole memory budget
      */
     public void withThrowawayInstance(FunctionId label, int memoryMb, Consumer<Lease> work) {
-        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, true, VersionOptions.NETWORK_NONE);
+        withThrowawayInstance(label, memoryMb, VersionOptions.DEFAULT_RUNTIME, work);
+    }
+
+    /** As {@link #withThrowawayInstance(FunctionId, int, Consumer)}, on an instance of the language {@code runtime}. */
+    public void withThrowawayInstance(FunctionId label, int memoryMb, String runtime, Consumer<Lease> work) {
+        Lease lease = acquire(label, memoryMb, Integer.MAX_VALUE, runtime, true, VersionOptions.NETWORK_NONE);
         try {
             work.accept(lease);
         } finally {
@@ -130,10 +136,11 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, boolean throwaway, String network) {
+    private Lease acquire(FunctionId functionId, int memoryMb, int maxInstances, String runtime, boolean throwaway,
+                          String network) {
         checkFitsTheBudget(throwaway ? "a code check" : "function " + functionId, memoryMb);
         boolean egress = VersionOptions.NETWORK_EGRESS.equals(network);
-        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances, egress);
+        Scheduler.Request request = new Scheduler.Request(functionId, memoryMb, maxInstances, runtime, egress);
         Grant grant;
         lock.lock();
         try {
@@ -143,7 +150,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             if (retiredIds.containsKey(functionId)) {
                 throw new FunctionNotFoundException(functionId);
             }
-            Version version = versions.computeIfAbsent(functionId, id -> new Version(id, memoryMb, throwaway, network));
+            Version version = versions.computeIfAbsent(functionId,
+                    id -> new Version(id, memoryMb, runtime, throwaway, network));
             Scheduler.Decision decision = Scheduler.decide(snapshot(), request, false);
             if (decision instanceof Scheduler.Reject reject) {
                 forgetIfUnused(version);
@@ -256,8 +264,9 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         capacity.reserve(Math.max(0, 1 - victimSlots), Math.max(0, version.memoryMb - victimMemoryMb));
         version.live++;
         // An egress version never takes from the stock (its instances have no network), so it is no miss of it.
-        if (version.memoryMb == settings.prewarmMemoryMb() && !version.egress()) {
-            stockTarget = prewarmPolicy.afterMiss(stockTarget);
+        StockLine line = stockLines.get(version.runtime);
+        if (version.memoryMb == settings.prewarmMemoryMb() && line != null && !version.egress()) {
+            line.target = line.policy.afterMiss(line.target);
         }
         return new Grant(version, StartKind.COLD, null, evicted);
     }
@@ -286,8 +295,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
         Instance started;
         try {
-            started = runtime.start(version.throwaway ? InstanceSpec.prewarm(version.memoryMb)
-                    : new InstanceSpec(version.functionId, version.memoryMb, version.network));
+            started = runtime.start(version.throwaway ? InstanceSpec.prewarm(version.runtime, version.memoryMb)
+                    : new InstanceSpec(version.functionId, version.memoryMb, version.runtime, version.network));
         } catch (RuntimeException e) {
             lock.lock();
             try {
@@ -338,26 +347,42 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         if (closed) {
             return;
         }
-        int count = prewarmPolicy.toStart(stockTarget, stock.size(), stockStarting,
-                capacity.max() - capacity.used(), capacity.memoryBudgetMb() - capacity.usedMemoryMb(),
-                settings.prewarmMemoryMb(), !waiters.isEmpty() && Scheduler.anyWaitingForRoom(snapshot()));
-        for (int i = 0; i < count; i++) {
-            capacity.reserve(1, settings.prewarmMemoryMb());
-            stockStarting++;
-            runInBackground(this::startStocked);
+        boolean callsWaitForRoom = !waiters.isEmpty() && Scheduler.anyWaitingForRoom(snapshot());
+        for (Map.Entry<String, StockLine> entry : stockLines.entrySet()) {
+            String stockRuntime = entry.getKey();
+            StockLine line = entry.getValue();
+            int count = line.policy.toStart(line.target, readyOf(stockRuntime), line.starting,
+                    capacity.max() - capacity.used(), capacity.memoryBudgetMb() - capacity.usedMemoryMb(),
+                    settings.prewarmMemoryMb(), callsWaitForRoom);
+            for (int i = 0; i < count; i++) {
+                capacity.reserve(1, settings.prewarmMemoryMb());
+                line.starting++;
+                runInBackground(() -> startStocked(stockRuntime, line));
+            }
         }
     }
 
-    private void startStocked() {
+    /** Under the lock: ready stock instances of {@code stockRuntime}. */
+    private int readyOf(String stockRuntime) {
+        int ready = 0;
+        for (Stocked stocked : stock) {
+            if (stocked.runtime.equals(stockRuntime)) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    private void startStocked(String stockRuntime, StockLine line) {
         int memoryMb = settings.prewarmMemoryMb();
         Instance instance;
         try {
-            instance = runtime.start(InstanceSpec.prewarm(memoryMb));
+            instance = runtime.start(InstanceSpec.prewarm(stockRuntime, memoryMb));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not start a pre-warmed instance: " + e.getMessage());
             lock.lock();
             try {
-                stockStarting--;
+                line.starting--;
                 capacity.release(memoryMb);
                 // No refill here: a runtime that fails every start must not be asked again in a loop.
                 serveWaiters();
@@ -369,10 +394,10 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         boolean stopIt;
         lock.lock();
         try {
-            stockStarting--;
+            line.starting--;
             stopIt = closed;
             if (!stopIt) {
-                stock.addLast(new Stocked(instance, clock.instant(), memoryMb));
+                stock.addLast(new Stocked(instance, clock.instant(), memoryMb, stockRuntime));
                 dispatch();
             }
         } finally {
@@ -454,11 +479,15 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         List<Stocked> toStop = new ArrayList<>();
         lock.lock();
         try {
-            List<InstanceSnapshot> ready = stock.stream().map(Stocked::snapshot).toList();
-            PrewarmPolicy.Shrink shrink = prewarmPolicy.shrink(stockTarget, ready, clock.instant(), unusedFor);
-            stockTarget = shrink.target();
-            for (InstanceSnapshot victim : shrink.victims()) {
-                toStop.add(takeStocked(victim.instanceId()));
+            for (Map.Entry<String, StockLine> entry : stockLines.entrySet()) {
+                StockLine line = entry.getValue();
+                List<InstanceSnapshot> ready = stock.stream().filter(stocked -> stocked.runtime.equals(entry.getKey()))
+                        .map(Stocked::snapshot).toList();
+                PrewarmPolicy.Shrink shrink = line.policy.shrink(line.target, ready, clock.instant(), unusedFor);
+                line.target = shrink.target();
+                for (InstanceSnapshot victim : shrink.victims()) {
+                    toStop.add(takeStocked(victim.instanceId()));
+                }
             }
         } finally {
             lock.unlock();
@@ -551,11 +580,27 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    /** How many pre-warmed instances the stock aims at now: between the floor and the ceiling. */
+    /** Pre-warmed instances of the language {@code runtime} ready to be taken. */
+    public int prewarmedCount(String runtime) {
+        lock.lock();
+        try {
+            return readyOf(runtime);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the pool keeps pre-warmed instances of the language {@code runtime} for first calls. */
+    public boolean prewarms(String runtime) {
+        StockLine line = stockLines.get(runtime);
+        return line != null && line.policy.floor() > 0;
+    }
+
+    /** How many pre-warmed instances the stock aims at now, all runtimes together: between the floors and the ceilings. */
     public int prewarmTarget() {
         lock.lock();
         try {
-            return stockTarget;
+            return stockLines.values().stream().mapToInt(line -> line.target).sum();
         } finally {
             lock.unlock();
         }
@@ -677,10 +722,22 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         }
     }
 
-    private record Stocked(Instance instance, Instant since, int memoryMb) {
+    private record Stocked(Instance instance, Instant since, int memoryMb, String runtime) {
 
         InstanceSnapshot snapshot() {
-            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb);
+            return new InstanceSnapshot(instance.id(), null, InstanceState.PREWARM, since, memoryMb, runtime);
+        }
+    }
+
+    /** The stock of one language runtime: its policy, the target it aims at and its starts under way. */
+    private static final class StockLine {
+        private final PrewarmPolicy policy;
+        private int target;
+        private int starting;
+
+        private StockLine(PrewarmPolicy policy) {
+            this.policy = policy;
+            this.target = policy.floor();
         }
     }
 
@@ -778,6 +835,8 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private final FunctionId functionId;
         /** The version's memory limit: what each of its instances holds of the node's budget. */
         private final int memoryMb;
+        /** The language runtime its instances run. */
+        private final String runtime;
         /** A code check's instances: started without a version, always stopped after use. */
         private final boolean throwaway;
         /** The version's network mode: an egress version's instances are always started for it, never pre-warmed. */
@@ -790,9 +849,10 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
         private int waiting;
         private boolean retired;
 
-        Version(FunctionId functionId, int memoryMb, boolean throwaway, String network) {
+        Version(FunctionId functionId, int memoryMb, String runtime, boolean throwaway, String network) {
             this.functionId = functionId;
             this.memoryMb = memoryMb;
+            this.runtime = runtime;
             this.throwaway = throwaway;
             this.network = network;
         }
@@ -803,7 +863,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
 
         /** Tracks an instance given to this version (started for it or taken from the stock); live counts it. */
         PooledInstance track(Instance instance) {
-            PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb);
+            PooledInstance pooled = new PooledInstance(instance, functionId, memoryMb, runtime);
             tracked.add(pooled);
             return pooled;
         }

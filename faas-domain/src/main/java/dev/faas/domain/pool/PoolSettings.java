@@ -1,15 +1,19 @@
 package dev.faas.domain.pool;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Node-wide pool settings: how many instances may run on this node at once (pre-warmed ones included), how many
  * megabytes their memory limits may add up to ({@code nodeMemoryMb}), how long and how many calls may wait for an
  * instance, and the pre-warm stock: its floor ({@code prewarmCount}, 0 for none), the most it grows to with demand
- * ({@code prewarmMax}) and the memory size of its instances.
+ * ({@code prewarmMax}) and the memory size of its instances. The stock is kept per language runtime: {@code prewarmCount}
+ * is the default runtime's floor, {@code runtimePrewarm} the floors of the others that have a stock (each grows with
+ * its own first calls up to {@code prewarmMax} and falls back to its floor).
  */
 public record PoolSettings(int maxInstances, Duration queueTimeout, int maxQueuedCalls, int prewarmCount,
-                           int prewarmMemoryMb, int nodeMemoryMb, int prewarmMax) {
+                           int prewarmMemoryMb, int nodeMemoryMb, int prewarmMax, Map<String, Integer> runtimePrewarm) {
 
     /** A memory budget that never binds, for tests and embeddings that count instances only. */
     public static final int UNLIMITED_MEMORY_MB = Integer.MAX_VALUE;
@@ -33,6 +37,20 @@ public record PoolSettings(int maxInstances, Duration queueTimeout, int maxQueue
             throw new IllegalArgumentException("prewarmMax (" + prewarmMax + ") must not be below prewarmCount ("
                     + prewarmCount + ")");
         }
+        runtimePrewarm = Map.copyOf(runtimePrewarm);
+        runtimePrewarm.forEach((runtime, floor) -> {
+            if (floor < 0 || floor > prewarmMax) {
+                throw new IllegalArgumentException("the pre-warm floor of " + runtime + " must be between 0 and "
+                        + "prewarmMax (" + prewarmMax + "), not " + floor);
+            }
+        });
+    }
+
+    /** Settings with a pre-warm stock for the default runtime only. */
+    public PoolSettings(int maxInstances, Duration queueTimeout, int maxQueuedCalls, int prewarmCount,
+                        int prewarmMemoryMb, int nodeMemoryMb, int prewarmMax) {
+        this(maxInstances, queueTimeout, maxQueuedCalls, prewarmCount, prewarmMemoryMb, nodeMemoryMb, prewarmMax,
+                Map.of());
     }
 
     /** Settings whose pre-warm stock may grow to {@link #DEFAULT_PREWARM_MAX} (or the floor, if higher). */
@@ -61,6 +79,14 @@ public record PoolSettings(int maxInstances, Duration queueTimeout, int maxQueue
     /** The same settings with another pre-warm ceiling. */
     public PoolSettings withPrewarmMax(int max) {
         return new PoolSettings(maxInstances, queueTimeout, maxQueuedCalls, prewarmCount, prewarmMemoryMb,
-                nodeMemoryMb, max);
+                nodeMemoryMb, max, runtimePrewarm);
+    }
+
+    /** The same settings with a pre-warm stock of the language {@code runtime} (not the default) whose floor is {@code floor}. */
+    public PoolSettings withRuntimePrewarm(String runtime, int floor) {
+        Map<String, Integer> floors = new HashMap<>(runtimePrewarm);
+        floors.put(runtime, floor);
+        return new PoolSettings(maxInstances, queueTimeout, maxQueuedCalls, prewarmCount, prewarmMemoryMb,
+                nodeMemoryMb, prewarmMax, floors);
     }
 }

@@ -1,16 +1,17 @@
 package dev.faas.domain.pool;
 
 import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.VersionOptions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Decides where one call runs, from a {@link PoolSnapshot} of the node: an idle warm instance of its version, else a
- * pre-warmed instance (when the version has the pre-warm memory size and no network egress: pre-warmed instances
- * have no network), else a new instance if the node has room,
- * else room made by evicting the least recently used idle instances of other versions (pre-warmed ones last), else
- * wait; a call that would wait while the queue is full is rejected. Fairness: a call never overtakes an earlier
+ * pre-warmed instance (when the version has the pre-warm memory size, no network egress, since pre-warmed instances
+ * have no network, and the instance runs its runtime), else a new instance if the node has room, else room made by
+ * evicting the least recently used idle instances of other versions (pre-warmed ones last), else wait; a call that
+ * would wait while the queue is full is rejected. Fairness: a call never overtakes an earlier
  * waiting call of its own version, nor takes node room (a pre-warmed instance, a slot, evicted room) while an earlier
  * call of any version waits for node room, so a stream of calls of one version cannot starve another's. Pure: no
  * I/O, no clock, no locks, like OpenWhisk's {@code ContainerPool.schedule}.
@@ -21,14 +22,24 @@ public final class Scheduler {
     }
 
     /**
-     * One call asking for an instance: its version, that version's memory limit and instance maximum, and whether
-     * the version has network egress.
+     * One call asking for an instance: its version, that version's memory limit, instance maximum and runtime, and
+     * whether the version has network egress.
      */
-    public record Request(FunctionId functionId, int memoryMb, int maxInstances, boolean egress) {
+    public record Request(FunctionId functionId, int memoryMb, int maxInstances, String runtime, boolean egress) {
 
-        /** A call of a version without network. */
+        /** A call of a version of the default runtime without network. */
         public Request(FunctionId functionId, int memoryMb, int maxInstances) {
-            this(functionId, memoryMb, maxInstances, false);
+            this(functionId, memoryMb, maxInstances, VersionOptions.DEFAULT_RUNTIME, false);
+        }
+
+        /** A call of a version of {@code runtime} without network. */
+        public Request(FunctionId functionId, int memoryMb, int maxInstances, String runtime) {
+            this(functionId, memoryMb, maxInstances, runtime, false);
+        }
+
+        /** A call of a version of the default runtime, with network egress or not. */
+        public Request(FunctionId functionId, int memoryMb, int maxInstances, boolean egress) {
+            this(functionId, memoryMb, maxInstances, VersionOptions.DEFAULT_RUNTIME, egress);
         }
     }
 
@@ -96,7 +107,8 @@ public final class Scheduler {
         }
         if (request.memoryMb() == snapshot.prewarmMemoryMb() && !request.egress()) {
             Optional<InstanceSnapshot> prewarmed = snapshot.instances().stream()
-                    .filter(instance -> instance.state() == InstanceState.PREWARM)
+                    .filter(instance -> instance.state() == InstanceState.PREWARM
+                            && request.runtime().equals(instance.runtime()))
                     .min(Comparator.comparing(InstanceSnapshot::idleSince,
                             Comparator.nullsLast(Comparator.naturalOrder())));
             if (prewarmed.isPresent()) {

@@ -19,6 +19,7 @@ import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.NewFunctionVersion;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.FunctionRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,9 +28,12 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -60,6 +64,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final SecretAccess secrets;
     private final ArchivePolicy archives;
     private final DependencyBuilder dependencies;
+    private final Set<String> runtimes;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
@@ -98,13 +103,30 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
                 EgressPolicy.DENIED);
     }
 
-    /**
-     * @param dependencies builds (or finds) the dependency layer of a version's requirements before it is checked
-     * @param egressPolicy whether versions may ask for network egress
-     */
+    /** @param runtimes the language runtimes this node offers; a version of another one is refused */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, Collection<String> runtimes) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, SecretAccess.NONE, ArchivePolicy.defaults(),
+                DependencyBuilder.NONE, EgressPolicy.DENIED, runtimes);
+    }
+
+    /** @param egressPolicy whether versions may ask for network egress; the default runtime only */
     public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
                             SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
                             ArchivePolicy archives, DependencyBuilder dependencies, EgressPolicy egressPolicy) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, archives, dependencies, egressPolicy,
+                Set.of(VersionOptions.DEFAULT_RUNTIME));
+    }
+
+    /**
+     * @param dependencies builds (or finds) the dependency layer of a version's requirements before it is checked
+     * @param egressPolicy whether versions may ask for network egress
+     * @param runtimes     the language runtimes this node offers; a version of another one is refused
+     */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives, DependencyBuilder dependencies, EgressPolicy egressPolicy,
+                            Collection<String> runtimes) {
         this.archives = archives;
         this.dependencies = dependencies;
         this.repository = repository;
@@ -114,6 +136,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         this.onDeleted = onDeleted;
         this.secrets = secrets;
         this.egressPolicy = egressPolicy;
+        this.runtimes = Set.copyOf(runtimes);
     }
 
     /** A registry that stores code unchecked and has no instances to stop, for tests of storage alone. */
@@ -147,6 +170,21 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             code = command.code().getBytes(StandardCharsets.UTF_8);
             if (code.length > limitsPolicy.maxCodeBytes()) {
                 throw new PayloadTooLargeException("the function's code", limitsPolicy.maxCodeBytes());
+            }
+        }
+        String runtime = command.options().runtime();
+        if (!runtimes.contains(runtime)) {
+            throw new InvalidRequestException("runtime", "unknown runtime '" + runtime + "': this node offers "
+                    + String.join(", ", new TreeSet<>(runtimes)));
+        }
+        if (!VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
+            // The Node.js runner loads one source file and takes no environment or secrets in its init frame yet:
+            // refused rather than silently dropped.
+            String field = options.archive() ? "archive" : options.requirements() != null ? "requirements"
+                    : !options.env().isEmpty() ? "env" : !options.secrets().isEmpty() ? "secrets" : null;
+            if (field != null) {
+                throw new InvalidRequestException(field, "'" + field + "' is offered for the "
+                        + VersionOptions.DEFAULT_RUNTIME + " runtime only, not for '" + runtime + "'");
             }
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());

@@ -48,7 +48,7 @@ public final class SandboxCodeCheck {
                 candidate.code(), candidate.handler(),
                 new FunctionLimits(checkTime, limits.memoryMb(), limits.maxInstances()), candidate.createdAt(),
                 candidate.codeSha256(), candidate.options());
-        pool.withThrowawayInstance(definition.id(), limits.memoryMb(), lease -> {
+        pool.withThrowawayInstance(definition.id(), limits.memoryMb(), candidate.options().runtime(), lease -> {
             try {
                 runtime.init(lease.instance(), definition, secrets.specialise(definition));
             } catch (FunctionInitException e) {

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * A request to store a new version of a function: its name, Python source, the handler to call
- * ({@code user_function} unless given), any limits asked for and its options (environment, secret names, network
- * mode {@code none} or {@code egress}...).
+ * ({@code user_function} unless given), any limits asked for and its options (runtime, environment, secret names,
+ * network mode {@code none} or {@code egress}...; the defaults unless given).
  */
 public record RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits,
                                       VersionOptions options) {

@@ -1,11 +1,13 @@
 package dev.faas.ports.out;
 
 import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.LanguageRuntime;
+import dev.faas.ports.model.VersionOptions;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Starts, specialises, calls and stops sandboxed instances of the Python runner. Thread-safe: different instances
+ * Starts, specialises, calls and stops sandboxed instances of a language runtime's runner. Thread-safe: different instances
  * may be used from different threads at once, but each instance is used by one thread at a time.
  */
 public interface FunctionRuntime extends AutoCloseable {
@@ -61,6 +63,14 @@ public interface FunctionRuntime extends AutoCloseable {
      */
     default boolean available() {
         return true;
+    }
+
+    /**
+     * The language runtimes this runtime can start instances of ({@link InstanceSpec#runtime()}), the default
+     * ({@value VersionOptions#DEFAULT_RUNTIME}) first. A runtime that knows only Python need not override it.
+     */
+    default List<LanguageRuntime> languageRuntimes() {
+        return List.of(new LanguageRuntime(VersionOptions.DEFAULT_RUNTIME, "python", name(), null));
     }
 
     /** Ids of the instances this runtime started and has not stopped. */
