@@ -11,32 +11,56 @@ import java.util.Objects;
  * existed read back unchanged. Build one with the {@code with...} methods rather than the canonical constructor,
  * so adding an option later touches only this file and the places that use it.
  */
-public record VersionOptions(String runtime, String network, Map<String, String> env, List<String> secrets) {
+public record VersionOptions(String runtime, String network, Map<String, String> env, List<String> secrets,
+                             Integer maxAttempts) {
 
     public static final String DEFAULT_RUNTIME = "python3";
     public static final String NETWORK_NONE = "none";
-    public static final VersionOptions DEFAULT = new VersionOptions(DEFAULT_RUNTIME, NETWORK_NONE, Map.of(), List.of());
+    /** Runs of an asynchronous call allowed when nodes die during it: one retry on another node. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 2;
+    /** The most {@link #maxAttempts} a version may ask for. */
+    public static final int MAX_MAX_ATTEMPTS = 10;
+    public static final VersionOptions DEFAULT = new VersionOptions(DEFAULT_RUNTIME, NETWORK_NONE, Map.of(), List.of(),
+            DEFAULT_MAX_ATTEMPTS);
 
     public VersionOptions {
         runtime = runtime == null ? DEFAULT_RUNTIME : runtime;
         network = network == null ? NETWORK_NONE : network;
         env = env == null ? Map.of() : Map.copyOf(env);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        maxAttempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
+        if (maxAttempts < 0 || maxAttempts > MAX_MAX_ATTEMPTS) {
+            throw new IllegalArgumentException("maxAttempts is 0 to " + MAX_MAX_ATTEMPTS + ", got " + maxAttempts);
+        }
     }
 
     public VersionOptions withRuntime(String value) {
-        return new VersionOptions(Objects.requireNonNull(value, "runtime"), network, env, secrets);
+        return new VersionOptions(Objects.requireNonNull(value, "runtime"), network, env, secrets, maxAttempts);
     }
 
     public VersionOptions withNetwork(String value) {
-        return new VersionOptions(runtime, Objects.requireNonNull(value, "network"), env, secrets);
+        return new VersionOptions(runtime, Objects.requireNonNull(value, "network"), env, secrets, maxAttempts);
     }
 
     public VersionOptions withEnv(Map<String, String> value) {
-        return new VersionOptions(runtime, network, Objects.requireNonNull(value, "env"), secrets);
+        return new VersionOptions(runtime, network, Objects.requireNonNull(value, "env"), secrets, maxAttempts);
     }
 
     public VersionOptions withSecrets(List<String> value) {
-        return new VersionOptions(runtime, network, env, Objects.requireNonNull(value, "secrets"));
+        return new VersionOptions(runtime, network, env, Objects.requireNonNull(value, "secrets"),
+                maxAttempts);
+    }
+
+    /**
+     * How many times an asynchronous call of this version may run when the node running it dies: 2 by default (one
+     * retry elsewhere); 0 or 1 mean at most once. A call that fails by itself is never run again.
+     */
+    public VersionOptions withMaxAttempts(int value) {
+        return new VersionOptions(runtime, network, env, secrets, value);
+    }
+
+    /** The runs an asynchronous call may take: {@link #maxAttempts}, at least one. */
+    public int attemptsAllowed() {
+        return Math.max(1, maxAttempts);
     }
 }
