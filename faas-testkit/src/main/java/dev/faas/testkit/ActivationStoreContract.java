@@ -254,20 +254,23 @@ public abstract class ActivationStoreContract {
 
     @Test
     void pruneEndedBefore_deletesOnlyEndedRecordsOlderThanTheCutoff_inBatches() {
+        // Long before every other test's records, so a store shared between tests holds none older than the cutoff.
+        Instant longAgo = Instant.parse("2001-01-01T00:00:00Z");
         Set<ActivationId> old = new HashSet<>();
         for (int i = 0; i < 5; i++) {
-            Activation recorded = Activation.recordedSync(function("p"), "{}", T0, "node-1",
-                    success(T0.plusSeconds(i)));
+            Activation recorded = Activation.recordedSync(function("p"), "{}", longAgo, "node-1",
+                    success(longAgo.plusSeconds(i)));
             store.add(recorded);
             old.add(recorded.id());
         }
-        Activation recent = Activation.recordedSync(function("p"), "{}", T0, "node-1", success(T0.plusSeconds(100)));
+        Activation recent = Activation.recordedSync(function("p"), "{}", longAgo, "node-1",
+                success(longAgo.plusSeconds(100)));
         store.add(recent);
-        Activation waiting = queue(function("p"), T0, 2);
+        Activation waiting = queue(function("p"), longAgo, 2);
 
-        assertThat(store.pruneEndedBefore(T0.plusSeconds(50), 3)).isEqualTo(3);
-        assertThat(store.pruneEndedBefore(T0.plusSeconds(50), 3)).isEqualTo(2);
-        assertThat(store.pruneEndedBefore(T0.plusSeconds(50), 3)).isZero();
+        assertThat(store.pruneEndedBefore(longAgo.plusSeconds(50), 3)).isEqualTo(3);
+        assertThat(store.pruneEndedBefore(longAgo.plusSeconds(50), 3)).isEqualTo(2);
+        assertThat(store.pruneEndedBefore(longAgo.plusSeconds(50), 3)).isZero();
 
         old.forEach(id -> assertThat(store.find(id)).isEmpty());
         assertThat(store.find(recent.id())).isPresent();

@@ -297,6 +297,14 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     }
 
     /**
+     * The activations (asynchronous calls and their records) in the same database, sharing this repository's
+     * connection pool, schema migration and outage handling; it works until this repository is closed.
+     */
+    public JdbiActivationStore activations() {
+        return new JdbiActivationStore(this, config.isPostgres());
+    }
+
+    /**
      * The change log of this database, which this repository and its {@link #apiKeys()} write to; the same feed at
      * every call, closed with this repository.
      */
@@ -340,7 +348,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                 VersionOptionsColumn.read(row.getString("options")));
     }
 
-    private <T> T withHandle(HandleCallback<T, RuntimeException> work) {
+    <T> T withHandle(HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
@@ -348,7 +356,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         }
     }
 
-    private <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
+    <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(work);
