@@ -127,6 +127,7 @@ public final class FaasServer implements AutoCloseable {
                 .maxInstances(config.maxInstances())
                 .nodeMemoryMb(config.nodeMemoryMb())
                 .queue(config.maxQueuedCalls(), config.queueTimeout())
+                .async(config.async().settings(config.maxInstances()))
                 .reaping(config.deleteAfter(), config.cleanupInterval());
     }
 

@@ -173,7 +173,8 @@ public final class FaasHttpEndpoint implements AutoCloseable {
             ApiSettings settings = new ApiSettings(maxRequestBytes);
             FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
                     FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
-                            platform.getUseCase(), platform.deleteUseCase(), platform.readiness()), platform.metrics(),
+                            platform.getUseCase(), platform.deleteUseCase(), platform.readiness(),
+                            platform.invokeAsyncUseCase(), platform.activationsUseCase()), platform.metrics(),
                             settings), keys, keys, settings), tls);
             return new FaasHttpEndpoint(server, bind, tls != null);
         }

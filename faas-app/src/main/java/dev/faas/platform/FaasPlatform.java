@@ -3,12 +3,17 @@ package dev.faas.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.adapter.jaxrs.ProblemType;
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
+import dev.faas.adapter.jdbi.JdbiActivationStore;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
+import dev.faas.adapter.memory.InMemoryActivationStore;
 import dev.faas.adapter.memory.InMemoryChangeFeed;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.domain.activation.ActivationService;
+import dev.faas.domain.activation.AsyncSettings;
 import dev.faas.domain.changes.ChangeFollower;
 import dev.faas.domain.changes.ChangeListener;
 import dev.faas.domain.invocation.Invoker;
@@ -21,19 +26,25 @@ import dev.faas.domain.registry.FunctionRegistry;
 import dev.faas.domain.registry.LimitsPolicy;
 import dev.faas.domain.registry.SandboxCodeCheck;
 import dev.faas.ports.error.InvalidRequestException;
+import dev.faas.ports.in.ActivationsUseCase;
 import dev.faas.ports.in.DeleteFunctionUseCase;
+import dev.faas.ports.in.InvokeAsyncCommand;
+import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.model.Activation;
+import dev.faas.ports.model.ActivationId;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.RequestedLimits;
+import dev.faas.ports.out.ActivationStore;
 import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
@@ -51,7 +62,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.Optional;
 
@@ -87,6 +102,11 @@ public final class FaasPlatform implements AutoCloseable {
     private final String nodeId;
     private final ChangeFollower changeFollower;
     private final Deque<AutoCloseable> closeables;
+    private final ActivationStore activationStore;
+    private final ActivationService activations;
+    /** Futures of {@link #invokeAsync} calls not ended yet, completed when this node sees them end. */
+    private final ConcurrentHashMap<ActivationId, CompletableFuture<Activation>> pendingAsync =
+            new ConcurrentHashMap<>();
 
     private FaasPlatform(Builder builder, FunctionRepository repository, FunctionRuntime runtime,
                          Deque<AutoCloseable> closeables) {
@@ -133,6 +153,51 @@ public final class FaasPlatform implements AutoCloseable {
                 .start();
         if (changeFollower != null) {
             closeables.push(changeFollower);
+        }
+        this.activationStore = builder.activationStore != null ? builder.activationStore
+                : repository instanceof JdbiFunctionRepository jdbi ? jdbi.activations()
+                : new InMemoryActivationStore();
+        AsyncSettings async = builder.async != null ? builder.async
+                : AsyncSettings.defaults(AsyncSettings.slotsFor(builder.maxInstances, 50));
+        this.activations = new ActivationService(activationStore, invoker, async, builder.clock, nodeId,
+                failure -> ProblemType.of(failure).slug(), this::activationEnded,
+                Executors.newCachedThreadPool(task -> {
+                    Thread thread = new Thread(task, "faas-async-call");
+                    thread.setDaemon(true);
+                    return thread;
+                })).start();
+        // Before the pool: calls still running here are waited for (bounded), then their leases run out.
+        closeables.push(activations);
+        this.metrics.bindActivations(activationStore::stats);
+        if (activationStore instanceof JdbiActivationStore jdbiActivations) {
+            // The change log is pruned like the activations, hourly, in batches.
+            ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "faas-change-pruning");
+                thread.setDaemon(true);
+                return thread;
+            });
+            pruning.scheduleWithFixedDelay(() -> pruneChanges(jdbiActivations, async.retention(), builder.clock),
+                    1, 60, TimeUnit.MINUTES);
+            closeables.push(pruning::shutdownNow);
+        }
+    }
+
+    private static void pruneChanges(JdbiActivationStore store, Duration retention, Clock clock) {
+        try {
+            while (store.pruneChangesBefore(clock.instant().minus(retention), AsyncSettings.DEFAULT_PRUNE_BATCH)
+                    == AsyncSettings.DEFAULT_PRUNE_BATCH) {
+                Thread.onSpinWait();
+            }
+        } catch (RuntimeException e) {
+            System.getLogger(FaasPlatform.class.getName()).log(System.Logger.Level.WARNING,
+                    "pruning the change log failed; will retry: " + e.getMessage());
+        }
+    }
+
+    private void activationEnded(Activation activation) {
+        CompletableFuture<Activation> future = pendingAsync.remove(activation.id());
+        if (future != null) {
+            future.complete(activation);
         }
     }
 
@@ -215,6 +280,33 @@ public final class FaasPlatform implements AutoCloseable {
         return invoke(registry.latest(FunctionName.of(name)).id(), params, resultType);
     }
 
+    /**
+     * An asynchronous call: its activation id at once, and a future completed with the ended activation when this
+     * platform sees it end (a call run by another node sharing the store is seen through {@link #activation}).
+     */
+    public record AsyncCall(ActivationId activationId, CompletableFuture<Activation> completion) {
+    }
+
+    /** Queues a call of a version with params given as JSON object text; it runs when the node has room. */
+    public AsyncCall invokeAsync(FunctionId id, String paramsJson) {
+        CompletableFuture<Activation> completion = new CompletableFuture<>();
+        Activation queued = activations.submit(InvokeAsyncCommand.of(id, paramsJson));
+        pendingAsync.put(queued.id(), completion);
+        // It may have ended before the future was filed.
+        activationStore.find(queued.id()).filter(a -> a.status().isFinal()).ifPresent(this::activationEnded);
+        return new AsyncCall(queued.id(), completion);
+    }
+
+    /** Queues a call with {@code params} as keyword arguments. */
+    public AsyncCall invokeAsync(FunctionId id, Map<String, ?> params) {
+        return invokeAsync(id, toJson(params));
+    }
+
+    /** The activation with this id, as stored now. */
+    public Activation activation(ActivationId id) {
+        return activations.activation(id);
+    }
+
     /** Every registered name with its newest version, in name order. */
     public List<FunctionSummary> list() {
         List<FunctionSummary> all = new ArrayList<>();
@@ -263,6 +355,19 @@ public final class FaasPlatform implements AutoCloseable {
 
     public DeleteFunctionUseCase deleteUseCase() {
         return registry;
+    }
+
+    public InvokeAsyncUseCase invokeAsyncUseCase() {
+        return activations;
+    }
+
+    public ActivationsUseCase activationsUseCase() {
+        return activations;
+    }
+
+    /** The asynchronous calls' dispatcher, for operators and tests. */
+    public ActivationService activationService() {
+        return activations;
     }
 
     public PoolStatusUseCase poolStatusUseCase() {
@@ -359,6 +464,8 @@ public final class FaasPlatform implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ChangeFeed changeFeed;
         private String nodeId;
+        private ActivationStore activationStore;
+        private AsyncSettings async;
 
         private Builder() {
         }
@@ -462,6 +569,21 @@ public final class FaasPlatform implements AutoCloseable {
          */
         public Builder nodeId(String nodeId) {
             this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            return this;
+        }
+
+        /**
+         * Where asynchronous calls queue and activations are kept; default: the JDBI repository's database, else in
+         * memory.
+         */
+        public Builder activationStore(ActivationStore activationStore) {
+            this.activationStore = Objects.requireNonNull(activationStore, "activationStore");
+            return this;
+        }
+
+        /** How this node runs asynchronous calls; default: half of {@link #maxInstances} at once, 30 s leases. */
+        public Builder async(AsyncSettings async) {
+            this.async = Objects.requireNonNull(async, "async");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.faas.adapter.jaxrs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faas.ports.error.ActivationNotFoundException;
 import dev.faas.ports.error.ApiKeyNotFoundException;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.ForbiddenException;
@@ -51,6 +52,8 @@ final class ProblemTable {
                 (failure, problem, requestId) -> problem.with("field", failure.field()));
         row(FunctionNotFoundException.class, failure -> ProblemType.FUNCTION_NOT_FOUND,
                 (failure, problem, requestId) -> problem.with("function", failure.reference()));
+        row(ActivationNotFoundException.class, failure -> ProblemType.ACTIVATION_NOT_FOUND,
+                (failure, problem, requestId) -> problem.with("activationId", failure.activationId()));
         row(PayloadTooLargeException.class, failure -> ProblemType.PAYLOAD_TOO_LARGE,
                 (failure, problem, requestId) -> problem.with("limitBytes", failure.limitBytes()));
         // Faults of the user's function: the Python exception and the call's logs.

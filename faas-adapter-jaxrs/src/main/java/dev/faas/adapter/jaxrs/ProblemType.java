@@ -9,6 +9,7 @@ public enum ProblemType {
     INVALID_REQUEST("invalid-request", "Invalid request", 400),
     INVALID_CODE("invalid-code", "The code does not load", 400),
     FUNCTION_NOT_FOUND("function-not-found", "Function not found", 404),
+    ACTIVATION_NOT_FOUND("activation-not-found", "Activation not found", 404),
     PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
     FUNCTION_ERROR("function-error", "The function raised an exception", 422),
     FUNCTION_INIT_ERROR("function-init-error", "The function's code could not be loaded", 422),
@@ -20,6 +21,8 @@ public enum ProblemType {
     STORE_UNAVAILABLE("store-unavailable", "The function store is unavailable", 503),
     SHUTTING_DOWN("shutting-down", "The node is shutting down", 503),
     FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
+    NODE_LOST("node-lost", "The node running the call was lost on its last attempt", 503),
+    ACTIVATION_EXPIRED("activation-expired", "The call waited in the queue too long", 503),
     UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
     FORBIDDEN("forbidden", "Not allowed", 403),
     CROSS_SITE_REQUEST("cross-site-request", "Cross-site request refused", 403),
@@ -49,6 +52,16 @@ public enum ProblemType {
      */
     public static ProblemType of(Throwable failure) {
         return ProblemTable.type(failure);
+    }
+
+    /** The type whose {@link #slug()} this is; {@link #INTERNAL_ERROR} for a slug this node does not know. */
+    public static ProblemType ofSlug(String slug) {
+        for (ProblemType type : values()) {
+            if (type.slug.equals(slug)) {
+                return type;
+            }
+        }
+        return INTERNAL_ERROR;
     }
 
     public String uri() {
