@@ -63,7 +63,8 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
     private boolean signalled;
     private volatile boolean closed;
     private Thread dispatcher;
-    private Instant nextRenewal = Instant.MIN;
+    private Thread leaseKeeper;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private Instant nextHousekeeping = Instant.MIN;
 
     /**
@@ -83,12 +84,18 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
         this.workers = Objects.requireNonNull(workers, "workers");
     }
 
-    /** Starts the dispatcher thread. */
+    /**
+     * Starts the dispatcher thread, and the thread that renews this node's leases every third of a lease: a thread
+     * of its own, so a slow claim or a full connection pool never delays a renewal into a lost call.
+     */
     public synchronized ActivationService start() {
         if (dispatcher == null) {
             dispatcher = new Thread(this::dispatchLoop, "faas-async-dispatcher");
             dispatcher.setDaemon(true);
             dispatcher.start();
+            leaseKeeper = new Thread(this::renewLoop, "faas-async-lease");
+            leaseKeeper.setDaemon(true);
+            leaseKeeper.start();
         }
         return this;
     }
@@ -154,10 +161,6 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
      */
     int dispatchOnce() {
         Instant now = clock.instant();
-        if (!now.isBefore(nextRenewal)) {
-            renewLeases(now);
-            nextRenewal = now.plus(settings.lease().dividedBy(3));
-        }
         if (!now.isBefore(nextHousekeeping)) {
             housekeeping(now);
             nextHousekeeping = now.plus(settings.pollInterval());
@@ -197,8 +200,23 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
         }
     }
 
+    private void renewLoop() {
+        long periodMillis = Math.max(1, settings.lease().dividedBy(3).toMillis());
+        try {
+            while (!closing.await(periodMillis, TimeUnit.MILLISECONDS)) {
+                try {
+                    renewLeases(clock.instant());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "renewing leases failed; will retry: " + e.getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void awaitSignal() {
-        long waitNanos = Math.min(settings.pollInterval().toNanos(), settings.lease().dividedBy(3).toNanos());
+        long waitNanos = settings.pollInterval().toNanos();
         lock.lock();
         try {
             while (!signalled && !closed && waitNanos > 0) {
@@ -223,7 +241,8 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
         }
     }
 
-    private void renewLeases(Instant now) {
+    /** Extends the leases of the calls running here; for tests that drive the service by hand. */
+    void renewLeases(Instant now) {
         if (!running.isEmpty()) {
             store.renew(nodeId, running.keySet(), now.plus(settings.lease()));
         }
@@ -301,6 +320,7 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
     @Override
     public void close() {
         closed = true;
+        closing.countDown();
         signal();
         workers.shutdown();
         try {
