@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "faas", mixinStandardHelpOptions = true, version = "faas 0.1.0",
         description = "Register and call Python functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
-                FaasCli.Versions.class, FaasCli.Delete.class, CommandLine.HelpCommand.class})
+                FaasCli.Versions.class, FaasCli.Delete.class, ActivationsCommand.class, CommandLine.HelpCommand.class})
 public final class FaasCli {
 
     static final int EXIT_REFUSED = 1;
@@ -165,11 +165,26 @@ public final class FaasCli {
         @Option(names = "--json", paramLabel = "OBJECT", description = "All keyword arguments as one JSON object.")
         String json;
 
+        @Option(names = "--async", description = "Queue the call and print its activation id at once"
+                + " (see 'faas activations').")
+        boolean async;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            if (async) {
+                if (!ID.matcher(id).matches()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "'" + id
+                            + "' is not a version id such as hello-1");
+                }
+                int dash = id.lastIndexOf('-');
+                JsonNode accepted = cli.client().post("functions/" + encode(id.substring(0, dash)) + "/versions/"
+                        + id.substring(dash + 1) + "/invoke?async=true", params().toString());
+                spec.commandLine().getOut().println(accepted.path("activationId").asText());
+                return 0;
+            }
             ObjectNode body = ApiClient.JSON.createObjectNode();
             body.put("name", id);
             body.set("params", params());

@@ -3,7 +3,6 @@ package dev.faas.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.faas.testkit.Concurrently;
 import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,14 +211,25 @@ class AsyncDeliverySuiteTest {
     private static Map<String, String> submit(List<Api> nodes, List<String> functions, Path journal,
                                               double seconds) throws Exception {
         Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
-        Concurrently.run(SUBMITTERS, thread -> {
-            for (int i = thread; i < CALLS; i += SUBMITTERS) {
-                String token = "call-" + i;
-                tokens.put(token, submitOne(nodes.get(i % nodes.size()), functions.get(i % functions.size()),
-                        token, journal, seconds));
+        java.util.concurrent.ExecutorService submitters = java.util.concurrent.Executors.newFixedThreadPool(SUBMITTERS);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int first = 0; first < SUBMITTERS; first++) {
+                int thread = first;
+                done.add(submitters.submit(() -> {
+                    for (int i = thread; i < CALLS; i += SUBMITTERS) {
+                        String token = "call-" + i;
+                        tokens.put(token, submitOne(nodes.get(i % nodes.size()),
+                                functions.get(i % functions.size()), token, journal, seconds));
+                    }
+                }));
             }
-            return null;
-        });
+            for (java.util.concurrent.Future<?> submitter : done) {
+                submitter.get(10, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            submitters.shutdownNow();
+        }
         assertThat(tokens).hasSize(CALLS);
         return tokens;
     }
