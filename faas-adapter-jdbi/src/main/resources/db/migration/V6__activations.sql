@@ -31,3 +31,20 @@ CREATE INDEX activations_by_function ON activations (function_name, seq);
 CREATE INDEX activations_by_end ON activations (ended_at);
 -- The change log is pruned by age too.
 CREATE INDEX changes_by_time ON changes (created_at);
+
+-- Schedules: each tick queues an activation. next_fire_at is the next tick not yet fired; a node fires it only by
+-- moving next_fire_at on from the value it read, in the transaction that queues the call, so one node fires a tick.
+CREATE TABLE schedules (
+    id            VARCHAR(32)  NOT NULL PRIMARY KEY,
+    function_name VARCHAR(64)  ${name_collation} NOT NULL,
+    cron          VARCHAR(200) NOT NULL,
+    timezone      VARCHAR(64)  NOT NULL,
+    params        TEXT         NOT NULL,
+    created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    next_fire_at  TIMESTAMP WITH TIME ZONE,
+    fired         BIGINT       NOT NULL,
+    missed        BIGINT       NOT NULL,
+    last_fired_at TIMESTAMP WITH TIME ZONE
+);
+CREATE INDEX schedules_by_next_fire ON schedules (next_fire_at);
+CREATE INDEX schedules_by_function ON schedules (function_name, created_at);

@@ -56,30 +56,35 @@ public final class JdbiActivationStore implements ActivationStore {
     public void add(Activation activation) {
         Objects.requireNonNull(activation, "activation");
         repository.inTransaction(handle -> {
-            SqlStatement<?> insert = handle.createUpdate("INSERT INTO activations (id, function_name,"
-                    + " function_version, params, status, is_async, queued_at, started_at, lease_until, node_id,"
-                    + " attempt, max_attempts, callback_url, result, problem_type, problem_detail, logs, start_kind,"
-                    + " init_ms, duration_ms, ended_at) VALUES (:id, :function_name, :function_version, :params,"
-                    + " :status, :is_async, :queued_at, :started_at, :lease_until, :node_id, :attempt,"
-                    + " :max_attempts, :callback_url, :result, :problem_type, :problem_detail, :logs, :start_kind,"
-                    + " :init_ms, :duration_ms, :ended_at)")
-                    .bind("id", activation.id().value())
-                    .bind("function_name", activation.functionId().name().value())
-                    .bind("function_version", activation.functionId().version())
-                    .bind("params", activation.paramsJson())
-                    .bind("status", activation.status().label())
-                    .bind("is_async", activation.async())
-                    .bind("node_id", activation.nodeId())
-                    .bind("attempt", activation.attempt())
-                    .bind("max_attempts", activation.maxAttempts())
-                    .bind("callback_url", activation.callbackUrl());
-            time(insert, "queued_at", activation.queuedAt());
-            time(insert, "started_at", activation.startedAt());
-            time(insert, "lease_until", activation.leaseUntil());
-            bindOutcome(insert, activation.outcome());
-            ((org.jdbi.v3.core.statement.Update) insert).execute();
+            insert(handle, activation);
             return null;
         });
+    }
+
+    /** Inserts {@code activation} in the caller's transaction (a schedule's tick queues its call this way). */
+    static void insert(Handle handle, Activation activation) {
+        SqlStatement<?> insert = handle.createUpdate("INSERT INTO activations (id, function_name,"
+                        + " function_version, params, status, is_async, queued_at, started_at, lease_until, node_id,"
+                        + " attempt, max_attempts, callback_url, result, problem_type, problem_detail, logs, start_kind,"
+                        + " init_ms, duration_ms, ended_at) VALUES (:id, :function_name, :function_version, :params,"
+                        + " :status, :is_async, :queued_at, :started_at, :lease_until, :node_id, :attempt,"
+                        + " :max_attempts, :callback_url, :result, :problem_type, :problem_detail, :logs, :start_kind,"
+                        + " :init_ms, :duration_ms, :ended_at)")
+                .bind("id", activation.id().value())
+                .bind("function_name", activation.functionId().name().value())
+                .bind("function_version", activation.functionId().version())
+                .bind("params", activation.paramsJson())
+                .bind("status", activation.status().label())
+                .bind("is_async", activation.async())
+                .bind("node_id", activation.nodeId())
+                .bind("attempt", activation.attempt())
+                .bind("max_attempts", activation.maxAttempts())
+                .bind("callback_url", activation.callbackUrl());
+        time(insert, "queued_at", activation.queuedAt());
+        time(insert, "started_at", activation.startedAt());
+        time(insert, "lease_until", activation.leaseUntil());
+        bindOutcome(insert, activation.outcome());
+        ((org.jdbi.v3.core.statement.Update) insert).execute();
     }
 
     @Override
@@ -335,7 +340,7 @@ public final class JdbiActivationStore implements ActivationStore {
         time(statement, "ended_at", outcome == null ? null : outcome.endedAt());
     }
 
-    private static void time(SqlStatement<?> statement, String name, Instant instant) {
+    static void time(SqlStatement<?> statement, String name, Instant instant) {
         if (instant == null) {
             statement.bindNull(name, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
             return;
@@ -345,7 +350,7 @@ public final class JdbiActivationStore implements ActivationStore {
         statement.bind(name, (position, prepared, context) -> prepared.setObject(position, value));
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
+    static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

@@ -304,6 +304,11 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         return new JdbiActivationStore(this, config.isPostgres());
     }
 
+    /** The schedules in the same database, sharing this repository's connection pool; closed with it. */
+    public JdbiScheduleStore schedules() {
+        return new JdbiScheduleStore(this);
+    }
+
     /**
      * The change log of this database, which this repository and its {@link #apiKeys()} write to; the same feed at
      * every call, closed with this repository.
