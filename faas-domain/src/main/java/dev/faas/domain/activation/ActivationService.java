@@ -5,6 +5,7 @@ import dev.faas.ports.error.ActivationNotFoundException;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.InstanceTimeoutException;
+import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.in.ActivationsUseCase;
 import dev.faas.ports.in.InvokeAsyncCommand;
 import dev.faas.ports.in.InvokeAsyncUseCase;
@@ -36,8 +37,9 @@ import java.util.function.Function;
  * node's {@link AsyncSettings#slots share} of instances, and runs each through the {@link Invoker} like a
  * synchronous call (so the function's limits and the pool's capacity apply). While a call runs the node renews its
  * lease; a node that dies stops renewing, and every node's dispatcher queues the lost call again while it has
- * attempts left (its version's {@code maxAttempts}). A call the pool has no room for goes back to the queue, that run
- * not counted. A function's own failure is final.
+ * attempts left (its version's {@code maxAttempts}). A call the pool has no room for, or for which no instance would
+ * start, goes back to the queue, that run not counted (the function never ran), until it expires. A function's own
+ * failure is final.
  *
  * <p>The dispatcher waits on a condition: woken by a call submitted or ended here, else after the poll interval (for
  * calls queued through other nodes, lost leases and pruning). Times come from the injected clock. Thread-safe.
@@ -62,6 +64,8 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
     private final Condition wake = lock.newCondition();
     private boolean signalled;
     private volatile boolean closed;
+    /** Set when a call went back to the queue for want of room: the dispatcher then waits before claiming again. */
+    private volatile boolean shortOfRoom;
     private Thread dispatcher;
     private Thread leaseKeeper;
     private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
@@ -146,6 +150,11 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
         }
     }
 
+    /** Wakes the dispatcher: calls were queued here by other means (a schedule's tick). */
+    public void callsQueued() {
+        signal();
+    }
+
     /** How many asynchronous calls this node runs now. */
     public int runningHere() {
         return running.size();
@@ -194,7 +203,8 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "asynchronous dispatch failed; will retry: " + e.getMessage());
             }
-            if (!full) {
+            if (!full || shortOfRoom) {
+                shortOfRoom = false;
                 awaitSignal();
             }
         }
@@ -263,10 +273,15 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
             InvocationResult result = invoker.invoke(new InvokeFunctionCommand(activation.functionId(),
                     activation.paramsJson()));
             outcome = succeeded(result);
-        } catch (CapacityExceededException e) {
-            // No room here after all: back in its place in the queue, for this node later or another one.
+        } catch (CapacityExceededException | UnableToStartInstanceException e) {
+            // No room here after all, or no instance would start: the function never ran, so the call goes back in
+            // its place in the queue, this run not counted, for this node a little later or another one.
+            LOG.log(System.Logger.Level.DEBUG, "activation " + activation.id() + " back in the queue: "
+                    + e.getMessage());
             running.remove(activation.id());
             requeueQuietly(activation);
+            shortOfRoom = true;
+            signal();
             return;
         } catch (RuntimeException e) {
             outcome = failed(e, activation.startedAt());

@@ -12,6 +12,7 @@ import dev.faas.domain.pool.PoolSettings;
 import dev.faas.ports.error.ActivationNotFoundException;
 import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.FunctionRaisedException;
+import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.in.InvokeAsyncCommand;
 import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
@@ -297,6 +298,24 @@ class ActivationServiceTest {
         Activation recorded = store.find(syncResult[0].activationId()).orElseThrow();
         assertThat(recorded.async()).isFalse();
         assertThat(recorded.outcome().resultJson()).isEqualTo("\"sync\"");
+    }
+
+    @Test
+    void givenNoInstanceWouldStart_theCallGoesBackToTheQueueUncounted_andRunsOnceOneStarts() {
+        FunctionId id = register("echo", "echo");
+        runtime.failNextStart(new UnableToStartInstanceException("the engine is busy", ""));
+        ActivationService node = node("node-a", 2);
+        ActivationId call = node.submit(InvokeAsyncCommand.of(id, "{}")).id();
+
+        node.dispatchOnce();
+        await().until(() -> store.find(call).orElseThrow().status() == ActivationStatus.QUEUED
+                && node.runningHere() == 0);
+        assertThat(store.find(call).orElseThrow().attempt()).isZero();
+
+        node.dispatchOnce();
+        Activation done = awaitFinal(call);
+        assertThat(done.status()).isEqualTo(ActivationStatus.SUCCEEDED);
+        assertThat(done.attempt()).isEqualTo(1);
     }
 
     @Test
