@@ -174,7 +174,8 @@ public final class FaasHttpEndpoint implements AutoCloseable {
             FaasHttpServer server = FaasHttpServer.start(bind, port, workerThreads, drainTime, AccessControl.install(
                     FaasResourceConfig.create(new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
                             platform.getUseCase(), platform.deleteUseCase(), platform.readiness(),
-                            platform.invokeAsyncUseCase(), platform.activationsUseCase()), platform.metrics(),
+                            platform.invokeAsyncUseCase(), platform.activationsUseCase(),
+                            platform.schedulesUseCase()), platform.metrics(),
                             settings), keys, keys, settings), tls);
             return new FaasHttpEndpoint(server, bind, tls != null);
         }

@@ -3,17 +3,20 @@ package dev.faas.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.adapter.cron.CronUtilsSchedules;
 import dev.faas.adapter.jaxrs.ProblemType;
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
 import dev.faas.adapter.jdbi.JdbiActivationStore;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.memory.InMemoryActivationStore;
 import dev.faas.adapter.memory.InMemoryChangeFeed;
+import dev.faas.adapter.memory.InMemoryScheduleStore;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.domain.activation.ActivationService;
 import dev.faas.domain.activation.AsyncSettings;
+import dev.faas.domain.activation.ScheduleService;
 import dev.faas.domain.changes.ChangeFollower;
 import dev.faas.domain.changes.ChangeListener;
 import dev.faas.domain.invocation.Invoker;
@@ -33,6 +36,7 @@ import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.ManageSchedulesUseCase;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
@@ -46,6 +50,7 @@ import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.RequestedLimits;
 import dev.faas.ports.out.ActivationStore;
 import dev.faas.ports.out.ChangeFeed;
+import dev.faas.ports.out.ScheduleStore;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.InvocationObserver;
@@ -104,6 +109,7 @@ public final class FaasPlatform implements AutoCloseable {
     private final Deque<AutoCloseable> closeables;
     private final ActivationStore activationStore;
     private final ActivationService activations;
+    private final ScheduleService schedules;
     /** Futures of {@link #invokeAsync} calls not ended yet, completed when this node sees them end. */
     private final ConcurrentHashMap<ActivationId, CompletableFuture<Activation>> pendingAsync =
             new ConcurrentHashMap<>();
@@ -169,6 +175,17 @@ public final class FaasPlatform implements AutoCloseable {
         // Before the pool: calls still running here are waited for (bounded), then their leases run out.
         closeables.push(activations);
         this.metrics.bindActivations(activationStore::stats);
+        ScheduleStore scheduleStore = builder.scheduleStore != null ? builder.scheduleStore
+                : repository instanceof JdbiFunctionRepository jdbi ? jdbi.schedules()
+                : activationStore instanceof InMemoryActivationStore memory ? new InMemoryScheduleStore(memory)
+                : null;
+        if (scheduleStore == null) {
+            throw new IllegalArgumentException("a custom activation store needs a schedule store too:"
+                    + " Builder.scheduleStore(...)");
+        }
+        this.schedules = new ScheduleService(scheduleStore, repository, new CronUtilsSchedules(), builder.clock,
+                async.pollInterval(), activations::callsQueued).start();
+        closeables.push(schedules);
         if (activationStore instanceof JdbiActivationStore jdbiActivations) {
             // The change log is pruned like the activations, hourly, in batches.
             ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -365,6 +382,10 @@ public final class FaasPlatform implements AutoCloseable {
         return activations;
     }
 
+    public ManageSchedulesUseCase schedulesUseCase() {
+        return schedules;
+    }
+
     /** The asynchronous calls' dispatcher, for operators and tests. */
     public ActivationService activationService() {
         return activations;
@@ -466,6 +487,7 @@ public final class FaasPlatform implements AutoCloseable {
         private String nodeId;
         private ActivationStore activationStore;
         private AsyncSettings async;
+        private ScheduleStore scheduleStore;
 
         private Builder() {
         }
@@ -578,6 +600,15 @@ public final class FaasPlatform implements AutoCloseable {
          */
         public Builder activationStore(ActivationStore activationStore) {
             this.activationStore = Objects.requireNonNull(activationStore, "activationStore");
+            return this;
+        }
+
+        /**
+         * Where schedules are kept; default: the JDBI repository's database, else in memory beside the in-memory
+         * activation store.
+         */
+        public Builder scheduleStore(ScheduleStore scheduleStore) {
+            this.scheduleStore = Objects.requireNonNull(scheduleStore, "scheduleStore");
             return this;
         }
 

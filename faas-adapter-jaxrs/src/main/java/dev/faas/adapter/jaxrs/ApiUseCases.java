@@ -5,13 +5,15 @@ import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionUseCase;
+import dev.faas.ports.in.ManageSchedulesUseCase;
 import dev.faas.ports.in.ReadinessUseCase;
 import dev.faas.ports.in.RegisterFunctionUseCase;
 import java.util.Objects;
 
 /**
- * The use cases the HTTP API drives, one per kind of request; without {@code async} and {@code activations}
- * (null), asynchronous and recorded calls are refused and {@code /activations} finds nothing.
+ * The use cases the HTTP API drives, one per kind of request; without {@code async}, {@code activations} and
+ * {@code schedules} (null), asynchronous and recorded calls and schedules are refused and {@code /activations} finds
+ * nothing.
  */
 public record ApiUseCases(
         RegisterFunctionUseCase register,
@@ -20,12 +22,13 @@ public record ApiUseCases(
         DeleteFunctionUseCase delete,
         ReadinessUseCase readiness,
         InvokeAsyncUseCase async,
-        ActivationsUseCase activations) {
+        ActivationsUseCase activations,
+        ManageSchedulesUseCase schedules) {
 
     /** Without asynchronous calls and activation records. */
     public ApiUseCases(RegisterFunctionUseCase register, InvokeFunctionUseCase invoke, GetFunctionUseCase get,
                        DeleteFunctionUseCase delete, ReadinessUseCase readiness) {
-        this(register, invoke, get, delete, readiness, null, null);
+        this(register, invoke, get, delete, readiness, null, null, null);
     }
 
     public ApiUseCases {

@@ -21,6 +21,7 @@ public final class FaasResourceConfig {
         config.register(new SeedResource(useCases.register(), modes, bodies));
         config.register(new FunctionsResource(useCases.get(), useCases.delete(), modes, bodies));
         config.register(new ActivationsResource(useCases.activations()));
+        config.register(new SchedulesResource(useCases.schedules(), bodies));
         config.register(new HealthResource());
         config.register(new ReadinessResource(useCases.readiness()));
         config.register(new MetricsResource(metrics));

@@ -15,6 +15,7 @@ import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.InvalidResultException;
 import dev.faas.ports.error.PayloadTooLargeException;
 import dev.faas.ports.error.RepositoryUnavailableException;
+import dev.faas.ports.error.ScheduleNotFoundException;
 import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.error.UnauthenticatedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -54,6 +55,8 @@ final class ProblemTable {
                 (failure, problem, requestId) -> problem.with("function", failure.reference()));
         row(ActivationNotFoundException.class, failure -> ProblemType.ACTIVATION_NOT_FOUND,
                 (failure, problem, requestId) -> problem.with("activationId", failure.activationId()));
+        row(ScheduleNotFoundException.class, failure -> ProblemType.SCHEDULE_NOT_FOUND,
+                (failure, problem, requestId) -> problem.with("scheduleId", failure.scheduleId()));
         row(PayloadTooLargeException.class, failure -> ProblemType.PAYLOAD_TOO_LARGE,
                 (failure, problem, requestId) -> problem.with("limitBytes", failure.limitBytes()));
         // Faults of the user's function: the Python exception and the call's logs.

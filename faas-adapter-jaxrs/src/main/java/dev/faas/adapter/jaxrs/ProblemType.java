@@ -10,6 +10,7 @@ public enum ProblemType {
     INVALID_CODE("invalid-code", "The code does not load", 400),
     FUNCTION_NOT_FOUND("function-not-found", "Function not found", 404),
     ACTIVATION_NOT_FOUND("activation-not-found", "Activation not found", 404),
+    SCHEDULE_NOT_FOUND("schedule-not-found", "Schedule not found", 404),
     PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
     FUNCTION_ERROR("function-error", "The function raised an exception", 422),
     FUNCTION_INIT_ERROR("function-init-error", "The function's code could not be loaded", 422),
