@@ -13,9 +13,18 @@ import java.util.function.Function;
  * @param pollInterval how often a node looks for work queued elsewhere and for lost calls (500ms)
  * @param maxQueueAge  how long a call may wait in the queue before it expires unrun (1d)
  * @param retention    how long ended activations (and change log entries) are kept (7d)
+ * @param callbackAllow {@code FAAS_CALLBACK_ALLOW}: {@code host:port} entries callbacks may reach over http or at
+ *                      internal addresses
+ * @param callbackKey  {@code FAAS_CALLBACK_KEY}: the HMAC key callbacks are signed with; unset, callbacks are off
  */
 public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterval, Duration maxQueueAge,
-                          Duration retention) {
+                          Duration retention, java.util.List<String> callbackAllow, String callbackKey) {
+
+    private static final java.util.regex.Pattern ALLOW_ENTRY = java.util.regex.Pattern.compile(
+            "(?i)(https?://)?([a-z0-9.-]+|\\[[0-9a-f:]+])(:[0-9]{1,5})");
+
+    /** The shortest callback signing key accepted. */
+    static final int MIN_CALLBACK_KEY_LENGTH = 16;
 
     static AsyncConfig fromEnvironment(Function<String, String> get) {
         int share = integer("FAAS_ASYNC_SHARE", get.apply("FAAS_ASYNC_SHARE"), 50, 1, 100);
@@ -33,7 +42,30 @@ public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterva
         if (retention.toMinutes() < 1) {
             throw new ConfigException("FAAS_ACTIVATION_RETENTION must be at least 1m");
         }
-        return new AsyncConfig(share, lease, poll, maxQueueAge, retention);
+        String allow = get.apply("FAAS_CALLBACK_ALLOW");
+        java.util.List<String> callbackAllow = allow == null ? java.util.List.of()
+                : java.util.Arrays.stream(allow.split(",")).map(String::strip).filter(entry -> !entry.isEmpty())
+                .toList();
+        for (String entry : callbackAllow) {
+            if (!ALLOW_ENTRY.matcher(entry).matches()) {
+                throw new ConfigException("FAAS_CALLBACK_ALLOW entry '" + entry + "' is not host:port (or"
+                        + " http://host:port)");
+            }
+        }
+        String key = get.apply("FAAS_CALLBACK_KEY");
+        if (key != null && key.length() < MIN_CALLBACK_KEY_LENGTH) {
+            throw new ConfigException("FAAS_CALLBACK_KEY must be at least " + MIN_CALLBACK_KEY_LENGTH
+                    + " characters");
+        }
+        return new AsyncConfig(share, lease, poll, maxQueueAge, retention, callbackAllow, key);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the key.
+        return "AsyncConfig[sharePercent=" + sharePercent + ", lease=" + lease + ", pollInterval=" + pollInterval
+                + ", maxQueueAge=" + maxQueueAge + ", retention=" + retention + ", callbackAllow=" + callbackAllow
+                + ", callbackKey=" + (callbackKey == null ? "(none)" : "***") + "]";
     }
 
     /** The domain's settings for a node of {@code maxInstances}. */

@@ -120,7 +120,12 @@ public final class FaasServer implements AutoCloseable {
     }
 
     private static FaasPlatform.Builder platform(FaasConfig config) {
-        return FaasPlatform.builder()
+        FaasPlatform.Builder builder = FaasPlatform.builder();
+        if (config.async().callbackKey() != null) {
+            builder.callbacks(config.async().callbackKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    config.async().callbackAllow());
+        }
+        return builder
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
                 .prewarmMax(config.prewarmMax())

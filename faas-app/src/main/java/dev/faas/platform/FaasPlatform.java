@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.adapter.cron.CronUtilsSchedules;
 import dev.faas.adapter.jaxrs.ProblemType;
+import dev.faas.adapter.jaxrs.callback.CallbackSender;
+import dev.faas.adapter.jaxrs.callback.CallbackTargets;
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
 import dev.faas.adapter.jdbi.JdbiActivationStore;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
@@ -110,6 +112,7 @@ public final class FaasPlatform implements AutoCloseable {
     private final ActivationStore activationStore;
     private final ActivationService activations;
     private final ScheduleService schedules;
+    private final CallbackSender callbacks;
     /** Futures of {@link #invokeAsync} calls not ended yet, completed when this node sees them end. */
     private final ConcurrentHashMap<ActivationId, CompletableFuture<Activation>> pendingAsync =
             new ConcurrentHashMap<>();
@@ -165,13 +168,24 @@ public final class FaasPlatform implements AutoCloseable {
                 : new InMemoryActivationStore();
         AsyncSettings async = builder.async != null ? builder.async
                 : AsyncSettings.defaults(AsyncSettings.slotsFor(builder.maxInstances, 50));
+        CallbackTargets callbackTargets = builder.callbackKey == null ? null
+                : new CallbackTargets(builder.callbackAllow);
+        this.callbacks = callbackTargets == null ? null : new CallbackSender(callbackTargets, builder.callbackKey,
+                builder.clock, Executors.newScheduledThreadPool(2, task -> {
+                    Thread thread = new Thread(task, "faas-callbacks");
+                    thread.setDaemon(true);
+                    return thread;
+                }), Duration.ofSeconds(1));
+        if (callbacks != null) {
+            closeables.push(callbacks);
+        }
         this.activations = new ActivationService(activationStore, invoker, async, builder.clock, nodeId,
                 failure -> ProblemType.of(failure).slug(), this::activationEnded,
                 Executors.newCachedThreadPool(task -> {
                     Thread thread = new Thread(task, "faas-async-call");
                     thread.setDaemon(true);
                     return thread;
-                })).start();
+                }), callbackTargets == null ? ActivationService.NO_CALLBACKS : callbackTargets::check).start();
         // Before the pool: calls still running here are waited for (bounded), then their leases run out.
         closeables.push(activations);
         this.metrics.bindActivations(activationStore::stats);
@@ -212,6 +226,9 @@ public final class FaasPlatform implements AutoCloseable {
     }
 
     private void activationEnded(Activation activation) {
+        if (callbacks != null) {
+            callbacks.ended(activation);
+        }
         CompletableFuture<Activation> future = pendingAsync.remove(activation.id());
         if (future != null) {
             future.complete(activation);
@@ -488,6 +505,8 @@ public final class FaasPlatform implements AutoCloseable {
         private ActivationStore activationStore;
         private AsyncSettings async;
         private ScheduleStore scheduleStore;
+        private List<String> callbackAllow = List.of();
+        private byte[] callbackKey;
 
         private Builder() {
         }
@@ -609,6 +628,17 @@ public final class FaasPlatform implements AutoCloseable {
          */
         public Builder scheduleStore(ScheduleStore scheduleStore) {
             this.scheduleStore = Objects.requireNonNull(scheduleStore, "scheduleStore");
+            return this;
+        }
+
+        /**
+         * Turns callbacks on: ended asynchronous calls with a {@code callbackUrl} are POSTed there, signed with
+         * HMAC-SHA256 under {@code key}; {@code allow} lists the {@code host:port} targets that may be reached over
+         * plain http or at internal addresses (loopback, private, link-local). Default: off.
+         */
+        public Builder callbacks(byte[] key, List<String> allow) {
+            this.callbackKey = Objects.requireNonNull(key, "key").clone();
+            this.callbackAllow = List.copyOf(allow);
             return this;
         }
 

@@ -43,11 +43,21 @@ final class CallModes {
 
     Response serve(InvokeFunctionCommand command, boolean queued, boolean preferred, boolean record,
                    boolean withLogs) {
+        return serve(command, queued, preferred, record, withLogs, null);
+    }
+
+    /** With {@code callbackUrl} (queued calls only): where the record is POSTed when the call ends. */
+    Response serve(InvokeFunctionCommand command, boolean queued, boolean preferred, boolean record,
+                   boolean withLogs, String callbackUrl) {
+        if (callbackUrl != null && !queued) {
+            throw new InvalidRequestException("callbackUrl", "a callback is for an asynchronous call: add"
+                    + " async=true");
+        }
         if (queued) {
             if (record) {
                 throw new InvalidRequestException("record", "an asynchronous call is always recorded: drop 'record'");
             }
-            Activation activation = available("async").submit(new InvokeAsyncCommand(command, null));
+            Activation activation = available("async").submit(new InvokeAsyncCommand(command, callbackUrl));
             Response.ResponseBuilder accepted = Response.status(Response.Status.ACCEPTED)
                     .entity(ActivationDocuments.accepted(activation)).type(MediaType.APPLICATION_JSON_TYPE)
                     .header("Location", ActivationDocuments.PATH + activation.id().value())

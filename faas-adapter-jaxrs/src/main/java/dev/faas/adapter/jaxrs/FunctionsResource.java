@@ -97,10 +97,11 @@ public final class FunctionsResource {
     public Response invokeVersion(@PathParam("name") String name, @PathParam("version") String version,
                                   @QueryParam("logs") String logs, @QueryParam("async") String async,
                                   @QueryParam("record") String record, @HeaderParam("Prefer") String prefer,
-                                  InputStream body, @Context ContainerRequestContext request) {
+                                  @QueryParam("callbackUrl") String callbackUrl, InputStream body,
+                                  @Context ContainerRequestContext request) {
         FunctionId id = RequestParameters.id(name, version);
         boolean withLogs = RequestParameters.flag("logs", logs);
-        Mode mode = mode(async, record, prefer);
+        Mode mode = mode(async, record, prefer, callbackUrl);
         String params = RawJsonObject.ofBody(bodies.read(body)).text();
         return invoke(id, params, withLogs, mode, request);
     }
@@ -112,30 +113,30 @@ public final class FunctionsResource {
     @RolesAllowed(AccessRole.Names.INVOKE)
     public Response invokeLatest(@PathParam("name") String name, @QueryParam("logs") String logs,
                                  @QueryParam("async") String async, @QueryParam("record") String record,
-                                 @HeaderParam("Prefer") String prefer, InputStream body,
-                                 @Context ContainerRequestContext request) {
+                                 @HeaderParam("Prefer") String prefer, @QueryParam("callbackUrl") String callbackUrl,
+                                 InputStream body, @Context ContainerRequestContext request) {
         FunctionName functionName = RequestParameters.name(name);
         boolean withLogs = RequestParameters.flag("logs", logs);
-        Mode mode = mode(async, record, prefer);
+        Mode mode = mode(async, record, prefer, callbackUrl);
         String params = RawJsonObject.ofBody(bodies.read(body)).text();
         return invoke(get.latest(functionName).id(), params, withLogs, mode, request);
     }
 
     /** {@code ?async=true} or {@code Prefer: respond-async}: queued; {@code ?record=true}: run now and recorded. */
-    private record Mode(boolean queued, boolean preferred, boolean record) {
+    private record Mode(boolean queued, boolean preferred, boolean record, String callbackUrl) {
     }
 
-    private static Mode mode(String async, String record, String prefer) {
+    private static Mode mode(String async, String record, String prefer, String callbackUrl) {
         boolean preferred = CallModes.prefersAsync(prefer);
         return new Mode(RequestParameters.flag("async", async) || preferred, preferred,
-                RequestParameters.flag("record", record));
+                RequestParameters.flag("record", record), callbackUrl);
     }
 
     private Response invoke(FunctionId id, String params, boolean withLogs, Mode mode,
                             ContainerRequestContext request) {
         RequestLogFilter.function(request, id);
         return modes.serve(new InvokeFunctionCommand(id, params), mode.queued(), mode.preferred(), mode.record(),
-                withLogs);
+                withLogs, mode.callbackUrl());
     }
 
     private static Response json(String body) {

@@ -58,6 +58,7 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
     private final Function<RuntimeException, String> problemTypes;
     private final ActivationListener listener;
     private final ExecutorService workers;
+    private final java.util.function.Consumer<String> callbackCheck;
     /** The calls this node runs now, by id, with the attempt it holds. */
     private final Map<ActivationId, Activation> running = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -78,6 +79,23 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
     public ActivationService(ActivationStore store, Invoker invoker, AsyncSettings settings, Clock clock,
                              String nodeId, Function<RuntimeException, String> problemTypes,
                              ActivationListener listener, ExecutorService workers) {
+        this(store, invoker, settings, clock, nodeId, problemTypes, listener, workers, NO_CALLBACKS);
+    }
+
+    /** Refuses every callback URL: callbacks are not configured. */
+    public static final java.util.function.Consumer<String> NO_CALLBACKS = url -> {
+        throw new dev.faas.ports.error.InvalidRequestException("callbackUrl",
+                "callbacks are not enabled on this server (FAAS_CALLBACK_KEY is not set)");
+    };
+
+    /**
+     * @param callbackCheck throws {@link dev.faas.ports.error.InvalidRequestException} for a callback URL the
+     *                      platform must not call
+     */
+    public ActivationService(ActivationStore store, Invoker invoker, AsyncSettings settings, Clock clock,
+                             String nodeId, Function<RuntimeException, String> problemTypes,
+                             ActivationListener listener, ExecutorService workers,
+                             java.util.function.Consumer<String> callbackCheck) {
         this.store = Objects.requireNonNull(store, "store");
         this.invoker = Objects.requireNonNull(invoker, "invoker");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -86,6 +104,7 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
         this.problemTypes = Objects.requireNonNull(problemTypes, "problemTypes");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.workers = Objects.requireNonNull(workers, "workers");
+        this.callbackCheck = Objects.requireNonNull(callbackCheck, "callbackCheck");
     }
 
     /**
@@ -106,6 +125,9 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
 
     @Override
     public Activation submit(InvokeAsyncCommand command) {
+        if (command.callbackUrl() != null) {
+            callbackCheck.accept(command.callbackUrl());
+        }
         FunctionDefinition definition = invoker.definition(command.call().functionId());
         Activation activation = Activation.queued(definition.id(), command.call().paramsJson(), clock.instant(),
                 definition.options().attemptsAllowed(), command.callbackUrl());
