@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "faas", mixinStandardHelpOptions = true, version = "faas 0.1.0",
         description = "Register and call Python functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
-                FaasCli.Versions.class, FaasCli.Delete.class, ActivationsCommand.class, CommandLine.HelpCommand.class})
+                FaasCli.Versions.class, FaasCli.Delete.class, ActivationsCommand.class, SchedulesCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FaasCli {
 
     static final int EXIT_REFUSED = 1;

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code faas invoke --async} and {@code faas activations list|get|logs} against a real server. */
+/**
+ * {@code faas invoke --async}, {@code faas activations list|get|logs} and {@code faas schedules create|list|delete}
+ * against a real server.
+ */
 class ActivationsCliTest {
 
     @TempDir
@@ -75,6 +78,26 @@ class ActivationsCliTest {
         assertThat(listed.out()).contains(id).contains("succeeded").startsWith("ID ");
         Run none = faas("activations", "list", "--status", "failed", "--function", "shout");
         assertThat(none.out().lines()).hasSize(1);
+    }
+
+    @Test
+    void schedules_createListDelete() throws Exception {
+        Path code = Files.writeString(directory.resolve("tick.py"), "def user_function(n=0):\n    return n\n");
+        assertThat(faas("register", "tick", code.toString()).status()).isZero();
+
+        Run created = faas("schedules", "create", "tick", "*/5 * * * *", "--json", "{\"n\":1}", "--timezone",
+                "Europe/Paris");
+
+        assertThat(created.status()).as(created.err()).isZero();
+        String id = created.out().strip();
+        assertThat(id).matches("[0-9a-f]{32}");
+        Run listed = faas("schedules", "list", "tick");
+        assertThat(listed.out()).contains(id).contains("*/5 * * * *").contains("Europe/Paris");
+        Run bad = faas("schedules", "create", "tick", "every minute");
+        assertThat(bad.status()).isEqualTo(FaasCli.EXIT_REFUSED);
+        assertThat(bad.err()).contains("cron");
+        assertThat(faas("schedules", "delete", "tick", id).out()).isEqualTo("deleted " + id + "\n");
+        assertThat(faas("schedules", "list", "tick").out().lines()).hasSize(1);
     }
 
     @Test

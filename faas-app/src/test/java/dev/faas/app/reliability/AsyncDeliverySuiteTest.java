@@ -78,9 +78,11 @@ class AsyncDeliverySuiteTest {
                     + (CALLS * 1000L / Math.max(1, millis(startNanos, endedNanos))) + " calls/s drained)");
 
             Map<String, Long> runs = runs(journal);
+            Map<String, Row> rows = rows();
+            assertThat(rows.values().stream().filter(row -> !row.status.equals("succeeded")).toList())
+                    .as("calls that did not succeed").isEmpty();
             assertThat(runs.keySet()).as("every call ran").containsExactlyInAnyOrderElementsOf(tokens.keySet());
             assertThat(runs.values()).as("each exactly once").allMatch(count -> count == 1);
-            Map<String, Row> rows = rows();
             assertThat(rows).hasSize(CALLS);
             assertThat(rows.values()).allSatisfy(row -> {
                 assertThat(row.status).isEqualTo("succeeded");
@@ -121,6 +123,8 @@ class AsyncDeliverySuiteTest {
             Map<String, Long> runs = runs(journal);
             Map<String, Row> rows = rows();
             assertThat(rows).hasSize(CALLS);
+            assertThat(rows.values().stream().filter(row -> !row.status.equals("succeeded")).toList())
+                    .as("calls that did not succeed").isEmpty();
             assertThat(runs.keySet()).as("no call lost: every one ran").containsAll(tokens.keySet());
             assertThat(runs.values()).as("none ran more than maxAttempts").allMatch(count -> count <= MAX_ATTEMPTS);
             assertThat(rows.values()).as("every call ended well on one node or the other").allSatisfy(row ->
@@ -258,7 +262,7 @@ class AsyncDeliverySuiteTest {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
-    private record Row(String token, String status, int attempt, String node) {
+    private record Row(String token, String status, int attempt, String node, String problem) {
     }
 
     /** Every activation by its call's token (from its params). */
@@ -267,10 +271,11 @@ class AsyncDeliverySuiteTest {
         try (Connection connection = postgres.dataSource().getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(
-                     "SELECT params, status, attempt, node_id FROM activations")) {
+                     "SELECT params, status, attempt, node_id, problem_type, problem_detail FROM activations")) {
             while (result.next()) {
                 String token = Api.JSON.readTree(result.getString(1)).get("token").asText();
-                rows.put(token, new Row(token, result.getString(2), result.getInt(3), result.getString(4)));
+                rows.put(token, new Row(token, result.getString(2), result.getInt(3), result.getString(4),
+                        result.getString(5) == null ? null : result.getString(5) + ": " + result.getString(6)));
             }
         }
         return rows;
