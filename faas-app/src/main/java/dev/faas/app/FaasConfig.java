@@ -65,7 +65,8 @@ public record FaasConfig(
         String pipTrustedHost,
         List<String> pipExtraArgs,
         String pipNetwork,
-        Duration pipTimeout) {
+        Duration pipTimeout,
+        AsyncConfig async) {
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
@@ -133,7 +134,8 @@ public record FaasConfig(
                 get.apply("FAAS_PIP_EXTRA_ARGS") == null ? List.of()
                         : List.of(get.apply("FAAS_PIP_EXTRA_ARGS").split("\\s+")),
                 get.apply("FAAS_PIP_NETWORK"),
-                duration("FAAS_PIP_TIMEOUT", get.apply("FAAS_PIP_TIMEOUT"), "5m"));
+                duration("FAAS_PIP_TIMEOUT", get.apply("FAAS_PIP_TIMEOUT"), "5m"),
+                AsyncConfig.fromEnvironment(get));
     }
 
     /** FAAS_EGRESS: {@code off} (default) or {@code on}. */

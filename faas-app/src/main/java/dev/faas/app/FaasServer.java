@@ -1,6 +1,8 @@
 package dev.faas.app;
 
 import dev.faas.adapter.jaxrs.TlsCredentials;
+import dev.faas.adapter.jaxrs.callback.CallbackSender;
+import dev.faas.adapter.jaxrs.callback.CallbackTargets;
 import dev.faas.adapter.jdbi.JdbiFunctionRepository;
 import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
 import dev.faas.adapter.memory.InMemoryApiKeyRepository;
@@ -10,11 +12,13 @@ import dev.faas.domain.changes.ChangeListener;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.platform.FaasHttpEndpoint;
 import dev.faas.platform.FaasPlatform;
+import dev.faas.ports.model.Activation;
 import dev.faas.ports.out.ApiKeyRepository;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +128,27 @@ public final class FaasServer implements AutoCloseable {
         if (config.secretsKey() != null) {
             builder.secretsKey(config.secretsKey());
         }
+        if (config.async().callbackKey() != null) {
+            CallbackTargets targets = new CallbackTargets(config.async().callbackAllow());
+            CallbackSender sender = new CallbackSender(targets,
+                    config.async().callbackKey().getBytes(java.nio.charset.StandardCharsets.UTF_8), Clock.systemUTC(),
+                    Executors.newScheduledThreadPool(2, task -> {
+                        Thread thread = new Thread(task, "faas-callbacks");
+                        thread.setDaemon(true);
+                        return thread;
+                    }), Duration.ofSeconds(1));
+            builder.callbacks(new FaasPlatform.Callbacks() {
+                @Override
+                public void check(String url) {
+                    targets.check(url);
+                }
+
+                @Override
+                public void ended(Activation activation) {
+                    sender.ended(activation);
+                }
+            }).alsoClose(sender);
+        }
         return builder
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
@@ -132,6 +157,7 @@ public final class FaasServer implements AutoCloseable {
                 .maxInstances(config.maxInstances())
                 .nodeMemoryMb(config.nodeMemoryMb())
                 .queue(config.maxQueuedCalls(), config.queueTimeout())
+                .async(config.async().settings(config.maxInstances()))
                 .reaping(config.deleteAfter(), config.cleanupInterval())
                 .egress(config.egress());
     }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Register and call Python and Node.js functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
                 FaasCli.Versions.class, FaasCli.Delete.class, FaasCli.Secrets.class, FaasCli.Runtimes.class,
+                ActivationsCommand.class, SchedulesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FaasCli {
 
@@ -235,11 +236,26 @@ public final class FaasCli {
         @Option(names = "--json", paramLabel = "OBJECT", description = "All keyword arguments as one JSON object.")
         String json;
 
+        @Option(names = "--async", description = "Queue the call and print its activation id at once"
+                + " (see 'faas activations').")
+        boolean async;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            if (async) {
+                if (!ID.matcher(id).matches()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "'" + id
+                            + "' is not a version id such as hello-1");
+                }
+                int dash = id.lastIndexOf('-');
+                JsonNode accepted = cli.client().post("functions/" + encode(id.substring(0, dash)) + "/versions/"
+                        + id.substring(dash + 1) + "/invoke?async=true", params().toString());
+                spec.commandLine().getOut().println(accepted.path("activationId").asText());
+                return 0;
+            }
             ObjectNode body = ApiClient.JSON.createObjectNode();
             body.put("name", id);
             body.set("params", params());

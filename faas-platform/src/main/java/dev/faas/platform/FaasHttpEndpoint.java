@@ -186,14 +186,16 @@ public final class FaasHttpEndpoint implements AutoCloseable {
             }
             ApiSettings settings = new ApiSettings(maxRequestBytes);
             // Micrometer is built here, with the HTTP API that serves it, never by the library alone.
-            FaasMetrics metrics = new FaasMetrics().bindPool(platform.pool()).bindNode(platform.nodeId());
+            FaasMetrics metrics = new FaasMetrics().bindPool(platform.pool()).bindNode(platform.nodeId())
+                    .bindActivations(platform::activationStats);
             FaasHttpServer server;
             try {
                 server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
                         AccessControl.install(FaasResourceConfig.addSecrets(FaasResourceConfig.create(new ApiUseCases(
                                 platform.registerUseCase(), platform.invokeUseCase(), platform.getUseCase(),
-                                platform.deleteUseCase(), platform.readiness(), platform.runtimesUseCase()), metrics,
-                                settings),
+                                platform.deleteUseCase(), platform.readiness(), platform.runtimesUseCase(),
+                                platform.invokeAsyncUseCase(), platform.activationsUseCase(),
+                                platform.schedulesUseCase()), metrics, settings),
                                 platform.secretsUseCase(), settings), keys, keys, settings),
                         platform.statisticsUseCase()), tls);
             } catch (RuntimeException e) {

@@ -10,10 +10,16 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.faas.adapter.cron.CronUtilsSchedules;
+import dev.faas.adapter.memory.InMemoryActivationStore;
 import dev.faas.adapter.memory.InMemoryChangeFeed;
+import dev.faas.adapter.memory.InMemoryScheduleStore;
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.adapter.process.ProcessFunctionRuntime;
 import dev.faas.adapter.process.ProcessRuntimeSettings;
+import dev.faas.domain.activation.ActivationService;
+import dev.faas.domain.activation.AsyncSettings;
+import dev.faas.domain.activation.ScheduleService;
 import dev.faas.domain.changes.ChangeFollower;
 import dev.faas.domain.changes.ChangeListener;
 import dev.faas.domain.invocation.Invoker;
@@ -42,15 +48,22 @@ import dev.faas.ports.model.SecretRecord;
 import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.SecretRepository;
 import dev.faas.ports.error.InvalidRequestException;
+import dev.faas.ports.in.ActivationsUseCase;
 import dev.faas.ports.in.DeleteFunctionUseCase;
+import dev.faas.ports.in.InvokeAsyncCommand;
+import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.ListRuntimesUseCase;
 import dev.faas.ports.in.NodeStatisticsUseCase;
+import dev.faas.ports.in.ManageSchedulesUseCase;
 import dev.faas.ports.in.PoolStatusUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
+import dev.faas.ports.model.Activation;
+import dev.faas.ports.model.ActivationQueueStats;
+import dev.faas.ports.model.ActivationId;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
@@ -59,7 +72,9 @@ import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.LanguageRuntime;
 import dev.faas.ports.model.RequestedLimits;
 import dev.faas.ports.model.VersionOptions;
+import dev.faas.ports.out.ActivationStore;
 import dev.faas.ports.out.ChangeFeed;
+import dev.faas.ports.out.ScheduleStore;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.InvocationObserver;
@@ -78,7 +93,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.Optional;
 
@@ -116,6 +136,17 @@ public final class FaasPlatform implements AutoCloseable {
     private final String nodeId;
     private final ChangeFollower changeFollower;
     private final Deque<AutoCloseable> closeables;
+    private final ActivationStore activationStore;
+    private final ActivationService activations;
+    private final ScheduleService schedules;
+    private final Callbacks callbacks;
+    /** The HTTP adapter's problem types when it is on the class path, else the failure's class name. */
+    private volatile Function<RuntimeException, String> problemTypes = java.util.ServiceLoader
+            .load(dev.faas.ports.out.ProblemNaming.class, FaasPlatform.class.getClassLoader()).findFirst()
+            .<Function<RuntimeException, String>>map(naming -> naming::slug).orElse(FaasPlatform::kebabName);
+    /** Futures of {@link #invokeAsync} calls not ended yet, completed when this node sees them end. */
+    private final ConcurrentHashMap<ActivationId, CompletableFuture<Activation>> pendingAsync =
+            new ConcurrentHashMap<>();
 
     private FaasPlatform(Builder builder, FunctionRepository repository, FunctionRuntime runtime,
                          Deque<AutoCloseable> closeables) {
@@ -180,6 +211,92 @@ public final class FaasPlatform implements AutoCloseable {
                 .start();
         if (changeFollower != null) {
             closeables.push(changeFollower);
+        }
+        this.activationStore = builder.activationStore != null ? builder.activationStore
+                : repository.activationStore().orElseGet(InMemoryActivationStore::new);
+        AsyncSettings async = builder.async != null ? builder.async
+                : AsyncSettings.defaults(AsyncSettings.slotsFor(builder.maxInstances, 50));
+        this.callbacks = builder.callbacks;
+        this.activations = new ActivationService(activationStore, invoker, async, builder.clock, nodeId,
+                failure -> problemTypes.apply(failure), this::activationEnded,
+                Executors.newCachedThreadPool(task -> {
+                    Thread thread = new Thread(task, "faas-async-call");
+                    thread.setDaemon(true);
+                    return thread;
+                }), callbacks == null ? ActivationService.NO_CALLBACKS : callbacks::check).start();
+        // Before the pool: calls still running here are waited for (bounded), then their leases run out.
+        closeables.push(activations);
+        ScheduleStore scheduleStore = builder.scheduleStore != null ? builder.scheduleStore
+                : repository.scheduleStore().orElse(activationStore instanceof InMemoryActivationStore memory
+                        ? new InMemoryScheduleStore(memory) : null);
+        if (scheduleStore == null) {
+            throw new IllegalArgumentException("a custom activation store needs a schedule store too:"
+                    + " Builder.scheduleStore(...)");
+        }
+        this.schedules = new ScheduleService(scheduleStore, repository, new CronUtilsSchedules(), builder.clock,
+                async.pollInterval(), activations::callsQueued).start();
+        closeables.push(schedules);
+        // The change log is pruned like the activations, hourly, in batches (a store that keeps none prunes nothing).
+        ScheduledExecutorService pruning = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "faas-change-pruning");
+            thread.setDaemon(true);
+            return thread;
+        });
+        pruning.scheduleWithFixedDelay(() -> pruneChanges(repository, async.retention(), builder.clock),
+                1, 60, TimeUnit.MINUTES);
+        closeables.push(pruning::shutdownNow);
+    }
+
+    private static void pruneChanges(FunctionRepository store, Duration retention, Clock clock) {
+        try {
+            while (store.pruneChangesBefore(clock.instant().minus(retention), AsyncSettings.DEFAULT_PRUNE_BATCH)
+                    == AsyncSettings.DEFAULT_PRUNE_BATCH) {
+                Thread.onSpinWait();
+            }
+        } catch (RuntimeException e) {
+            System.getLogger(FaasPlatform.class.getName()).log(System.Logger.Level.WARNING,
+                    "pruning the change log failed; will retry: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Names the problem type of a failed asynchronous call in its activation record; by default the HTTP adapter's
+     * problem types when it is on the class path, else the failure's class name in kebab case.
+     */
+    public void useProblemTypes(Function<RuntimeException, String> types) {
+        this.problemTypes = Objects.requireNonNull(types, "types");
+    }
+
+    /** The asynchronous queue's figures (queued calls, oldest age, activations by status), for metrics. */
+    public ActivationQueueStats activationStats() {
+        return activationStore.stats();
+    }
+
+    private static String kebabName(RuntimeException failure) {
+        String name = failure.getClass().getSimpleName().replaceFirst("Exception$", "");
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Where ended asynchronous calls with a {@code callbackUrl} are delivered; the HTTP adapter's signed sender in
+     * the server. {@link #check} refuses a URL at submission.
+     */
+    public interface Callbacks {
+
+        /** @throws dev.faas.ports.error.InvalidRequestException for a callback URL that may not be reached */
+        void check(String url);
+
+        /** Delivers the record of an ended call that asked for a callback (in the background, retried). */
+        void ended(Activation activation);
+    }
+
+    private void activationEnded(Activation activation) {
+        if (callbacks != null) {
+            callbacks.ended(activation);
+        }
+        CompletableFuture<Activation> future = pendingAsync.remove(activation.id());
+        if (future != null) {
+            future.complete(activation);
         }
     }
 
@@ -346,6 +463,33 @@ public final class FaasPlatform implements AutoCloseable {
         invoker.warm(id);
     }
 
+    /**
+     * An asynchronous call: its activation id at once, and a future completed with the ended activation when this
+     * platform sees it end (a call run by another node sharing the store is seen through {@link #activation}).
+     */
+    public record AsyncCall(ActivationId activationId, CompletableFuture<Activation> completion) {
+    }
+
+    /** Queues a call of a version with params given as JSON object text; it runs when the node has room. */
+    public AsyncCall invokeAsync(FunctionId id, String paramsJson) {
+        CompletableFuture<Activation> completion = new CompletableFuture<>();
+        Activation queued = activations.submit(InvokeAsyncCommand.of(id, paramsJson));
+        pendingAsync.put(queued.id(), completion);
+        // It may have ended before the future was filed.
+        activationStore.find(queued.id()).filter(a -> a.status().isFinal()).ifPresent(this::activationEnded);
+        return new AsyncCall(queued.id(), completion);
+    }
+
+    /** Queues a call with {@code params} as keyword arguments. */
+    public AsyncCall invokeAsync(FunctionId id, Map<String, ?> params) {
+        return invokeAsync(id, toJson(params));
+    }
+
+    /** The activation with this id, as stored now. */
+    public Activation activation(ActivationId id) {
+        return activations.activation(id);
+    }
+
     /** Every registered name with its newest version, in name order. */
     public List<FunctionSummary> list() {
         List<FunctionSummary> all = new ArrayList<>();
@@ -398,6 +542,23 @@ public final class FaasPlatform implements AutoCloseable {
 
     public ListRuntimesUseCase runtimesUseCase() {
         return new RuntimeCatalog(runtime, pool);
+    }
+
+    public InvokeAsyncUseCase invokeAsyncUseCase() {
+        return activations;
+    }
+
+    public ActivationsUseCase activationsUseCase() {
+        return activations;
+    }
+
+    public ManageSchedulesUseCase schedulesUseCase() {
+        return schedules;
+    }
+
+    /** The asynchronous calls' dispatcher, for operators and tests. */
+    public ActivationService activationService() {
+        return activations;
     }
 
     public PoolStatusUseCase poolStatusUseCase() {
@@ -549,6 +710,10 @@ public final class FaasPlatform implements AutoCloseable {
         private SecretRepository secretRepository;
         private long maxArchiveBytes = CodeArchive.DEFAULT_MAX_UNPACKED_BYTES;
         private DependencyBuilder dependencies = DependencyBuilder.NONE;
+        private ActivationStore activationStore;
+        private AsyncSettings async;
+        private ScheduleStore scheduleStore;
+        private Callbacks callbacks;
 
         private Builder() {
         }
@@ -677,6 +842,39 @@ public final class FaasPlatform implements AutoCloseable {
          */
         public Builder nodeId(String nodeId) {
             this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            return this;
+        }
+
+        /**
+         * Where asynchronous calls queue and activations are kept; default: the JDBI repository's database, else in
+         * memory.
+         */
+        public Builder activationStore(ActivationStore activationStore) {
+            this.activationStore = Objects.requireNonNull(activationStore, "activationStore");
+            return this;
+        }
+
+        /**
+         * Where schedules are kept; default: the JDBI repository's database, else in memory beside the in-memory
+         * activation store.
+         */
+        public Builder scheduleStore(ScheduleStore scheduleStore) {
+            this.scheduleStore = Objects.requireNonNull(scheduleStore, "scheduleStore");
+            return this;
+        }
+
+        /**
+         * Turns callbacks on: ended asynchronous calls with a {@code callbackUrl} are handed to {@code callbacks}
+         * (the server's is the HTTP adapter's signed sender); default: off, such calls are refused.
+         */
+        public Builder callbacks(Callbacks callbacks) {
+            this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+            return this;
+        }
+
+        /** How this node runs asynchronous calls; default: half of {@link #maxInstances} at once, 30 s leases. */
+        public Builder async(AsyncSettings async) {
+            this.async = Objects.requireNonNull(async, "async");
             return this;
         }
 

@@ -18,8 +18,11 @@ public final class FaasResourceConfig {
     public static ResourceConfig create(ApiUseCases useCases, FaasMetrics metrics, ApiSettings settings) {
         RequestBodies bodies = new RequestBodies(settings);
         ResourceConfig config = new ResourceConfig();
-        config.register(new SeedResource(useCases.register(), useCases.invoke(), bodies));
-        config.register(new FunctionsResource(useCases.get(), useCases.delete(), useCases.invoke(), bodies));
+        CallModes modes = new CallModes(useCases.invoke(), useCases.async());
+        config.register(new SeedResource(useCases.register(), modes, bodies));
+        config.register(new FunctionsResource(useCases.get(), useCases.delete(), modes, bodies));
+        config.register(new ActivationsResource(useCases.activations()));
+        config.register(new SchedulesResource(useCases.schedules(), bodies));
         config.register(new HealthResource());
         config.register(new RuntimesResource(useCases.runtimes()));
         config.register(new ReadinessResource(useCases.readiness()));
@@ -31,6 +34,8 @@ public final class FaasResourceConfig {
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         config.property(ServerProperties.BV_FEATURE_DISABLE, true);
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        // Location: /activations/{id} as written, right behind any proxy, not resolved against the Host we saw.
+        config.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         return config;
     }
 

@@ -3,16 +3,15 @@ package dev.faas.adapter.jaxrs;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
-import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
-import dev.faas.ports.model.InvocationResult;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,7 +26,8 @@ import java.io.InputStream;
 
 /**
  * The functions as resources: list names, read versions' metadata (and code, for callers allowed to read it),
- * delete versions, and invoke a version or the latest one with the request body as its params. Bodies are read as
+ * delete versions, and invoke a version or the latest one with the request body as its params (now, now and
+ * recorded, or queued: see {@link CallModes}). Bodies are read as
  * JSON whatever their declared content type, as on the seed's endpoints.
  */
 @Path("/functions")
@@ -35,14 +35,13 @@ public final class FunctionsResource {
 
     private final GetFunctionUseCase get;
     private final DeleteFunctionUseCase delete;
-    private final InvokeFunctionUseCase invoke;
+    private final CallModes modes;
     private final RequestBodies bodies;
 
-    FunctionsResource(GetFunctionUseCase get, DeleteFunctionUseCase delete, InvokeFunctionUseCase invoke,
-                      RequestBodies bodies) {
+    FunctionsResource(GetFunctionUseCase get, DeleteFunctionUseCase delete, CallModes modes, RequestBodies bodies) {
         this.get = get;
         this.delete = delete;
-        this.invoke = invoke;
+        this.modes = modes;
         this.bodies = bodies;
     }
 
@@ -96,12 +95,15 @@ public final class FunctionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.INVOKE)
     public Response invokeVersion(@PathParam("name") String name, @PathParam("version") String version,
-                                  @QueryParam("logs") String logs, InputStream body,
+                                  @QueryParam("logs") String logs, @QueryParam("async") String async,
+                                  @QueryParam("record") String record, @HeaderParam("Prefer") String prefer,
+                                  @QueryParam("callbackUrl") String callbackUrl, InputStream body,
                                   @Context ContainerRequestContext request) {
         FunctionId id = RequestParameters.id(name, version);
         boolean withLogs = RequestParameters.flag("logs", logs);
+        Mode mode = mode(async, record, prefer, callbackUrl);
         String params = RawJsonObject.ofBody(bodies.read(body)).text();
-        return invoke(id, params, withLogs, request);
+        return invoke(id, params, withLogs, mode, request);
     }
 
     @POST
@@ -109,18 +111,32 @@ public final class FunctionsResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.INVOKE)
-    public Response invokeLatest(@PathParam("name") String name, @QueryParam("logs") String logs, InputStream body,
-                                 @Context ContainerRequestContext request) {
+    public Response invokeLatest(@PathParam("name") String name, @QueryParam("logs") String logs,
+                                 @QueryParam("async") String async, @QueryParam("record") String record,
+                                 @HeaderParam("Prefer") String prefer, @QueryParam("callbackUrl") String callbackUrl,
+                                 InputStream body, @Context ContainerRequestContext request) {
         FunctionName functionName = RequestParameters.name(name);
         boolean withLogs = RequestParameters.flag("logs", logs);
+        Mode mode = mode(async, record, prefer, callbackUrl);
         String params = RawJsonObject.ofBody(bodies.read(body)).text();
-        return invoke(get.latestId(functionName), params, withLogs, request);
+        return invoke(get.latestId(functionName), params, withLogs, mode, request);
     }
 
-    private Response invoke(FunctionId id, String params, boolean withLogs, ContainerRequestContext request) {
+    /** {@code ?async=true} or {@code Prefer: respond-async}: queued; {@code ?record=true}: run now and recorded. */
+    private record Mode(boolean queued, boolean preferred, boolean record, String callbackUrl) {
+    }
+
+    private static Mode mode(String async, String record, String prefer, String callbackUrl) {
+        boolean preferred = CallModes.prefersAsync(prefer);
+        return new Mode(RequestParameters.flag("async", async) || preferred, preferred,
+                RequestParameters.flag("record", record), callbackUrl);
+    }
+
+    private Response invoke(FunctionId id, String params, boolean withLogs, Mode mode,
+                            ContainerRequestContext request) {
         RequestLogFilter.function(request, id);
-        InvocationResult result = invoke.invoke(new InvokeFunctionCommand(id, params));
-        return InvocationResponses.ok(result, withLogs);
+        return modes.serve(new InvokeFunctionCommand(id, params), mode.queued(), mode.preferred(), mode.record(),
+                withLogs, mode.callbackUrl());
     }
 
     private static Response json(String body) {

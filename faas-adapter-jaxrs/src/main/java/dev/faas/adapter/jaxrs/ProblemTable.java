@@ -1,6 +1,7 @@
 package dev.faas.adapter.jaxrs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faas.ports.error.ActivationNotFoundException;
 import dev.faas.ports.error.ApiKeyNotFoundException;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.EgressNotAllowedException;
@@ -22,6 +23,7 @@ import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.InvalidResultException;
 import dev.faas.ports.error.PayloadTooLargeException;
 import dev.faas.ports.error.RepositoryUnavailableException;
+import dev.faas.ports.error.ScheduleNotFoundException;
 import dev.faas.ports.error.UnableToStartInstanceException;
 import dev.faas.ports.error.UnauthenticatedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -83,6 +85,10 @@ final class ProblemTable {
         row(SecretsNotConfiguredException.class, failure -> ProblemType.SECRETS_NOT_CONFIGURED);
         row(FunctionNotFoundException.class, failure -> ProblemType.FUNCTION_NOT_FOUND,
                 (failure, problem, requestId) -> problem.with("function", failure.reference()));
+        row(ActivationNotFoundException.class, failure -> ProblemType.ACTIVATION_NOT_FOUND,
+                (failure, problem, requestId) -> problem.with("activationId", failure.activationId()));
+        row(ScheduleNotFoundException.class, failure -> ProblemType.SCHEDULE_NOT_FOUND,
+                (failure, problem, requestId) -> problem.with("scheduleId", failure.scheduleId()));
         row(PayloadTooLargeException.class, failure -> ProblemType.PAYLOAD_TOO_LARGE,
                 (failure, problem, requestId) -> problem.with("limitBytes", failure.limitBytes()));
         row(EgressNotAllowedException.class, failure -> ProblemType.EGRESS_NOT_ALLOWED,

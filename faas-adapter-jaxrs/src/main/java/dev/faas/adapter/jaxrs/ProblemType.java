@@ -22,6 +22,8 @@ public enum ProblemType {
     SECRET_MISSING("secret-missing", "A secret of the function was deleted", 409),
     SECRETS_NOT_CONFIGURED("secrets-not-configured", "Secrets are not enabled on this node", 503),
     FUNCTION_NOT_FOUND("function-not-found", "Function not found", 404),
+    ACTIVATION_NOT_FOUND("activation-not-found", "Activation not found", 404),
+    SCHEDULE_NOT_FOUND("schedule-not-found", "Schedule not found", 404),
     PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),
     FUNCTION_ERROR("function-error", "The function raised an exception", 422),
     FUNCTION_INIT_ERROR("function-init-error", "The function's code could not be loaded", 422),
@@ -33,6 +35,8 @@ public enum ProblemType {
     STORE_UNAVAILABLE("store-unavailable", "The function store is unavailable", 503),
     SHUTTING_DOWN("shutting-down", "The node is shutting down", 503),
     FUNCTION_TIMEOUT("function-timeout", "The function did not finish in time", 504),
+    NODE_LOST("node-lost", "The node running the call was lost on its last attempt", 503),
+    ACTIVATION_EXPIRED("activation-expired", "The call waited in the queue too long", 503),
     UNAUTHENTICATED("unauthenticated", "Authentication required", 401),
     FORBIDDEN("forbidden", "Not allowed", 403),
     EGRESS_NOT_ALLOWED("egress-not-allowed", "Network egress not allowed on this node", 403),
@@ -63,6 +67,16 @@ public enum ProblemType {
      */
     public static ProblemType of(Throwable failure) {
         return ProblemTable.type(failure);
+    }
+
+    /** The type whose {@link #slug()} this is; {@link #INTERNAL_ERROR} for a slug this node does not know. */
+    public static ProblemType ofSlug(String slug) {
+        for (ProblemType type : values()) {
+            if (type.slug.equals(slug)) {
+                return type;
+            }
+        }
+        return INTERNAL_ERROR;
     }
 
     public String uri() {

@@ -84,6 +84,15 @@ final class RequestDocuments {
         }
     }
 
+    /** {@code POST /functions/{name}/schedules}: {@code cron} is required; {@code timezone} defaults to UTC. */
+    record ScheduleCreation(String cron, @JsonDeserialize(using = RawJsonObject.Deserializer.class)
+            RawJsonObject params, String timezone) {
+
+        String paramsJson() {
+            return params == null ? RawJsonObject.EMPTY.json("params") : params.json("params");
+        }
+    }
+
     /** {@code POST /admin/keys}: {@code role} is required. */
     record KeyCreation(String role, String description) {
     }

@@ -3,7 +3,6 @@ package dev.faas.adapter.jaxrs;
 import dev.faas.ports.error.InvalidEnvironmentException;
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.in.InvokeFunctionCommand;
-import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
 import dev.faas.ports.in.RegisteredVersion;
@@ -12,11 +11,11 @@ import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionEnvironment;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
-import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.RequestedLimits;
 import dev.faas.ports.model.VersionOptions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,12 +42,12 @@ public final class SeedResource {
             "memoryMb", "maxInstances", "env", "secret", "network", "runtime");
 
     private final RegisterFunctionUseCase register;
-    private final InvokeFunctionUseCase invoke;
+    private final CallModes modes;
     private final RequestBodies bodies;
 
-    SeedResource(RegisterFunctionUseCase register, InvokeFunctionUseCase invoke, RequestBodies bodies) {
+    SeedResource(RegisterFunctionUseCase register, CallModes modes, RequestBodies bodies) {
         this.register = register;
-        this.invoke = invoke;
+        this.modes = modes;
         this.bodies = bodies;
     }
 
@@ -168,22 +167,27 @@ public final class SeedResource {
         return value == null ? null : value.intValue();
     }
 
-    /** The seed's body exactly, unless the caller opts in to the call's logs with {@code ?logs=true}. */
+    /**
+     * The seed's body exactly, unless the caller opts in to the call's logs with {@code ?logs=true}, to a record of
+     * the call with {@code ?record=true}, or to a queued call with {@code Prefer: respond-async} (202).
+     */
     @POST
     @Path("invoke")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.INVOKE)
-    public Response invoke(@QueryParam("logs") String logs, InputStream body,
+    public Response invoke(@QueryParam("logs") String logs, @QueryParam("record") String record,
+                           @HeaderParam("Prefer") String prefer, InputStream body,
                            @Context ContainerRequestContext requestContext) {
         boolean withLogs = RequestParameters.flag("logs", logs);
+        boolean recorded = RequestParameters.flag("record", record);
+        boolean queued = CallModes.prefersAsync(prefer);
         RequestDocuments.SeedInvocation request =
                 JsonBinding.read(bodies.read(body), RequestDocuments.SeedInvocation.class);
         FunctionId id = FunctionId.parse(RequestDocuments.required("name", request.name()));
         String params = request.paramsJson();
         RequestLogFilter.function(requestContext, id);
-        InvocationResult result = invoke.invoke(new InvokeFunctionCommand(id, params));
-        return InvocationResponses.ok(result, withLogs);
+        return modes.serve(new InvokeFunctionCommand(id, params), queued, queued, recorded, withLogs);
     }
 
     /** The version's options from the registration's {@code env}, {@code secrets} and {@code network}. */

@@ -13,6 +13,8 @@ import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.NewFunctionVersion;
 import dev.faas.ports.out.ChangeFeed;
 import dev.faas.ports.out.FunctionRepository;
+import dev.faas.ports.out.ActivationStore;
+import dev.faas.ports.out.ScheduleStore;
 import dev.faas.ports.out.SecretRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -309,6 +311,19 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     }
 
     /**
+     * The activations (asynchronous calls and their records) in the same database, sharing this repository's
+     * connection pool, schema migration and outage handling; it works until this repository is closed.
+     */
+    public JdbiActivationStore activations() {
+        return new JdbiActivationStore(this, config.isPostgres());
+    }
+
+    /** The schedules in the same database, sharing this repository's connection pool; closed with it. */
+    public JdbiScheduleStore schedules() {
+        return new JdbiScheduleStore(this);
+    }
+
+    /**
      * The change log of this database, which this repository and its {@link #apiKeys()} write to; the same feed at
      * every call, closed with this repository.
      */
@@ -324,6 +339,21 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
     /** The node id this repository logs its changes under. */
     public String nodeId() {
         return changeLog.nodeId();
+    }
+
+    @Override
+    public Optional<ActivationStore> activationStore() {
+        return Optional.of(activations());
+    }
+
+    @Override
+    public Optional<ScheduleStore> scheduleStore() {
+        return Optional.of(schedules());
+    }
+
+    @Override
+    public int pruneChangesBefore(Instant cutoff, int batch) {
+        return activations().pruneChangesBefore(cutoff, batch);
     }
 
     @Override
@@ -367,7 +397,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
                 VersionOptionsColumn.read(row.getString("options")));
     }
 
-    private <T> T withHandle(HandleCallback<T, RuntimeException> work) {
+    <T> T withHandle(HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
@@ -375,7 +405,7 @@ public final class JdbiFunctionRepository implements FunctionRepository, AutoClo
         }
     }
 
-    private <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
+    <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(work);

@@ -13,6 +13,7 @@ import dev.faas.ports.out.InstanceSpec;
 import dev.faas.python.RunnerConnection;
 import dev.faas.python.RunnerListener;
 import dev.faas.python.RunnerScript;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -59,6 +63,7 @@ class InvokeBenchmark {
             BenchTable table = new BenchTable("runtime process: " + SAMPLES + " samples per latency row, " + SECONDS
                     + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
             warmRows(client, table, rawProcessRunner());
+            asyncRows(client, table);
             LatencyRecorder cold = firstCalls(client, null, null);
             table.latency("first call of a new version (cold)", cold);
             table.publish();
@@ -187,6 +192,50 @@ class InvokeBenchmark {
                         + "warm throughput / healthz throughput = %.2f",
                 warm.percentileMillis(50) / health.percentileMillis(50),
                 warm.percentileMillis(50) / rawRunner.percentileMillis(50), warmThroughput / healthThroughput);
+    }
+
+    /**
+     * Asynchronous calls of the warm function: the 202's latency at concurrency 1, then how fast the node drains
+     * {@code 10 * SECONDS * 100} calls submitted at once from {@code CONCURRENCY} callers (submit to last end).
+     */
+    private void asyncRows(BenchClient client, BenchTable table) throws Exception {
+        HttpRequest queue = client.post("/functions/trivial/versions/1/invoke?async=true", PARAMS);
+        LatencyRecorder accepted = client.latency(queue, SAMPLES);
+        awaitDrained(client);
+        int calls = SECONDS * 200;
+        long start = System.nanoTime();
+        ExecutorService callers = Executors.newFixedThreadPool(CONCURRENCY);
+        try {
+            List<Future<?>> submitted = new ArrayList<>();
+            for (int caller = 0; caller < CONCURRENCY; caller++) {
+                int first = caller;
+                submitted.add(callers.submit(() -> {
+                    for (int i = first; i < calls; i += CONCURRENCY) {
+                        client.send(queue);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> done : submitted) {
+                done.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        double submitSeconds = (System.nanoTime() - start) / 1e9;
+        awaitDrained(client);
+        double drainSeconds = (System.nanoTime() - start) / 1e9;
+        table.latency("async invoke accepted (202), c=1", accepted);
+        table.throughput("async: " + calls + " calls submitted, c=" + CONCURRENCY, calls / submitSeconds);
+        table.throughput("async: the same drained (submit to last end)", calls / drainSeconds);
+    }
+
+    /** Waits until no asynchronous call is queued or running. */
+    private static void awaitDrained(BenchClient client) {
+        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20)).until(() ->
+                client.send(client.get("/activations?status=queued&limit=1")).body().contains("\"activations\":[]")
+                        && client.send(client.get("/activations?status=running&limit=1")).body()
+                        .contains("\"activations\":[]"));
     }
 
     /**

@@ -48,6 +48,24 @@ public interface FunctionRepository {
         return Optional.empty();
     }
 
+    /** The queue of asynchronous calls and their records kept beside the functions, if any; empty by default. */
+    default Optional<ActivationStore> activationStore() {
+        return Optional.empty();
+    }
+
+    /** The schedules kept beside the functions, if any; empty by default. */
+    default Optional<ScheduleStore> scheduleStore() {
+        return Optional.empty();
+    }
+
+    /**
+     * Deletes at most {@code batch} entries of the change log older than {@code cutoff}; returns how many. A store
+     * that keeps no durable log (the default) deletes none.
+     */
+    default int pruneChangesBefore(java.time.Instant cutoff, int batch) {
+        return 0;
+    }
+
     /** The node id this store records its changes as made by, when it records one; empty by default. */
     default Optional<String> writerNodeId() {
         return Optional.empty();

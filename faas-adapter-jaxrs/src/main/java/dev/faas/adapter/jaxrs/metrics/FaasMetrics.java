@@ -1,6 +1,8 @@
 package dev.faas.adapter.jaxrs.metrics;
 
 import dev.faas.ports.in.PoolStatusUseCase;
+import dev.faas.ports.model.ActivationQueueStats;
+import dev.faas.ports.model.ActivationStatus;
 import dev.faas.ports.model.PoolStatus;
 import dev.faas.ports.out.InvocationObserver;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +14,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -70,6 +75,63 @@ public final class FaasMetrics implements AutoCloseable {
                 .strongReference(true)
                 .register(registry);
         return this;
+    }
+
+    /**
+     * Publishes the asynchronous calls' {@code faas_async_queued_calls}, {@code faas_async_oldest_queued_age_seconds}
+     * and {@code faas_activations{status}} (all nodes sharing the store together), reading {@code stats} at most once
+     * a second however many gauges a scrape reads.
+     */
+    public FaasMetrics bindActivations(Supplier<ActivationQueueStats> stats) {
+        CachedStats cached = new CachedStats(stats);
+        Gauge.builder("faas.async.queued.calls", cached, c -> c.get().queued())
+                .description("Asynchronous calls waiting in the store's queue, all nodes together")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("faas.async.oldest.queued.age", cached, c -> {
+                    ActivationQueueStats now = c.get();
+                    return now.oldestQueuedAt() == null ? 0.0
+                            : Math.max(0, Duration.between(now.oldestQueuedAt(), Clock.systemUTC().instant())
+                            .toMillis() / 1000.0);
+                })
+                .description("How long the oldest queued asynchronous call has waited")
+                .baseUnit("seconds")
+                .strongReference(true)
+                .register(registry);
+        for (ActivationStatus status : ActivationStatus.values()) {
+            Gauge.builder("faas.activations", cached, c -> c.get().byStatus().getOrDefault(status, 0L))
+                    .description("Activations kept in the store, by status")
+                    .tag("status", status.label())
+                    .strongReference(true)
+                    .register(registry);
+        }
+        return this;
+    }
+
+    /** The store's figures, read again when a second old; a failed read shows the last figures. */
+    private static final class CachedStats {
+        private final Supplier<ActivationQueueStats> source;
+        private ActivationQueueStats last = new ActivationQueueStats(0, null, java.util.Map.of());
+        private long readAtNanos;
+        private boolean read;
+
+        CachedStats(Supplier<ActivationQueueStats> source) {
+            this.source = source;
+        }
+
+        synchronized ActivationQueueStats get() {
+            long now = System.nanoTime();
+            if (!read || now - readAtNanos > 1_000_000_000L) {
+                readAtNanos = now;
+                read = true;
+                try {
+                    last = source.get();
+                } catch (RuntimeException unavailable) {
+                    // The store is down: readiness says so; the gauges keep their last values.
+                }
+            }
+            return last;
+        }
     }
 
     /** Publishes {@code faas_node_info{node="<nodeId>"} 1}, so scrapes of several nodes tell which is which. */
