@@ -123,10 +123,10 @@ class CallbackAbuseTest {
     void internalTargetsAndOtherSchemes_areRefusedBeforeAnythingIsQueued() {
         int port = receiver.getAddress().getPort();
         for (String url : List.of("http://127.0.0.1:" + (port == 65535 ? port - 1 : port + 1) + "/hook",
-                "https://127.0.0.1/", "https://localhost:" + port + "/hook", "https://169.254.169.254/latest/",
+                "https://127.0.0.1/", "https://localhost:" + port + "/hook", "https://169.254.10.10/latest/",
                 "https://[::1]:" + port + "/", "https://10.0.0.1/", "https://192.168.0.1/",
                 "https://[::ffff:127.0.0.1]/", "https://0.0.0.0/", "file:///etc/passwd",
-                "ftp://127.0.0.1:" + port + "/", "https://user:pw@127.0.0.1:" + port + "/hook", "http://8.8.8.8/",
+                "ftp://127.0.0.1:" + port + "/", "https://user:pw@127.0.0.1:" + port + "/hook", "http://192.0.2.7/",
                 "javascript:alert(1)")) {
             Api.Reply refused = queue(url);
             assertThat(refused.problem(400, "invalid-request").get("field").asText()).as(url)
