@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
 import dev.faas.ports.error.FunctionNotFoundException;
-import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
-import dev.faas.ports.model.FunctionName;
-import dev.faas.ports.model.FunctionSummary;
 import dev.faas.ports.model.InvocationResult;
-import dev.faas.ports.model.NewFunctionVersion;
 import dev.faas.ports.out.ChangeFeed;
-import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.InvocationObserver;
 import dev.faas.testkit.FakeFunctionRuntime;
+import dev.faas.testkit.ForwardingFunctionRepository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -76,42 +72,15 @@ class PluggedAdaptersTest {
     }
 
     /** A store the library has never heard of, wrapping another; it hands over the wrapped one's change log. */
-    private record ForwardingRepository(InMemoryFunctionRepository delegate, String node)
-            implements FunctionRepository {
+    private static final class ForwardingRepository extends ForwardingFunctionRepository {
 
-        @Override
-        public FunctionDefinition add(NewFunctionVersion version) {
-            return delegate.add(version);
-        }
+        private final InMemoryFunctionRepository delegate;
+        private final String node;
 
-        @Override
-        public Optional<FunctionDefinition> find(FunctionId id) {
-            return delegate.find(id);
-        }
-
-        @Override
-        public Optional<FunctionDefinition> findLatest(FunctionName name) {
-            return delegate.findLatest(name);
-        }
-
-        @Override
-        public List<FunctionDefinition> versions(FunctionName name) {
-            return delegate.versions(name);
-        }
-
-        @Override
-        public List<FunctionSummary> list(FunctionName afterName, int limit) {
-            return delegate.list(afterName, limit);
-        }
-
-        @Override
-        public boolean delete(FunctionId id) {
-            return delegate.delete(id);
-        }
-
-        @Override
-        public List<FunctionId> deleteAll(FunctionName name) {
-            return delegate.deleteAll(name);
+        ForwardingRepository(InMemoryFunctionRepository delegate, String node) {
+            super(delegate);
+            this.delegate = delegate;
+            this.node = node;
         }
 
         @Override
