@@ -6,6 +6,7 @@ import dev.faas.adapter.jaxrs.ApiSettings;
 import dev.faas.adapter.jaxrs.ApiUseCases;
 import dev.faas.adapter.jaxrs.FaasHttpServer;
 import dev.faas.adapter.jaxrs.FaasResourceConfig;
+import dev.faas.adapter.jaxrs.InvokeFastPath;
 import dev.faas.adapter.jaxrs.LoopbackAddresses;
 import dev.faas.adapter.jaxrs.TlsCredentials;
 import dev.faas.adapter.jaxrs.metrics.FaasMetrics;
@@ -190,14 +191,14 @@ public final class FaasHttpEndpoint implements AutoCloseable {
                     .bindActivations(platform::activationStats);
             FaasHttpServer server;
             try {
+                ApiUseCases useCases = new ApiUseCases(platform.registerUseCase(), platform.invokeUseCase(),
+                        platform.getUseCase(), platform.deleteUseCase(), platform.readiness(),
+                        platform.runtimesUseCase(), platform.invokeAsyncUseCase(), platform.activationsUseCase(),
+                        platform.schedulesUseCase());
                 server = FaasHttpServer.start(bind, port, workerThreads, drainTime, Dashboard.install(
-                        AccessControl.install(FaasResourceConfig.addSecrets(FaasResourceConfig.create(new ApiUseCases(
-                                platform.registerUseCase(), platform.invokeUseCase(), platform.getUseCase(),
-                                platform.deleteUseCase(), platform.readiness(), platform.runtimesUseCase(),
-                                platform.invokeAsyncUseCase(), platform.activationsUseCase(),
-                                platform.schedulesUseCase()), metrics, settings),
-                                platform.secretsUseCase(), settings), keys, keys, settings),
-                        platform.statisticsUseCase()), tls);
+                        AccessControl.install(FaasResourceConfig.addSecrets(FaasResourceConfig.create(useCases,
+                                metrics, settings), platform.secretsUseCase(), settings), keys, keys, settings),
+                        platform.statisticsUseCase()), tls, InvokeFastPath.of(useCases, keys, settings));
             } catch (RuntimeException e) {
                 metrics.close();
                 throw e;

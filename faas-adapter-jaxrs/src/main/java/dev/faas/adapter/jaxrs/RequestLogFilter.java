@@ -40,9 +40,12 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
     @Override
     public void filter(ContainerRequestContext request) {
         request.setProperty(START_PROPERTY, System.nanoTime());
-        String offered = request.getHeaderString(HEADER);
-        request.setProperty(ID_PROPERTY, offered != null && SANE_ID.matcher(offered).matches() ? offered
-                : newId());
+        request.setProperty(ID_PROPERTY, idFor(request.getHeaderString(HEADER)));
+    }
+
+    /** The id of a request whose {@value #HEADER} header is {@code offered} (null: none): it, if sane, else a new one. */
+    static String idFor(String offered) {
+        return offered != null && SANE_ID.matcher(offered).matches() ? offered : newId();
     }
 
     /** A random version-4 UUID; ids need to be unique, not unguessable, so no lock on a secure generator. */
@@ -101,23 +104,40 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
 
     private static String line(ContainerRequestContext request, ContainerResponseContext response, String requestId,
                                String problemType) {
-        StringBuilder line = new StringBuilder(160)
-                .append("method=").append(request.getMethod())
-                .append(" path=").append(request.getUriInfo().getRequestUri().getRawPath())
-                .append(" status=").append(response.getStatus());
-        if (request.getProperty(START_PROPERTY) instanceof Long startNanos) {
-            long tenths = (System.nanoTime() - startNanos + 50_000) / 100_000;
-            line.append(" ms=").append(tenths / 10).append('.').append(tenths % 10);
-        }
-        line.append(" request_id=").append(requestId);
         String function = response.getHeaderString(InvocationResponses.FUNCTION_HEADER);
         if (function == null && request.getProperty(FUNCTION_PROPERTY) != null) {
             function = request.getProperty(FUNCTION_PROPERTY).toString();
         }
+        return line(request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(), response.getStatus(),
+                request.getProperty(START_PROPERTY) instanceof Long startNanos ? startNanos : null, requestId, function,
+                response.getHeaderString(InvocationResponses.START_HEADER), problemType);
+    }
+
+    /**
+     * Logs the line of a request answered outside Jersey ({@link InvokeFastPath}), exactly as this filter would have;
+     * {@code function}, {@code start} and {@code problemType} may be null.
+     */
+    static void log(String method, String rawPath, int status, long startNanos, String requestId, String function,
+                    String start, String problemType) {
+        if (LOG.isInfoEnabled()) {
+            LOG.info(line(method, rawPath, status, startNanos, requestId, function, start, problemType));
+        }
+    }
+
+    private static String line(String method, String rawPath, int status, Long startNanos, String requestId,
+                               String function, String start, String problemType) {
+        StringBuilder line = new StringBuilder(160)
+                .append("method=").append(method)
+                .append(" path=").append(rawPath)
+                .append(" status=").append(status);
+        if (startNanos != null) {
+            long tenths = (System.nanoTime() - startNanos + 50_000) / 100_000;
+            line.append(" ms=").append(tenths / 10).append('.').append(tenths % 10);
+        }
+        line.append(" request_id=").append(requestId);
         if (function != null) {
             line.append(" function=").append(function);
         }
-        String start = response.getHeaderString(InvocationResponses.START_HEADER);
         if (start != null) {
             line.append(" start=").append(start);
         }
