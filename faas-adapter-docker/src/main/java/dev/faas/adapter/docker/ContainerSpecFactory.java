@@ -74,16 +74,18 @@ final class ContainerSpecFactory {
 
     /**
      * The container cgroup's pids limit. Under runc it is the function's own limit. Under gVisor the cgroup holds
-     * gVisor's Sentry, its gofer and, on its default ptrace platform, a stub process of several threads for every
-     * process of the function: about 40 host tasks for an idle runner and 5 more per process of the function
-     * (measured with Debian's runsc 20221219: 142 for 20 processes, 368 for 64). When the Sentry cannot create one
-     * (EAGAIN from the cgroup) it panics and the whole sandbox exits with status 2 and no output, so the function's
-     * limit (64) would kill it mid-call. There the function's own tasks are counted by gVisor's kernel instead
-     * (RLIMIT_NPROC, per sandbox, threads included: a fork bomb meets EAGAIN inside), and the cgroup limit leaves
-     * room for gVisor's tasks above that: eight host tasks per function task, plus 128.
+     * gVisor's Sentry, its gofer and, on its default ptrace platform, stub processes for the function's processes,
+     * each with a thread for every Sentry thread that ran in it, kept in a pool for reuse (measured with Debian's
+     * runsc 20221219: about 40 host tasks for an idle runner, 368 with 64 live processes, and a peak growing by about
+     * 300 with each fork bomb in the same sandbox: 1,703 after five). When the Sentry cannot create one (EAGAIN from
+     * the cgroup) it panics and the whole sandbox exits with status 2 and no output, so the function's limit (64)
+     * killed it mid-call. There the function's own tasks are counted by gVisor's kernel instead (RLIMIT_NPROC, per
+     * sandbox, threads included: a fork bomb meets EAGAIN inside), and the cgroup limit leaves room for gVisor's
+     * tasks: 32 host tasks per function task, plus 128 (2,176 for 64). Past that the Sentry still panics: the
+     * instance ends as crashed and is replaced, and the host stays bounded.
      */
     long hostPidsLimit() {
-        return gvisor ? settings.pidsLimit() * 8L + 128 : settings.pidsLimit();
+        return gvisor ? settings.pidsLimit() * 32L + 128 : settings.pidsLimit();
     }
 
     /** The container of instance {@code instanceId}, whose platform socket is in {@code socketDirectory}. */

@@ -71,7 +71,7 @@ class ContainerSpecFactoryTest {
                 SOCKET_DIRECTORY).hostConfig();
 
         // The Sentry, its gofer and a ptrace stub per function process share the cgroup: 64 would make it panic.
-        assertThat(host.getPidsLimit()).isEqualTo(64L * 8 + 128);
+        assertThat(host.getPidsLimit()).isEqualTo(64L * 32 + 128);
         assertThat(host.getUlimits()).extracting(Ulimit::getName, Ulimit::getSoftLong, Ulimit::getHardLong)
                 .containsExactlyInAnyOrder(
                         tuple("nofile", 1024L, 1024L),
