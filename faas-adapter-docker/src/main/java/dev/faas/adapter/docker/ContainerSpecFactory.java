@@ -47,10 +47,45 @@ final class ContainerSpecFactory {
     private static final LogConfig CONTAINER_LOG = new LogConfig(LogConfig.LoggingType.JSON_FILE,
             Map.of("max-size", "1m", "max-file", "1"));
 
+    /** The file name of gVisor's OCI runtime, which the engine's runtime entry points at. */
+    static final String GVISOR_RUNTIME_FILE = "runsc";
+
     private final DockerRuntimeSettings settings;
+    private final boolean gvisor;
 
     ContainerSpecFactory(DockerRuntimeSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * {@code gvisor}: the configured OCI runtime is gVisor's {@code runsc}, whose own host threads and processes live
+     * in the container's cgroup (see {@link #hostPidsLimit}).
+     */
+    ContainerSpecFactory(DockerRuntimeSettings settings, boolean gvisor) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.gvisor = gvisor;
+    }
+
+    /** Whether an engine runtime entry whose program is {@code runtimePath} is gVisor's {@code runsc}. */
+    static boolean isGvisor(String runtimePath) {
+        return runtimePath != null && Path.of(runtimePath).getFileName() != null
+                && GVISOR_RUNTIME_FILE.equals(Path.of(runtimePath).getFileName().toString());
+    }
+
+    /**
+     * The container cgroup's pids limit. Under runc it is the function's own limit. Under gVisor the cgroup holds
+     * gVisor's Sentry, its gofer and, on its default ptrace platform, stub processes for the function's processes,
+     * each with a thread for every Sentry thread that ran in it, kept in a pool for reuse (measured with Debian's
+     * runsc 20221219: about 40 host tasks for an idle runner, 368 with 64 live processes, and a peak growing by about
+     * 300 with each fork bomb in the same sandbox: 1,703 after five). When the Sentry cannot create one (EAGAIN from
+     * the cgroup) it panics and the whole sandbox exits with status 2 and no output, so the function's limit (64)
+     * killed it mid-call. There the function's own tasks are counted by gVisor's kernel instead (RLIMIT_NPROC, per
+     * sandbox, threads included: a fork bomb meets EAGAIN inside), and the cgroup limit leaves room for gVisor's
+     * tasks: 32 host tasks per function task, plus 128 (2,176 for 64). Past that the Sentry still panics: the
+     * instance ends as crashed and is replaced, and the host stays bounded.
+     */
+    long hostPidsLimit() {
+        return gvisor ? settings.pidsLimit() * 32L + 128 : settings.pidsLimit();
     }
 
     /** The container of instance {@code instanceId}, whose platform socket is in {@code socketDirectory}. */
@@ -115,7 +150,7 @@ final class ContainerSpecFactory {
                         new Volume(DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY), AccessMode.ro))
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
-                .withPidsLimit((long) settings.pidsLimit())
+                .withPidsLimit(hostPidsLimit())
                 .withMemory(memoryBytes)
                 .withMemorySwap(memoryBytes)
                 .withNanoCPUs(Math.round(settings.cpus() * 1_000_000_000d))
@@ -125,9 +160,21 @@ final class ContainerSpecFactory {
                 .withShmSize(SHM_BYTES)
                 // No core dumps: the host's core_pattern decides where one goes, often to a program of the host,
                 // and it would hold the function's memory, its callers' data included.
-                .withUlimits(List.of(new Ulimit("nofile", (long) settings.nofile(), (long) settings.nofile()),
-                        new Ulimit("core", 0L, 0L)))
+                .withUlimits(ulimits())
                 .withLogConfig(CONTAINER_LOG);
+    }
+
+    /**
+     * Open files and no core dumps; under gVisor also the function's task limit (see {@link #hostPidsLimit}). Never
+     * under runc: there RLIMIT_NPROC counts every process of the runner's uid on the host, all instances together.
+     */
+    private List<Ulimit> ulimits() {
+        List<Ulimit> ulimits = new java.util.ArrayList<>(List.of(
+                new Ulimit("nofile", (long) settings.nofile(), (long) settings.nofile()), new Ulimit("core", 0L, 0L)));
+        if (gvisor) {
+            ulimits.add(new Ulimit("nproc", (long) settings.pidsLimit(), (long) settings.pidsLimit()));
+        }
+        return List.copyOf(ulimits);
     }
 
     /** {@code none}, or the egress network for an egress version. */

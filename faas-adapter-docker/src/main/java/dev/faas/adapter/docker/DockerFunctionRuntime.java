@@ -68,7 +68,8 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
     private final DockerClient docker;
     private final DockerRuntimeSettings settings;
     private final SocketDirectories directories;
-    private final ContainerSpecFactory containers;
+    // Replaced once by ociRuntimeAvailable() when the engine says the configured runtime is gVisor.
+    private volatile ContainerSpecFactory containers;
     private final ContainerPostMortem postMortem;
     private final LeftoverSweep leftovers;
     private final AtomicBoolean engineWarningsLogged = new AtomicBoolean();
@@ -127,7 +128,8 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
 
     /**
      * Whether the engine knows the configured OCI runtime (always true when none is configured); false also when the
-     * engine cannot be reached.
+     * engine cannot be reached. When that runtime is gVisor's {@code runsc}, its containers from now on get the
+     * limits gVisor needs (see {@link ContainerSpecFactory#hostPidsLimit}). Called once at start.
      */
     public boolean ociRuntimeAvailable() {
         if (settings.ociRuntime() == null) {
@@ -135,7 +137,17 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
         }
         try {
             var runtimes = docker.infoCmd().exec().getRuntimes();
-            return runtimes != null && runtimes.containsKey(settings.ociRuntime());
+            if (runtimes == null || !runtimes.containsKey(settings.ociRuntime())) {
+                return false;
+            }
+            var runtime = runtimes.get(settings.ociRuntime());
+            if (runtime != null && ContainerSpecFactory.isGvisor(runtime.getPath())) {
+                containers = new ContainerSpecFactory(settings, true);
+                LOG.info("OCI runtime {} is gVisor ({}): function tasks limited inside it (RLIMIT_NPROC {}),"
+                        + " container pids limit {} for gVisor's own tasks", settings.ociRuntime(), runtime.getPath(),
+                        settings.pidsLimit(), containers.hostPidsLimit());
+            }
+            return true;
         } catch (RuntimeException e) {
             LOG.debug("could not list the engine's runtimes: {}", e.toString());
             return false;

@@ -63,6 +63,32 @@ class ContainerSpecFactoryTest {
     }
 
     @Test
+    void givenGvisor_create_countsTheFunctionsTasksInsideItAndLeavesTheCgroupRoomForGvisorsOwn() {
+        ContainerSpecFactory gvisor = new ContainerSpecFactory(
+                DockerRuntimeSettings.defaults("node-1", Path.of("/run/faas-sockets")), true);
+
+        HostConfig host = gvisor.create("node-1-7-abcdef", new InstanceSpec(FunctionId.parse("hello-3"), 128),
+                SOCKET_DIRECTORY).hostConfig();
+
+        // The Sentry, its gofer and a ptrace stub per function process share the cgroup: 64 would make it panic.
+        assertThat(host.getPidsLimit()).isEqualTo(64L * 32 + 128);
+        assertThat(host.getUlimits()).extracting(Ulimit::getName, Ulimit::getSoftLong, Ulimit::getHardLong)
+                .containsExactlyInAnyOrder(
+                        tuple("nofile", 1024L, 1024L),
+                        tuple("core", 0L, 0L),
+                        tuple("nproc", 64L, 64L));
+    }
+
+    @Test
+    void runtimeEntries_areGvisor_onlyWhenTheirProgramIsRunsc() {
+        assertThat(ContainerSpecFactory.isGvisor("/usr/bin/runsc")).isTrue();
+        assertThat(ContainerSpecFactory.isGvisor("runsc")).isTrue();
+        assertThat(ContainerSpecFactory.isGvisor("runc")).isFalse();
+        assertThat(ContainerSpecFactory.isGvisor("/usr/local/bin/crun")).isFalse();
+        assertThat(ContainerSpecFactory.isGvisor(null)).isFalse();
+    }
+
+    @Test
     void givenFunctionInstance_create_labelsNamesAndRunsTheSandboxedRunnerAsTheUnprivilegedUser() {
         ContainerSpec spec = factory.create("node-1-7-abcdef", new InstanceSpec(FunctionId.parse("hello-3"), 256),
                 SOCKET_DIRECTORY);
