@@ -5,22 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.testkit.TestArchives;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Code archives over real HTTP with real python3 runners: a multi-module archive whose handler imports its siblings,
@@ -38,25 +32,12 @@ class ArchiveEndToEndTest {
             "pkg/__init__.py", "",
             "pkg/tools.py", "MARK = '!'\n"));
 
-    @TempDir
-    static Path dataDir;
+    // The server's own 10 s queue timeout, not the extension's 2 s: a call may wait for the pre-warmed instance.
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension().with("FAAS_QUEUE_TIMEOUT", "10s")
+            .with("FAAS_PREWARM", "1").with("FAAS_MAX_ARCHIVE_BYTES", Integer.toString(MAX_ARCHIVE_BYTES));
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
-
-    @BeforeAll
-    static void startServer() {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "1",
-                "FAAS_DATA_DIR", dataDir.toString(), "FAAS_MAX_ARCHIVE_BYTES", Integer.toString(MAX_ARCHIVE_BYTES)));
-        server = FaasServer.start(config, new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
-        http = new HttpClientSupport(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private static final HttpClientSupport http = SERVER.http();
 
     @Test
     void twoModuleArchive_asJson_importsItsSiblings_andTheAdminGetsTheArchiveBack() throws Exception {

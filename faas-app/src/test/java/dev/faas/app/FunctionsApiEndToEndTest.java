@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -44,14 +43,7 @@ class FunctionsApiEndToEndTest {
     @RegisterExtension
     static final ProcessServerExtension SERVER = new ProcessServerExtension();
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
-
-    @BeforeAll
-    static void useServer() {
-        server = SERVER.server();
-        http = SERVER.http();
-    }
+    private static final HttpClientSupport http = SERVER.http();
 
     @Test
     void listFunctions_pagesNamesInOrder_withNextUntilThePageIsNotFull() throws Exception {
@@ -245,10 +237,10 @@ class FunctionsApiEndToEndTest {
     void deleteVersion_answers204_stopsItsInstances_andLaterCallsGet404() throws Exception {
         register("doomed", GREETER);
         register("doomed", GREETER);
-        Set<String> before = new HashSet<>(server.runtime().running());
+        Set<String> before = new HashSet<>(SERVER.server().runtime().running());
         assertThat(http.post("/functions/doomed/versions/1/invoke", "{}").statusCode()).isEqualTo(200);
         assertThat(http.post("/functions/doomed/versions/2/invoke", "{}").statusCode()).isEqualTo(200);
-        Set<String> started = new HashSet<>(server.runtime().running());
+        Set<String> started = new HashSet<>(SERVER.server().runtime().running());
         started.removeAll(before);
         assertThat(started).hasSize(2);
 
@@ -270,10 +262,10 @@ class FunctionsApiEndToEndTest {
             throws Exception {
         register("gone", GREETER);
         register("gone", GREETER);
-        Set<String> before = new HashSet<>(server.runtime().running());
+        Set<String> before = new HashSet<>(SERVER.server().runtime().running());
         http.post("/functions/gone/versions/1/invoke", "{}");
         http.post("/functions/gone/versions/2/invoke", "{}");
-        Set<String> started = new HashSet<>(server.runtime().running());
+        Set<String> started = new HashSet<>(SERVER.server().runtime().running());
         started.removeAll(before);
 
         HttpResponse<String> deleted = http.delete("/functions/gone");
@@ -293,7 +285,7 @@ class FunctionsApiEndToEndTest {
         register("big", GREETER);
         byte[] body = new byte[7 * 1024 * 1024];
         Arrays.fill(body, (byte) ' ');
-        List<String> running = server.runtime().running();
+        List<String> running = SERVER.server().runtime().running();
 
         problem(http.post("/functions/big/invoke", body), 413, "urn:faas:problem:payload-too-large");
         problem(http.post("/functions/big/versions/1/invoke", body), 413, "urn:faas:problem:payload-too-large");
@@ -301,8 +293,8 @@ class FunctionsApiEndToEndTest {
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))),
                 413, "urn:faas:problem:payload-too-large");
 
-        assertThat(server.runtime().running()).containsExactlyInAnyOrderElementsOf(running);
-        assertThat(server.pool().poolStatus().total()).isEqualTo(running.size());
+        assertThat(SERVER.server().runtime().running()).containsExactlyInAnyOrderElementsOf(running);
+        assertThat(SERVER.server().pool().poolStatus().total()).isEqualTo(running.size());
     }
 
     @Test
@@ -335,7 +327,7 @@ class FunctionsApiEndToEndTest {
                 .contains("faas_instances{state=\"prewarmed\"} 0.0")
                 .contains("faas_queued_calls 0.0")
                 .contains("faas_max_instances 64.0")
-                .contains("faas_node_info{node=\"" + server.platform().nodeId() + "\"} 1")
+                .contains("faas_node_info{node=\"" + SERVER.server().platform().nodeId() + "\"} 1")
                 .contains("jvm_memory_used_bytes");
     }
 
@@ -344,9 +336,9 @@ class FunctionsApiEndToEndTest {
         HttpResponse<String> ready = http.get("/readyz");
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"node\":\"" + server.platform().nodeId()
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"node\":\"" + SERVER.server().platform().nodeId()
                 + "\",\"checks\":{\"store\":\"up\",\"runtime\":\"up\"}}");
-        assertThat(server.platform().nodeId()).matches("n[0-9a-f]{8}")
+        assertThat(SERVER.server().platform().nodeId()).matches("n[0-9a-f]{8}")
                 .isEqualTo(Files.readString(SERVER.dataDir().resolve("node-id")).strip());
         assertThat(http.get("/healthz").body()).isEqualTo("{\"status\":\"ok\"}");
     }
@@ -457,7 +449,7 @@ class FunctionsApiEndToEndTest {
     private static void awaitStopped(Set<String> instances, int expectedLeft) {
         await("instances stopped").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Set<String> left = new HashSet<>(instances);
-            left.retainAll(server.runtime().running());
+            left.retainAll(SERVER.server().runtime().running());
             assertThat(left).as("instances still running").hasSize(expectedLeft);
         });
     }

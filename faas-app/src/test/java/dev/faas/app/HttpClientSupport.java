@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /**
  * A tiny HTTP client for end-to-end tests against a running server. It keeps the JDK client's default of offering an
@@ -14,35 +15,44 @@ import java.time.Duration;
 final class HttpClientSupport {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String baseUrl;
+    private final IntSupplier port;
 
     HttpClientSupport(int port) {
-        this.baseUrl = "http://127.0.0.1:" + port;
+        this(() -> port);
+    }
+
+    /** A client for a server whose port is known only later: {@code port} is asked on each request. */
+    HttpClientSupport(IntSupplier port) {
+        this.port = port;
     }
 
     HttpResponse<String> post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     HttpResponse<String> post(String path, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+        return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
     HttpResponse<String> delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
     /** A request to {@code path} of the server, for a test that sets its own method, headers or body. */
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path));
+        return HttpRequest.newBuilder(uri(path));
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port.getAsInt() + path);
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) {

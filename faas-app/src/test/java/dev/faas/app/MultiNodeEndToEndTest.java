@@ -52,8 +52,8 @@ class MultiNodeEndToEndTest {
     void twoNodesSharingPostgres_seeEachOthersDeletesAndKeyChanges_evenAcrossADatabaseRestart() throws Exception {
         postgres.start();
         int port = postgres.port();
-        try (FaasServer nodeA = FaasServer.start(config("node-a", dataA, port));
-             FaasServer nodeB = FaasServer.start(config("node-b", dataB, port))) {
+        try (FaasServer nodeA = FaasServer.start(PostgresNodeConfig.of("node-a", dataA, port, Map.of()));
+             FaasServer nodeB = FaasServer.start(PostgresNodeConfig.of("node-b", dataB, port, Map.of()))) {
             Client a = new Client(nodeA.port());
             Client b = new Client(nodeB.port());
             assertThat(a.get("/readyz", null).body()).contains("\"node\":\"node-a\"");
@@ -138,17 +138,6 @@ class MultiNodeEndToEndTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode document = JSON.readTree(created.body());
         return new CreatedKey(document.get("id").asText(), document.get("key").asText());
-    }
-
-    private static FaasConfig config(String nodeId, Path dataDir, int postgresPort) {
-        return FaasConfig.fromEnvironment(Map.of(
-                "FAAS_PORT", "0",
-                "FAAS_RUNTIME", "process",
-                "FAAS_PREWARM", "0",
-                "FAAS_NODE_ID", nodeId,
-                "FAAS_DATA_DIR", dataDir.toString(),
-                "FAAS_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                "FAAS_DB_USER", "postgres"));
     }
 
     private int listeners() {

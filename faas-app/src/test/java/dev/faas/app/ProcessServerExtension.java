@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -18,24 +19,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A server for the HTTP API's end-to-end tests: an in-memory store, functions run as real python3 processes, no
- * pre-warming, a 2 s queue timeout, a data directory of its own. Started once per test class from a static
- * {@code @RegisterExtension} field (before the class's {@code @BeforeAll} methods); stopped after its tests, when
- * no function process may be left running.
+ * pre-warming, a 2 s queue timeout, a data directory of its own; other settings by {@link #with}. Started once per
+ * test class from a static {@code @RegisterExtension} field (before the class's {@code @BeforeAll} methods); stopped
+ * after its tests, when no function process may be left running.
  */
 final class ProcessServerExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final Map<String, String> environment = new LinkedHashMap<>(Map.of("FAAS_PORT", "0",
+            "FAAS_QUEUE_TIMEOUT", "2s", "FAAS_PREWARM", "0"));
     private Path dataDir;
     private FaasServer server;
-    private HttpClientSupport http;
+    // Made now so that a test class can keep it in a static field; it asks for the port only when it sends.
+    private final HttpClientSupport http = new HttpClientSupport(() -> server.port());
+
+    /** The server's environment gets {@code name=value} besides the settings above (and over them). */
+    ProcessServerExtension with(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("faas-e2e");
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "2s",
-                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString()));
-        server = FaasServer.start(config, new InMemoryFunctionRepository(),
+        Map<String, String> settings = new LinkedHashMap<>(environment);
+        settings.put("FAAS_DATA_DIR", dataDir.toString());
+        server = FaasServer.start(FaasConfig.fromEnvironment(settings), new InMemoryFunctionRepository(),
                 new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
-        http = new HttpClientSupport(server.port());
     }
 
     @Override
@@ -54,6 +63,7 @@ final class ProcessServerExtension implements BeforeAllCallback, AfterAllCallbac
         return server;
     }
 
+    /** A client for the server, usable before the server starts (it looks the port up on each request). */
     HttpClientSupport http() {
         return http;
     }

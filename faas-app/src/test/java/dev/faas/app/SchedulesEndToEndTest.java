@@ -178,14 +178,6 @@ class SchedulesEndToEndTest {
     }
 
     private FaasConfig config(String nodeId, Path dataDir) {
-        return FaasConfig.fromEnvironment(Map.of(
-                "FAAS_PORT", "0",
-                "FAAS_RUNTIME", "process",
-                "FAAS_PREWARM", "0",
-                "FAAS_NODE_ID", nodeId,
-                "FAAS_DATA_DIR", dataDir.toString(),
-                "FAAS_ASYNC_POLL_INTERVAL", "200ms",
-                "FAAS_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres",
-                "FAAS_DB_USER", EmbeddedPostgresExtension.USER));
+        return PostgresNodeConfig.of(nodeId, dataDir, postgres.port(), Map.of("FAAS_ASYNC_POLL_INTERVAL", "200ms"));
     }
 }

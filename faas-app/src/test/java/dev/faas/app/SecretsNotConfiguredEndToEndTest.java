@@ -4,38 +4,16 @@ import static dev.faas.app.SeedApiEndToEndTest.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Without FAAS_SECRETS_KEY the secrets API and versions naming secrets answer 503, saying how to set a key. */
 class SecretsNotConfiguredEndToEndTest {
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension();
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
-
-    @BeforeAll
-    static void startServer() {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "0",
-                "FAAS_DATA_DIR", dataDir.toString()));
-        server = FaasServer.start(config, new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
-        http = new HttpClientSupport(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    private static final HttpClientSupport http = SERVER.http();
 
     @Test
     void withoutAKey_everySecretsRequest_answers503SayingHowToSetOne() throws Exception {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,14 +21,7 @@ class SeedApiEndToEndTest {
     @RegisterExtension
     static final ProcessServerExtension SERVER = new ProcessServerExtension();
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
-
-    @BeforeAll
-    static void useServer() {
-        server = SERVER.server();
-        http = SERVER.http();
-    }
+    private static final HttpClientSupport http = SERVER.http();
 
     @Test
     void seedFlow_registerAndInvoke_returnTheSeedsExactBodies() {
@@ -52,7 +44,7 @@ class SeedApiEndToEndTest {
     void secondInvocation_reusesTheWarmProcess() {
         String id = register("warm", "calls = 0\\ndef user_function():\\n    global calls\\n    calls += 1\\n"
                 + "    return calls");
-        int before = server.runtime().running().size();
+        int before = SERVER.server().runtime().running().size();
 
         HttpResponse<String> first = invoke(id, "{}");
         HttpResponse<String> second = invoke(id, "{}");
@@ -60,7 +52,7 @@ class SeedApiEndToEndTest {
         assertThat(first.headers().firstValue("X-Faas-Start")).contains("cold");
         assertThat(second.headers().firstValue("X-Faas-Start")).contains("warm");
         assertThat(second.body()).isEqualTo("{\"result\":2}");
-        assertThat(server.runtime().running()).hasSize(before + 1);
+        assertThat(SERVER.server().runtime().running()).hasSize(before + 1);
     }
 
     @Test

@@ -2,19 +2,13 @@ package dev.faas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
-import dev.faas.app.FaasConfig;
-import dev.faas.app.FaasServer;
+import dev.faas.cli.CliServer.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every command of the {@code faas} CLI against a real server, as a shell user runs them. */
@@ -23,35 +17,8 @@ class FaasCliTest {
     @TempDir
     static Path directory;
 
-    private static FaasServer server;
-    private static String url;
-
-    @BeforeAll
-    static void startServer() {
-        server = FaasServer.start(FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "0",
-                        "FAAS_DATA_DIR", directory.toString())), new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(directory.resolve("instances"))));
-        url = "http://127.0.0.1:" + server.port();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
-    record Run(int status, String out, String err) {
-    }
-
-    private static Run faas(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withUrl = new String[args.length + 2];
-        withUrl[0] = "--url";
-        withUrl[1] = url;
-        System.arraycopy(args, 0, withUrl, 2, args.length);
-        int status = FaasCli.run(() -> { }, new PrintWriter(out, true), new PrintWriter(err, true), withUrl);
-        return new Run(status, out.toString(), err.toString());
-    }
+    @RegisterExtension
+    static final CliServer faas = new CliServer(() -> directory);
 
     private static Path file(String name, String code) throws Exception {
         return Files.writeString(directory.resolve(name), code);
@@ -61,9 +28,9 @@ class FaasCliTest {
     void register_printsTheNewId_andInvokeWithPairsPrintsTheResult() throws Exception {
         Path hello = file("hello.py", "def user_function(name, times=1):\n    return ('Hello, ' + name + '! ') * times\n");
 
-        Run registered = faas("register", "greet", hello.toString());
-        Run invoked = faas("invoke", "greet-1", "name=World", "times=2");
-        Run json = faas("invoke", "greet-1", "--json", "{\"name\":\"JSON\"}");
+        Run registered = faas.run("register", "greet", hello.toString());
+        Run invoked = faas.run("invoke", "greet-1", "name=World", "times=2");
+        Run json = faas.run("invoke", "greet-1", "--json", "{\"name\":\"JSON\"}");
 
         assertThat(registered).isEqualTo(new Run(0, "greet-1\n", ""));
         assertThat(invoked.status()).isZero();
@@ -76,20 +43,20 @@ class FaasCliTest {
         Path node = file("greet.js", "exports.user_function = ({name}) => 'Hi ' + name;\n");
         Path python = file("greet.py", "def user_function(name):\n    return 'Hey ' + name\n");
 
-        Run first = faas("register", "polyglot", node.toString());
-        Run second = faas("register", "polyglot", python.toString(), "--runtime", "python3");
-        Run refused = faas("register", "polyglot", python.toString(), "--runtime", "cobol");
-        Run versions = faas("versions", "polyglot");
-        Run runtimes = faas("runtimes");
+        Run first = faas.run("register", "polyglot", node.toString());
+        Run second = faas.run("register", "polyglot", python.toString(), "--runtime", "python3");
+        Run refused = faas.run("register", "polyglot", python.toString(), "--runtime", "cobol");
+        Run versions = faas.run("versions", "polyglot");
+        Run runtimes = faas.run("runtimes");
 
         assertThat(first.out()).isEqualTo("polyglot-1\n");
         assertThat(second.out()).isEqualTo("polyglot-2\n");
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("'cobol'").contains("nodejs, python3");
-        assertThat(faas("invoke", "polyglot-1", "name=Node").out()).isEqualTo("\"Hi Node\"\n");
+        assertThat(faas.run("invoke", "polyglot-1", "name=Node").out()).isEqualTo("\"Hi Node\"\n");
         assertThat(versions.out()).contains("RUNTIME").containsPattern("polyglot-1 .* nodejs\n")
                 .containsPattern("polyglot-2 .* python3\n");
-        assertThat(faas("list").out()).containsPattern("polyglot\\s+2\\s+2 python3");
+        assertThat(faas.run("list").out()).containsPattern("polyglot\\s+2\\s+2 python3");
         assertThat(runtimes.status()).isZero();
         assertThat(runtimes.out()).containsPattern("python3\\s+python").containsPattern("nodejs\\s+javascript");
     }
@@ -97,37 +64,37 @@ class FaasCliTest {
     @Test
     void registerWithLimits_andList_andVersions_showTheFunctions() throws Exception {
         Path code = file("limited.py", "def handle():\n    return 42\n");
-        faas("register", "limited", code.toString(), "--handler", "handle", "--timeout-ms", "5000",
+        faas.run("register", "limited", code.toString(), "--handler", "handle", "--timeout-ms", "5000",
                 "--memory-mb", "128", "--max-instances", "2");
-        faas("register", "limited", code.toString(), "--handler", "handle");
+        faas.run("register", "limited", code.toString(), "--handler", "handle");
 
-        Run list = faas("list");
-        Run versions = faas("versions", "limited");
+        Run list = faas.run("list");
+        Run versions = faas.run("versions", "limited");
 
         assertThat(list.status()).isZero();
         assertThat(list.out()).contains("NAME").containsPattern("limited\\s+2\\s+2");
         assertThat(versions.out()).contains("limited-1").contains("limited-2").containsPattern("handle\\s+5000\\s+128");
-        assertThat(faas("invoke", "limited-1").out()).isEqualTo("42\n");
+        assertThat(faas.run("invoke", "limited-1").out()).isEqualTo("42\n");
     }
 
     @Test
     void delete_removesAVersionOrAName() throws Exception {
         Path code = file("temp.py", "def user_function():\n    return None\n");
-        faas("register", "temp", code.toString());
-        faas("register", "temp", code.toString());
+        faas.run("register", "temp", code.toString());
+        faas.run("register", "temp", code.toString());
 
-        assertThat(faas("delete", "temp-1")).isEqualTo(new Run(0, "deleted temp-1\n", ""));
-        assertThat(faas("delete", "temp")).isEqualTo(new Run(0, "deleted temp-2\n", ""));
-        Run gone = faas("invoke", "temp-2");
+        assertThat(faas.run("delete", "temp-1")).isEqualTo(new Run(0, "deleted temp-1\n", ""));
+        assertThat(faas.run("delete", "temp")).isEqualTo(new Run(0, "deleted temp-2\n", ""));
+        Run gone = faas.run("invoke", "temp-2");
         assertThat(gone.status()).isEqualTo(FaasCli.EXIT_REFUSED);
         assertThat(gone.err()).contains("not found");
     }
 
     @Test
     void failingFunction_exitsWith1AndShowsThePythonError() throws Exception {
-        faas("register", "boom", file("boom.py", "def user_function():\n    return 1 / 0\n").toString());
+        faas.run("register", "boom", file("boom.py", "def user_function():\n    return 1 / 0\n").toString());
 
-        Run run = faas("invoke", "boom-1");
+        Run run = faas.run("invoke", "boom-1");
 
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
@@ -136,9 +103,9 @@ class FaasCliTest {
 
     @Test
     void usageErrors_exitWith2_andUnreachableServerWith3() throws Exception {
-        assertThat(faas("invoke").status()).isEqualTo(2);
-        assertThat(faas("invoke", "x-1", "not-a-pair").status()).isEqualTo(2);
-        assertThat(faas("register", "x", directory.resolve("missing.py").toString()).status()).isEqualTo(2);
+        assertThat(faas.run("invoke").status()).isEqualTo(2);
+        assertThat(faas.run("invoke", "x-1", "not-a-pair").status()).isEqualTo(2);
+        assertThat(faas.run("register", "x", directory.resolve("missing.py").toString()).status()).isEqualTo(2);
 
         StringWriter err = new StringWriter();
         int status = FaasCli.run(() -> { }, new PrintWriter(new StringWriter()), new PrintWriter(err, true),
@@ -150,10 +117,10 @@ class FaasCliTest {
     @Test
     void help_isAvailableForEveryCommand() {
         for (String command : new String[] {"serve", "register", "invoke", "list", "versions", "delete", "runtimes"}) {
-            Run help = faas(command, "--help");
+            Run help = faas.run(command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: faas " + command);
         }
-        assertThat(faas("--help").out()).contains("register").contains("invoke").contains("serve");
+        assertThat(faas.run("--help").out()).contains("register").contains("invoke").contains("serve");
     }
 }

@@ -2,30 +2,15 @@ package dev.faas.adapter.jdbi;
 
 import dev.faas.ports.out.ApiKeyRepository;
 import dev.faas.testkit.ApiKeyRepositoryContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class H2ApiKeyRepositoryTest extends ApiKeyRepositoryContract {
 
-    @TempDir
-    static Path dataDir;
-
-    private static JdbiFunctionRepository functions;
-
-    @BeforeAll
-    static void openRepository() {
-        functions = JdbiFunctionRepository.open(JdbiRepositoryConfig.h2File(dataDir));
-    }
-
-    @AfterAll
-    static void closeRepository() {
-        functions.close();
-    }
+    @RegisterExtension
+    static final H2Store database = new H2Store(JdbiFunctionRepository::open);
 
     @Override
     protected ApiKeyRepository createRepository() {
-        return functions.apiKeys();
+        return database.repository().apiKeys();
     }
 }

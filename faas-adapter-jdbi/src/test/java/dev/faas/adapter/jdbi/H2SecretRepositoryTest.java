@@ -2,30 +2,15 @@ package dev.faas.adapter.jdbi;
 
 import dev.faas.ports.out.SecretRepository;
 import dev.faas.testkit.SecretRepositoryContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class H2SecretRepositoryTest extends SecretRepositoryContract {
 
-    @TempDir
-    static Path dataDir;
-
-    private static JdbiFunctionRepository functions;
-
-    @BeforeAll
-    static void openRepository() {
-        functions = JdbiFunctionRepository.open(JdbiRepositoryConfig.h2File(dataDir));
-    }
-
-    @AfterAll
-    static void closeRepository() {
-        functions.close();
-    }
+    @RegisterExtension
+    static final H2Store database = new H2Store(JdbiFunctionRepository::open);
 
     @Override
     protected SecretRepository createRepository() {
-        return functions.secrets();
+        return database.repository().secrets();
     }
 }
