@@ -1,7 +1,10 @@
 package dev.faas.app.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -104,17 +107,20 @@ class AsyncDeliveryDockerTest extends AsyncDeliveryScenarios {
     }
 
     /**
-     * Removes the node's containers; a node killed with SIGKILL also left its egress network and host rules, which
-     * the same node id takes over and removes when it starts again and stops cleanly.
+     * A node killed with SIGKILL left its containers, egress network and host rules behind: the same node id sweeps
+     * the containers when it starts again, and removes the network and rules when it then stops cleanly. Then
+     * whatever containers of the node are left (after a failure) are removed.
      */
     @Override
     void cleanUp(String nodeId, boolean killed) throws Exception {
-        docker.removeAll(nodeId);
         if (killed) {
             try (ServerUnderTest again = node(nodeId)) {
+                // Listening is not enough: SIGTERM before the shutdown hook is in place would skip the clean-up.
+                await("the restarted node ready").atMost(Duration.ofSeconds(60))
+                        .until(() -> again.log().contains("faas listening"));
                 again.stop();
             }
-            docker.removeAll(nodeId);
         }
+        docker.removeAll(nodeId);
     }
 }

@@ -60,7 +60,19 @@ abstract class AsyncDeliveryScenarios {
     /** The call's params: the token to journal, where, and how long to sleep after journaling. */
     abstract String callParams(String token, Path journal, double seconds);
 
-    /** After the test: whatever the runtime left of the node behind (SIGKILLed or not). */
+    /**
+     * SIGTERM to each, so each node removes what it made (a node that fails its test is SIGKILLed on close); the JVM
+     * ends a clean stop with 143 (128 + SIGTERM).
+     */
+    static void stopGracefully(ServerUnderTest... servers) throws InterruptedException {
+        List<Integer> statuses = new ArrayList<>();
+        for (ServerUnderTest server : servers) {
+            statuses.add(server.stop());
+        }
+        assertThat(statuses).as("exit statuses of clean stops").allMatch(status -> status == 143);
+    }
+
+    /** After the test: whatever the runtime left of the node behind (SIGKILLed, or not stopped on a failure). */
     void cleanUp(String nodeId, boolean killed) throws Exception {
     }
 
@@ -100,6 +112,7 @@ abstract class AsyncDeliveryScenarios {
                     + startKinds());
             assertThat(byNode.keySet()).as("both nodes took calls from the shared queue")
                     .containsExactlyInAnyOrder(nodeA, nodeB);
+            stopGracefully(a, b);
         } finally {
             cleanUp(nodeA, false);
             cleanUp(nodeB, false);
@@ -154,6 +167,7 @@ abstract class AsyncDeliveryScenarios {
                     + " of them had started on node a before it died; " + runs.size() + " tokens journaled; start"
                     + " kinds " + startKinds());
             assertThat(retried).as("node a held calls when it was killed").isNotEmpty();
+            stopGracefully(b);
         } finally {
             cleanUp(nodeA, true);
             cleanUp(nodeB, false);
