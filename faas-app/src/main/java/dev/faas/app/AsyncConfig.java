@@ -16,9 +16,12 @@ import java.util.function.Function;
  * @param callbackAllow {@code FAAS_CALLBACK_ALLOW}: {@code host:port} entries callbacks may reach over http or at
  *                      internal addresses
  * @param callbackKey  {@code FAAS_CALLBACK_KEY}: the HMAC key callbacks are signed with; unset, callbacks are off
+ * @param queueMax     {@code FAAS_ASYNC_QUEUE_MAX}: the most calls one function may have waiting, across the
+ *                     nodes of one store (10000)
  */
 public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterval, Duration maxQueueAge,
-                          Duration retention, java.util.List<String> callbackAllow, String callbackKey) {
+                          Duration retention, java.util.List<String> callbackAllow, String callbackKey,
+                          int queueMax) {
 
     private static final java.util.regex.Pattern ALLOW_ENTRY = java.util.regex.Pattern.compile(
             "(?i)(https?://)?([a-z0-9.-]+|\\[[0-9a-f:]+])(:[0-9]{1,5})");
@@ -57,7 +60,9 @@ public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterva
             throw new ConfigException("FAAS_CALLBACK_KEY must be at least " + MIN_CALLBACK_KEY_LENGTH
                     + " characters");
         }
-        return new AsyncConfig(share, lease, poll, maxQueueAge, retention, callbackAllow, key);
+        int queueMax = integer("FAAS_ASYNC_QUEUE_MAX", get.apply("FAAS_ASYNC_QUEUE_MAX"),
+                AsyncSettings.DEFAULT_QUEUE_MAX, 1, 100_000_000);
+        return new AsyncConfig(share, lease, poll, maxQueueAge, retention, callbackAllow, key, queueMax);
     }
 
     @Override
@@ -65,13 +70,13 @@ public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterva
         // Never print the key.
         return "AsyncConfig[sharePercent=" + sharePercent + ", lease=" + lease + ", pollInterval=" + pollInterval
                 + ", maxQueueAge=" + maxQueueAge + ", retention=" + retention + ", callbackAllow=" + callbackAllow
-                + ", callbackKey=" + (callbackKey == null ? "(none)" : "***") + "]";
+                + ", callbackKey=" + (callbackKey == null ? "(none)" : "***") + ", queueMax=" + queueMax + "]";
     }
 
     /** The domain's settings for a node of {@code maxInstances}. */
     public AsyncSettings settings(int maxInstances) {
         return new AsyncSettings(AsyncSettings.slotsFor(maxInstances, sharePercent), lease, pollInterval, maxQueueAge,
-                retention, AsyncSettings.DEFAULT_PRUNE_BATCH);
+                retention, AsyncSettings.DEFAULT_PRUNE_BATCH, queueMax);
     }
 
     private static Duration duration(String variable, String value, String fallback) {

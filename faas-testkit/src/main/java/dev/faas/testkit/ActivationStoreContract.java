@@ -76,6 +76,47 @@ public abstract class ActivationStoreContract {
     }
 
     @Test
+    void theCreatingKey_isKeptThroughEveryChange_andListsFilterByIt() {
+        FunctionId a = function("owned");
+        Activation mine = Activation.queued(a, "{}", T0, 2, null).withCreatedBy("key_mine");
+        Activation theirs = Activation.queued(a, "{}", T0.plusMillis(1), 2, null).withCreatedBy("key_theirs");
+        Activation nobodys = Activation.queued(a, "{}", T0.plusMillis(2), 2, null);
+        store.add(mine);
+        store.add(theirs);
+        store.add(nobodys);
+
+        List<Activation> claimed = store.claim("node-a", 3, T0.plusSeconds(1), T0.plusSeconds(31));
+        claimed.forEach(activation -> store.finish(activation.id(), "node-a", activation.attempt(),
+                success(T0.plusSeconds(2))));
+
+        assertThat(store.find(mine.id()).orElseThrow().createdBy()).isEqualTo("key_mine");
+        assertThat(store.find(mine.id()).orElseThrow().status()).isEqualTo(ActivationStatus.SUCCEEDED);
+        assertThat(store.find(nobodys.id()).orElseThrow().createdBy()).isNull();
+        assertThat(store.list(new ActivationQuery(a.name(), null, null, 10, "key_mine")))
+                .extracting(Activation::id).containsExactly(mine.id());
+        assertThat(store.list(new ActivationQuery(null, ActivationStatus.SUCCEEDED, null, 10, "key_theirs")))
+                .extracting(Activation::id).containsExactly(theirs.id());
+        assertThat(store.list(new ActivationQuery(a.name(), null, null, 10))).hasSize(3);
+    }
+
+    @Test
+    void queuedFor_countsOnlyTheFunctionsCallsStillWaiting_overAllItsVersions() {
+        FunctionId a1 = function("q");
+        FunctionId a2 = FunctionId.of(a1.name().value(), 2);
+        queue(a1, T0, 2);
+        queue(a2, T0.plusMillis(1), 2);
+        queue(function("other"), T0.plusMillis(2), 2);
+        assertThat(store.queuedFor(a1.name().value())).isEqualTo(2);
+
+        Activation claimed = store.claim("node-a", 1, T0.plusSeconds(1), T0.plusSeconds(31)).get(0);
+        assertThat(claimed.functionId()).isEqualTo(a1);
+        assertThat(store.queuedFor(a1.name().value())).as("a running call no longer waits").isEqualTo(1);
+        store.finish(claimed.id(), "node-a", claimed.attempt(), success(T0.plusSeconds(2)));
+        assertThat(store.queuedFor(a1.name().value())).isEqualTo(1);
+        assertThat(store.queuedFor(prefix + "none")).isZero();
+    }
+
+    @Test
     void givenQueuedCalls_claim_takesTheOldestFirstAndMarksThemRunningOnTheNode() {
         Activation first = queue(function("a"), T0, 2);
         Activation second = queue(function("b"), T0.plusMillis(1), 2);

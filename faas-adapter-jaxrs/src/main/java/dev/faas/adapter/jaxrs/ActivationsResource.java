@@ -16,8 +16,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 
 /**
@@ -37,13 +39,14 @@ public final class ActivationsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.INVOKE)
     public Response list(@QueryParam("function") String function, @QueryParam("status") String status,
-                         @QueryParam("after") String after, @QueryParam("limit") String limit) {
+                         @QueryParam("after") String after, @QueryParam("limit") String limit,
+                         @Context SecurityContext security) {
         FunctionName name = function == null || function.isEmpty() ? null : named("function", function);
         ActivationStatus wanted = status == null || status.isEmpty() ? null : status(status);
         ActivationId cursor = after == null || after.isEmpty() ? null : id("after", after);
         int pageSize = RequestParameters.pageSize(limit);
         List<Activation> page = activations == null ? List.of()
-                : activations.activations(new ActivationQuery(name, wanted, cursor, pageSize));
+                : activations.activations(new ActivationQuery(name, wanted, cursor, pageSize, readerKey(security)));
         return json(ActivationDocuments.page(page, pageSize));
     }
 
@@ -51,12 +54,21 @@ public final class ActivationsResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.INVOKE)
-    public Response get(@PathParam("id") String id) {
+    public Response get(@PathParam("id") String id, @Context SecurityContext security) {
         ActivationId activationId = id("id", id);
         if (activations == null) {
             throw new ActivationNotFoundException(activationId);
         }
-        return json(ActivationDocuments.activation(activations.activation(activationId)));
+        return json(ActivationDocuments.activation(activations.activation(activationId, readerKey(security))));
+    }
+
+    /**
+     * Whose activations the caller reads: every one for an admin key or on a server without keys (null), else only
+     * those its own key made (the key's id, which is the principal's name). Another key's are then not found (404,
+     * not 403), so an invoke key cannot learn which activation ids exist.
+     */
+    private static String readerKey(SecurityContext security) {
+        return security.isUserInRole(AccessRole.Names.ADMIN) ? null : security.getUserPrincipal().getName();
     }
 
     @DELETE

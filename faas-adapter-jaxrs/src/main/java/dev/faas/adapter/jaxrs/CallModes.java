@@ -6,6 +6,7 @@ import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.model.Activation;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
@@ -49,6 +50,21 @@ final class CallModes {
     /** With {@code callbackUrl} (queued calls only): where the record is POSTed when the call ends. */
     Response serve(InvokeFunctionCommand command, boolean queued, boolean preferred, boolean record,
                    boolean withLogs, String callbackUrl) {
+        return serve(command, queued, preferred, record, withLogs, callbackUrl, null);
+    }
+
+    /**
+     * The id of the API key making the request (which alone, with admin keys, may read the call's record), or null
+     * when the server has no keys.
+     */
+    static String creator(ContainerRequestContext request) {
+        return request.getSecurityContext() instanceof AccessSecurityContext access && access.caller() != null
+                ? access.caller().keyId().value() : null;
+    }
+
+    /** With {@code createdBy}: the id of the API key making the call ({@link #creator}), kept with its record. */
+    Response serve(InvokeFunctionCommand command, boolean queued, boolean preferred, boolean record,
+                   boolean withLogs, String callbackUrl, String createdBy) {
         if (callbackUrl != null && !queued) {
             throw new InvalidRequestException("callbackUrl", "a callback is for an asynchronous call: add"
                     + " async=true");
@@ -57,7 +73,8 @@ final class CallModes {
             if (record) {
                 throw new InvalidRequestException("record", "an asynchronous call is always recorded: drop 'record'");
             }
-            Activation activation = available("async").submit(new InvokeAsyncCommand(command, callbackUrl));
+            Activation activation = available("async").submit(new InvokeAsyncCommand(command, callbackUrl,
+                    createdBy));
             Response.ResponseBuilder accepted = Response.status(Response.Status.ACCEPTED)
                     .entity(ActivationDocuments.accepted(activation)).type(MediaType.APPLICATION_JSON_TYPE)
                     .header("Location", ActivationDocuments.PATH + activation.id().value())
@@ -68,7 +85,7 @@ final class CallModes {
             return accepted.build();
         }
         if (record) {
-            InvokeAsyncUseCase.Recorded recorded = available("record").invokeRecorded(command);
+            InvokeAsyncUseCase.Recorded recorded = available("record").invokeRecorded(command, createdBy);
             return Response.fromResponse(InvocationResponses.ok(recorded.result(), withLogs))
                     .header(ACTIVATION_HEADER, recorded.activationId().value()).build();
         }

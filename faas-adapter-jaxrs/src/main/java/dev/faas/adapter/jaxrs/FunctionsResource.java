@@ -136,7 +136,7 @@ public final class FunctionsResource {
                             ContainerRequestContext request) {
         RequestLogFilter.function(request, id);
         return modes.serve(new InvokeFunctionCommand(id, params), mode.queued(), mode.preferred(), mode.record(),
-                withLogs, mode.callbackUrl());
+                withLogs, mode.callbackUrl(), CallModes.creator(request));
     }
 
     private static Response json(String body) {

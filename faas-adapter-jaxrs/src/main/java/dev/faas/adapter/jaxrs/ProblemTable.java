@@ -3,6 +3,7 @@ package dev.faas.adapter.jaxrs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faas.ports.error.ActivationNotFoundException;
 import dev.faas.ports.error.ApiKeyNotFoundException;
+import dev.faas.ports.error.AsyncQueueFullException;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.EgressNotAllowedException;
 import dev.faas.ports.error.ForbiddenException;
@@ -102,6 +103,9 @@ final class ProblemTable {
                 problem.with("timeoutMs", failure.timeout().toMillis()).with("logs", failure.logs()));
         row(CapacityExceededException.class, failure -> ProblemType.CAPACITY_EXCEEDED, (failure, problem, requestId) ->
                 problem.header("Retry-After", Math.max(1, failure.retryAfter().toSeconds())));
+        row(AsyncQueueFullException.class, failure -> ProblemType.ASYNC_QUEUE_FULL, (failure, problem, requestId) ->
+                problem.with("function", failure.functionName()).with("queueMax", failure.limit())
+                        .header("Retry-After", Math.max(1, failure.retryAfter().toSeconds())));
         row(InstanceCrashedException.class,
                 failure -> failure.outOfMemory() ? ProblemType.OUT_OF_MEMORY : ProblemType.INSTANCE_CRASHED,
                 (failure, problem, requestId) -> problem.with("logs", failure.logs()));

@@ -29,6 +29,7 @@ public enum ProblemType {
     FUNCTION_INIT_ERROR("function-init-error", "The function's code could not be loaded", 422),
     INVALID_RESULT("invalid-result", "The function's result is not JSON", 422),
     CAPACITY_EXCEEDED("capacity-exceeded", "Too many concurrent calls", 429),
+    ASYNC_QUEUE_FULL("async-queue-full", "The function's asynchronous queue is full", 429),
     INSTANCE_CRASHED("instance-crashed", "The function's sandbox died during the call", 502),
     OUT_OF_MEMORY("out-of-memory", "The function ran out of memory", 502),
     UNABLE_TO_START("unable-to-start", "No sandbox could be started", 503),

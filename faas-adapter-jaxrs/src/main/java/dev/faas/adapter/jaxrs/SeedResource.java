@@ -169,7 +169,8 @@ public final class SeedResource {
 
     /**
      * The seed's body exactly, unless the caller opts in to the call's logs with {@code ?logs=true}, to a record of
-     * the call with {@code ?record=true}, or to a queued call with {@code Prefer: respond-async} (202).
+     * the call with {@code ?record=true}, or to a queued call with {@code Prefer: respond-async} (202), whose
+     * record is POSTed to {@code ?callbackUrl=} when it ends.
      */
     @POST
     @Path("invoke")
@@ -177,8 +178,8 @@ public final class SeedResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.INVOKE)
     public Response invoke(@QueryParam("logs") String logs, @QueryParam("record") String record,
-                           @HeaderParam("Prefer") String prefer, InputStream body,
-                           @Context ContainerRequestContext requestContext) {
+                           @HeaderParam("Prefer") String prefer, @QueryParam("callbackUrl") String callbackUrl,
+                           InputStream body, @Context ContainerRequestContext requestContext) {
         boolean withLogs = RequestParameters.flag("logs", logs);
         boolean recorded = RequestParameters.flag("record", record);
         boolean queued = CallModes.prefersAsync(prefer);
@@ -187,7 +188,8 @@ public final class SeedResource {
         FunctionId id = FunctionId.parse(RequestDocuments.required("name", request.name()));
         String params = request.paramsJson();
         RequestLogFilter.function(requestContext, id);
-        return modes.serve(new InvokeFunctionCommand(id, params), queued, queued, recorded, withLogs);
+        return modes.serve(new InvokeFunctionCommand(id, params), queued, queued, recorded, withLogs, callbackUrl,
+                CallModes.creator(requestContext));
     }
 
     /** The version's options from the registration's {@code env}, {@code secrets} and {@code network}. */

@@ -39,7 +39,7 @@ public final class JdbiActivationStore implements ActivationStore {
 
     private static final String COLUMNS = "seq, id, function_name, function_version, params, status, is_async,"
             + " queued_at, started_at, lease_until, node_id, attempt, max_attempts, callback_url, result, problem_type,"
-            + " problem_detail, logs, start_kind, init_ms, duration_ms, ended_at";
+            + " problem_detail, logs, start_kind, init_ms, duration_ms, ended_at, created_by";
     /** Instants beyond what the database's timestamps hold are brought within, for bounds such as "before ever". */
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
@@ -66,10 +66,10 @@ public final class JdbiActivationStore implements ActivationStore {
         SqlStatement<?> insert = handle.createUpdate("INSERT INTO activations (id, function_name,"
                         + " function_version, params, status, is_async, queued_at, started_at, lease_until, node_id,"
                         + " attempt, max_attempts, callback_url, result, problem_type, problem_detail, logs, start_kind,"
-                        + " init_ms, duration_ms, ended_at) VALUES (:id, :function_name, :function_version, :params,"
-                        + " :status, :is_async, :queued_at, :started_at, :lease_until, :node_id, :attempt,"
+                        + " init_ms, duration_ms, ended_at, created_by) VALUES (:id, :function_name, :function_version,"
+                        + " :params, :status, :is_async, :queued_at, :started_at, :lease_until, :node_id, :attempt,"
                         + " :max_attempts, :callback_url, :result, :problem_type, :problem_detail, :logs, :start_kind,"
-                        + " :init_ms, :duration_ms, :ended_at)")
+                        + " :init_ms, :duration_ms, :ended_at, :created_by)")
                 .bind("id", activation.id().value())
                 .bind("function_name", activation.functionId().name().value())
                 .bind("function_version", activation.functionId().version())
@@ -79,7 +79,8 @@ public final class JdbiActivationStore implements ActivationStore {
                 .bind("node_id", activation.nodeId())
                 .bind("attempt", activation.attempt())
                 .bind("max_attempts", activation.maxAttempts())
-                .bind("callback_url", activation.callbackUrl());
+                .bind("callback_url", activation.callbackUrl())
+                .bind("created_by", activation.createdBy());
         time(insert, "queued_at", activation.queuedAt());
         time(insert, "started_at", activation.startedAt());
         time(insert, "lease_until", activation.leaseUntil());
@@ -247,6 +248,9 @@ public final class JdbiActivationStore implements ActivationStore {
             if (query.status() != null) {
                 sql.append(" AND status = :status");
             }
+            if (query.createdBy() != null) {
+                sql.append(" AND created_by = :created_by");
+            }
             sql.append(" ORDER BY seq DESC LIMIT :limit");
             Query select = handle.createQuery(sql.toString())
                     .bind("before", before == null ? Long.MAX_VALUE : before)
@@ -256,6 +260,9 @@ public final class JdbiActivationStore implements ActivationStore {
             }
             if (query.status() != null) {
                 select.bind("status", query.status().label());
+            }
+            if (query.createdBy() != null) {
+                select.bind("created_by", query.createdBy());
             }
             return select.map(JdbiActivationStore::map).list();
         });
@@ -301,6 +308,15 @@ public final class JdbiActivationStore implements ActivationStore {
                     .bindList("seqs", victims)
                     .execute();
         });
+    }
+
+    @Override
+    public long queuedFor(String functionName) {
+        return repository.withHandle(handle -> handle.createQuery(
+                        "SELECT COUNT(*) FROM activations WHERE status = 'queued' AND function_name = :name")
+                .bind("name", functionName)
+                .mapTo(Long.class)
+                .one());
     }
 
     @Override
@@ -374,6 +390,7 @@ public final class JdbiActivationStore implements ActivationStore {
                 FunctionId.of(row.getString("function_name"), row.getInt("function_version")),
                 row.getString("params"), status, row.getBoolean("is_async"), instant(row, "queued_at"),
                 instant(row, "started_at"), instant(row, "lease_until"), row.getString("node_id"),
-                row.getInt("attempt"), row.getInt("max_attempts"), row.getString("callback_url"), outcome);
+                row.getInt("attempt"), row.getInt("max_attempts"), row.getString("callback_url"), outcome,
+                row.getString("created_by"));
     }
 }

@@ -137,7 +137,8 @@ public final class InMemoryActivationStore implements ActivationStore {
                 break;
             }
             if ((query.function() == null || query.function().equals(activation.functionId().name()))
-                    && (query.status() == null || query.status() == activation.status())) {
+                    && (query.status() == null || query.status() == activation.status())
+                    && (query.createdBy() == null || query.createdBy().equals(activation.createdBy()))) {
                 page.add(activation);
             }
         }
@@ -167,6 +168,12 @@ public final class InMemoryActivationStore implements ActivationStore {
         }
         victims.forEach(this::delete);
         return victims.size();
+    }
+
+    @Override
+    public synchronized long queuedFor(String functionName) {
+        return bySequence.values().stream().filter(activation -> activation.status() == ActivationStatus.QUEUED
+                && activation.functionId().name().value().equals(functionName)).count();
     }
 
     @Override
@@ -210,7 +217,8 @@ public final class InMemoryActivationStore implements ActivationStore {
                     o.duration() == null ? null : o.duration().truncatedTo(ChronoUnit.MILLIS), ms(o.endedAt()));
         }
         return new Activation(a.id(), a.functionId(), a.paramsJson(), a.status(), a.async(), ms(a.queuedAt()),
-                ms(a.startedAt()), ms(a.leaseUntil()), a.nodeId(), a.attempt(), a.maxAttempts(), a.callbackUrl(), o);
+                ms(a.startedAt()), ms(a.leaseUntil()), a.nodeId(), a.attempt(), a.maxAttempts(), a.callbackUrl(), o,
+                a.createdBy());
     }
 
     private static Instant ms(Instant instant) {

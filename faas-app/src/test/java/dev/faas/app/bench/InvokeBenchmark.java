@@ -196,9 +196,12 @@ class InvokeBenchmark {
 
     /**
      * Asynchronous calls of the warm function: the 202's latency at concurrency 1, then how fast the node drains
-     * {@code 10 * SECONDS * 100} calls submitted at once from {@code CONCURRENCY} callers (submit to last end).
+     * {@code 10 * SECONDS * 100} calls submitted at once from {@code CONCURRENCY} callers (submit to last end); and
+     * what the asynchronous worker costs the synchronous path: the warm call's latency with the worker idle, then
+     * while it runs calls of another function that a background caller keeps queueing, in the same run.
      */
     private void asyncRows(BenchClient client, BenchTable table) throws Exception {
+        warmBesideAsyncRows(client, table);
         HttpRequest queue = client.post("/functions/trivial/versions/1/invoke?async=true", PARAMS);
         LatencyRecorder accepted = client.latency(queue, SAMPLES);
         awaitDrained(client);
@@ -228,6 +231,33 @@ class InvokeBenchmark {
         table.latency("async invoke accepted (202), c=1", accepted);
         table.throughput("async: " + calls + " calls submitted, c=" + CONCURRENCY, calls / submitSeconds);
         table.throughput("async: the same drained (submit to last end)", calls / drainSeconds);
+    }
+
+    /**
+     * The warm call at c=1 with the asynchronous worker idle, then while it runs {@code SECONDS * 200} calls of
+     * another function (each sleeping 0.5 s, so the worker's slots stay taken for a while) queued beforehand: no
+     * submission competes with the samples, only the worker's dispatching, leases and instances.
+     */
+    private void warmBesideAsyncRows(BenchClient client, BenchTable table) throws Exception {
+        HttpRequest warmCall = client.invoke("trivial-1", PARAMS);
+        client.register("sleeper", "import time\\ndef user_function(name):\\n    time.sleep(0.5)\\n    return name",
+                null);
+        HttpRequest background = client.post("/functions/sleeper/versions/1/invoke?async=true", PARAMS);
+        awaitDrained(client);
+        LatencyRecorder idle = client.latency(warmCall, SAMPLES);
+        int calls = SECONDS * 200;
+        for (int i = 0; i < calls; i++) {
+            client.send(background);
+        }
+        LatencyRecorder busy = client.latency(warmCall, SAMPLES);
+        boolean stillQueued = !client.send(client.get("/activations?status=queued&limit=1")).body()
+                .contains("\"activations\":[]");
+        table.latency("warm invoke, c=1, async worker idle", idle);
+        table.latency("warm invoke, c=1, async worker busy", busy);
+        table.note("warm p50 with the asynchronous worker busy / idle = %.2f (%d calls of a 0.5 s function queued"
+                        + " first; %s still queued when the samples ended)",
+                busy.percentileMillis(50) / idle.percentileMillis(50), calls, stillQueued ? "some" : "none");
+        awaitDrained(client);
     }
 
     /** Waits until no asynchronous call is queued or running. */

@@ -9,7 +9,9 @@ import dev.faas.adapter.jaxrs.callback.CallbackSender;
 import dev.faas.app.FaasConfig;
 import dev.faas.app.FaasServer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +105,30 @@ class CallbackAbuseTest {
         assertThat(delivery.signature()).isNotEqualTo(CallbackSender.signature(
                 "another-key-of-16-chars".getBytes(StandardCharsets.UTF_8), timestamp, delivery.body()));
         assertThat(api.get("/activations/" + id).json().get("callbackUrl").asText()).isEqualTo(hook());
+    }
+
+    @Test
+    void seedInvokeWithPreferRespondAsync_takesACallbackUrl_andRefusesOneOnASynchronousCallOrAnInternalTarget()
+            throws Exception {
+        String seedBody = "{\"name\":\"hello-1\",\"params\":{\"name\":\"seed\"}}";
+        Api.Reply accepted = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/invoke?callbackUrl=" + URLEncoder.encode(hook(), StandardCharsets.UTF_8)))
+                .header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.ofString(seedBody)));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String id = accepted.json().get("activationId").asText();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !received.isEmpty());
+        assertThat(received.get(0).activationId()).isEqualTo(id);
+        assertThat(Api.JSON.readTree(received.get(0).body()).get("result").asText()).isEqualTo("Hello, seed");
+
+        Api.Reply onSyncCall = api.post("/invoke?callbackUrl=" + URLEncoder.encode(hook(), StandardCharsets.UTF_8),
+                seedBody);
+        assertThat(onSyncCall.problem(400, "invalid-request").get("field").asText()).isEqualTo("callbackUrl");
+        Api.Reply internal = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/invoke?callbackUrl=" + URLEncoder.encode("https://169.254.10.10/", StandardCharsets.UTF_8)))
+                .header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.ofString(seedBody)));
+        assertThat(internal.problem(400, "invalid-request").get("field").asText()).isEqualTo("callbackUrl");
+        assertThat(received).hasSize(1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,33 @@ final class NamespaceTestHost implements AutoCloseable {
                 server.serve_forever()
             """;
 
+    // One line per request: its path without the leading '/', appended to the file named by argv[1] (O_APPEND, one
+    // write per line, so concurrent requests never interleave); a connection that sends nothing is not recorded.
+    private static final String RECORDER = """
+            import os, socketserver, sys
+            journal = sys.argv[1]
+            class Handler(socketserver.StreamRequestHandler):
+                def handle(self):
+                    request = self.rfile.readline().decode("latin-1").split()
+                    if len(request) < 2:
+                        return
+                    while self.rfile.readline() not in (b"\\r\\n", b"\\n", b""):
+                        pass
+                    fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                    try:
+                        os.write(fd, (request[1].lstrip("/") + "\\n").encode())
+                    finally:
+                        os.close(fd)
+                    self.wfile.write(b"HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n"
+                                     b"Content-Length: 2\\r\\n\\r\\nok")
+            class Server(socketserver.ThreadingTCPServer):
+                allow_reuse_address = True
+                daemon_threads = True
+                request_queue_size = 128
+            with Server(("0.0.0.0", int(sys.argv[2])), Handler) as server:
+                server.serve_forever()
+            """;
+
     private final String namespace;
     private final String address;
     private final String greeting;
@@ -54,6 +82,21 @@ final class NamespaceTestHost implements AutoCloseable {
 
     /** A test host at {@code prefix + ".10"}, the host's side at {@code prefix + ".1"}, on {@code prefix + ".0/24"}. */
     static NamespaceTestHost create(String label, String prefix) throws Exception {
+        String address = prefix + ".10";
+        String greeting = "hello from test host " + address;
+        return create(label, prefix, greeting, SERVER, greeting);
+    }
+
+    /**
+     * As {@link #create}, with a server that records each request's path (without its leading '/') as one line of
+     * {@code journal} and answers "ok": a function can count its own runs there, through the network alone.
+     */
+    static NamespaceTestHost recording(String label, String prefix, Path journal) throws Exception {
+        return create(label, prefix, "ok", RECORDER, journal.toString());
+    }
+
+    private static NamespaceTestHost create(String label, String prefix, String greeting, String serverCode,
+                                            String serverArgument) throws Exception {
         String suffix = Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xefff));
         String namespace = "f17" + label + suffix;
         String hostSide = "f17" + label + suffix + "h";
@@ -74,10 +117,9 @@ final class NamespaceTestHost implements AutoCloseable {
             inNamespace(namespace, "ip", "route", "add", "default", "via", hostAddress);
             assertThat(run("ip", "route", "get", address)).as("the host routes %s into the test veth", address)
                     .contains("dev " + hostSide);
-            String greeting = "hello from test host " + address;
-            Process server = new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", SERVER, greeting,
-                    Integer.toString(PORT)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            Process server = new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", serverCode,
+                    serverArgument, Integer.toString(PORT)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             NamespaceTestHost host = new NamespaceTestHost(namespace, address, greeting, server);
             await("the test host's server at " + address).atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(50)).until(host::answersFromHost);

@@ -2,6 +2,7 @@ package dev.faas.domain.activation;
 
 import dev.faas.domain.invocation.Invoker;
 import dev.faas.ports.error.ActivationNotFoundException;
+import dev.faas.ports.error.AsyncQueueFullException;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.InstanceTimeoutException;
@@ -129,26 +130,33 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
             callbackCheck.accept(command.callbackUrl());
         }
         FunctionDefinition definition = invoker.definition(command.call().functionId());
+        // Counted before adding, not atomically: calls submitted at the same instant on several nodes may each pass,
+        // so the queue can exceed the cap by at most the calls submitted at once.
+        String functionName = definition.id().name().value();
+        if (store.queuedFor(functionName) >= settings.queueMax()) {
+            throw new AsyncQueueFullException(functionName, settings.queueMax(),
+                    AsyncSettings.QUEUE_FULL_RETRY_AFTER);
+        }
         Activation activation = Activation.queued(definition.id(), command.call().paramsJson(), clock.instant(),
-                definition.options().attemptsAllowed(), command.callbackUrl());
+                definition.options().attemptsAllowed(), command.callbackUrl()).withCreatedBy(command.createdBy());
         store.add(activation);
         signal();
         return activation;
     }
 
     @Override
-    public Recorded invokeRecorded(InvokeFunctionCommand command) {
+    public Recorded invokeRecorded(InvokeFunctionCommand command, String createdBy) {
         Instant startedAt = clock.instant();
         try {
             InvocationResult result = invoker.invoke(command);
             Activation recorded = Activation.recordedSync(command.functionId(), command.paramsJson(), startedAt,
-                    nodeId, succeeded(result));
+                    nodeId, succeeded(result)).withCreatedBy(createdBy);
             store.add(recorded);
             listener.ended(recorded);
             return new Recorded(result, recorded.id());
         } catch (RuntimeException e) {
             Activation recorded = Activation.recordedSync(command.functionId(), command.paramsJson(), startedAt,
-                    nodeId, failed(e, startedAt));
+                    nodeId, failed(e, startedAt)).withCreatedBy(createdBy);
             store.add(recorded);
             listener.ended(recorded);
             throw e;
@@ -156,8 +164,9 @@ public final class ActivationService implements InvokeAsyncUseCase, ActivationsU
     }
 
     @Override
-    public Activation activation(ActivationId id) {
-        return store.find(id).orElseThrow(() -> new ActivationNotFoundException(id));
+    public Activation activation(ActivationId id, String readerKeyId) {
+        return store.find(id).filter(found -> readerKeyId == null || readerKeyId.equals(found.createdBy()))
+                .orElseThrow(() -> new ActivationNotFoundException(id));
     }
 
     @Override

@@ -15,9 +15,15 @@ import java.util.Objects;
  * @param maxQueueAge    how long a call may wait in the queue before it expires unrun
  * @param retention      how long ended activations are kept
  * @param pruneBatch     how many ended activations one pruning statement deletes at most
+ * @param queueMax       the most calls one function (all its versions) may have waiting in the queue, counted over
+ *                       every node sharing the store; a call beyond it is refused, not queued
  */
 public record AsyncSettings(int slots, Duration lease, Duration pollInterval, Duration maxQueueAge,
-                            Duration retention, int pruneBatch) {
+                            Duration retention, int pruneBatch, int queueMax) {
+
+    public static final int DEFAULT_QUEUE_MAX = 10_000;
+    /** When a caller refused for a full queue should try again. */
+    public static final Duration QUEUE_FULL_RETRY_AFTER = Duration.ofSeconds(5);
 
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
@@ -42,6 +48,15 @@ public record AsyncSettings(int slots, Duration lease, Duration pollInterval, Du
         if (pruneBatch < 1) {
             throw new IllegalArgumentException("pruneBatch must be at least 1, got " + pruneBatch);
         }
+        if (queueMax < 1) {
+            throw new IllegalArgumentException("queueMax must be at least 1, got " + queueMax);
+        }
+    }
+
+    /** Settings with the default queue cap ({@value #DEFAULT_QUEUE_MAX} waiting calls per function). */
+    public AsyncSettings(int slots, Duration lease, Duration pollInterval, Duration maxQueueAge, Duration retention,
+                         int pruneBatch) {
+        this(slots, lease, pollInterval, maxQueueAge, retention, pruneBatch, DEFAULT_QUEUE_MAX);
     }
 
     /** The defaults with {@code slots} asynchronous calls at once. */
@@ -59,18 +74,22 @@ public record AsyncSettings(int slots, Duration lease, Duration pollInterval, Du
     }
 
     public AsyncSettings withLease(Duration value) {
-        return new AsyncSettings(slots, value, pollInterval, maxQueueAge, retention, pruneBatch);
+        return new AsyncSettings(slots, value, pollInterval, maxQueueAge, retention, pruneBatch, queueMax);
     }
 
     public AsyncSettings withPollInterval(Duration value) {
-        return new AsyncSettings(slots, lease, value, maxQueueAge, retention, pruneBatch);
+        return new AsyncSettings(slots, lease, value, maxQueueAge, retention, pruneBatch, queueMax);
     }
 
     public AsyncSettings withRetention(Duration value) {
-        return new AsyncSettings(slots, lease, pollInterval, maxQueueAge, value, pruneBatch);
+        return new AsyncSettings(slots, lease, pollInterval, maxQueueAge, value, pruneBatch, queueMax);
     }
 
     public AsyncSettings withMaxQueueAge(Duration value) {
-        return new AsyncSettings(slots, lease, pollInterval, value, retention, pruneBatch);
+        return new AsyncSettings(slots, lease, pollInterval, value, retention, pruneBatch, queueMax);
+    }
+
+    public AsyncSettings withQueueMax(int value) {
+        return new AsyncSettings(slots, lease, pollInterval, maxQueueAge, retention, pruneBatch, value);
     }
 }

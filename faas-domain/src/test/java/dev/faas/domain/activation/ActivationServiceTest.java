@@ -10,6 +10,7 @@ import dev.faas.domain.invocation.Invoker;
 import dev.faas.domain.pool.InstancePool;
 import dev.faas.domain.pool.PoolSettings;
 import dev.faas.ports.error.ActivationNotFoundException;
+import dev.faas.ports.error.AsyncQueueFullException;
 import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.FunctionRaisedException;
 import dev.faas.ports.error.UnableToStartInstanceException;
@@ -97,6 +98,52 @@ class ActivationServiceTest {
         await("activation " + id + " ended").atMost(Duration.ofSeconds(20))
                 .until(() -> store.find(id).orElseThrow().status().isFinal());
         return store.find(id).orElseThrow();
+    }
+
+    @Test
+    void anActivationMadeByOneKey_isReadByThatKeyAndByReadersOfAll_andIsNotFoundForAnotherKey() {
+        FunctionId id = register("owned", "echo");
+        ActivationService node = node("node-a", 1);
+
+        Activation queued = node.submit(new InvokeAsyncCommand(new InvokeFunctionCommand(id, "{}"), null, "key_a"));
+
+        assertThat(queued.createdBy()).isEqualTo("key_a");
+        assertThat(node.activation(queued.id(), "key_a").id()).isEqualTo(queued.id());
+        assertThat(node.activation(queued.id(), null).createdBy()).isEqualTo("key_a");
+        assertThat(node.activation(queued.id()).id()).isEqualTo(queued.id());
+        assertThatThrownBy(() -> node.activation(queued.id(), "key_b"))
+                .isInstanceOf(ActivationNotFoundException.class);
+        InvokeAsyncUseCase.Recorded recorded = node.invokeRecorded(new InvokeFunctionCommand(id, "{}"), "key_b");
+        assertThat(store.find(recorded.activationId()).orElseThrow().createdBy()).isEqualTo("key_b");
+    }
+
+    @Test
+    void givenAFunctionsQueueAtItsCap_submit_isRefusedWithRetryAfter_whileOtherFunctionsStillQueue() {
+        FunctionId capped = register("capped", "echo");
+        FunctionId cappedV2 = register("capped", "echo");
+        FunctionId other = register("other", "echo");
+        InstancePool pool = new InstancePool(runtime, new PoolSettings(4, Duration.ofSeconds(5)), clock, background);
+        ActivationService node = new ActivationService(store, new Invoker(functions, runtime, pool),
+                AsyncSettings.defaults(1).withLease(LEASE).withQueueMax(2), clock, "node-a", failure -> "other",
+                ended::add, Executors.newCachedThreadPool());
+        closing.add(0, pool);
+        closing.add(0, node);
+        node.submit(InvokeAsyncCommand.of(capped, "{\"n\":1}"));
+        node.submit(InvokeAsyncCommand.of(cappedV2, "{\"n\":2}"));
+
+        assertThatThrownBy(() -> node.submit(InvokeAsyncCommand.of(capped, "{\"n\":3}")))
+                .isInstanceOfSatisfying(AsyncQueueFullException.class, full -> {
+                    assertThat(full.functionName()).isEqualTo("capped");
+                    assertThat(full.limit()).isEqualTo(2);
+                    assertThat(full.retryAfter()).isPositive();
+                });
+        assertThat(store.queuedFor("capped")).as("the refused call was not queued").isEqualTo(2);
+        node.submit(InvokeAsyncCommand.of(other, "{\"n\":4}"));
+
+        // A call leaving the queue makes room for one more.
+        assertThat(node.dispatchOnce()).isEqualTo(1);
+        node.submit(InvokeAsyncCommand.of(capped, "{\"n\":5}"));
+        assertThat(store.queuedFor("capped")).isEqualTo(2);
     }
 
     @Test

@@ -9,7 +9,17 @@ import java.util.List;
 public interface ActivationsUseCase {
 
     /** @throws dev.faas.ports.error.ActivationNotFoundException if there is none with this id */
-    Activation activation(ActivationId id);
+    default Activation activation(ActivationId id) {
+        return activation(id, null);
+    }
+
+    /**
+     * The activation as API key {@code readerKeyId} may see it: only one it made (null: any activation). Another
+     * key's activation is reported as absent, so a caller cannot learn that it exists.
+     *
+     * @throws dev.faas.ports.error.ActivationNotFoundException if there is none with this id that the key made
+     */
+    Activation activation(ActivationId id, String readerKeyId);
 
     /** Newest first. */
     List<Activation> activations(ActivationQuery query);

@@ -20,7 +20,12 @@ public interface InvokeAsyncUseCase {
      * Runs the call now, as {@link InvokeFunctionUseCase#invoke} does, and records it as an activation whichever way
      * it ends; a failure is thrown after it is recorded.
      */
-    Recorded invokeRecorded(InvokeFunctionCommand command);
+    default Recorded invokeRecorded(InvokeFunctionCommand command) {
+        return invokeRecorded(command, null);
+    }
+
+    /** As {@link #invokeRecorded(InvokeFunctionCommand)}, the record made by API key {@code createdBy} (null: none). */
+    Recorded invokeRecorded(InvokeFunctionCommand command, String createdBy);
 
     /** A synchronous call's result and the id of its record. */
     record Recorded(InvocationResult result, dev.faas.ports.model.ActivationId activationId) {

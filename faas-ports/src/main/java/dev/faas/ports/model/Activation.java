@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param nodeId      the node running or that ran the call; null while queued
  * @param leaseUntil  while running: when the call counts as lost unless its node renews the lease
  * @param callbackUrl where the record is POSTed when the call ends; null for none
+ * @param createdBy   the id of the API key that made the call; null when the server has no keys or the platform made
+ *                    it (a schedule's firing): then only an admin key reads it
  */
 public record Activation(
         ActivationId id,
@@ -27,7 +29,8 @@ public record Activation(
         int attempt,
         int maxAttempts,
         String callbackUrl,
-        ActivationOutcome outcome) {
+        ActivationOutcome outcome,
+        String createdBy) {
 
     public Activation {
         Objects.requireNonNull(id, "id");
@@ -47,42 +50,48 @@ public record Activation(
     public static Activation queued(FunctionId functionId, String paramsJson, Instant queuedAt, int maxAttempts,
                                     String callbackUrl) {
         return new Activation(ActivationId.random(), functionId, paramsJson, ActivationStatus.QUEUED, true, queuedAt,
-                null, null, null, 0, maxAttempts, callbackUrl, null);
+                null, null, null, 0, maxAttempts, callbackUrl, null, null);
     }
 
     /** A synchronous call recorded once it ended on {@code nodeId}. */
     public static Activation recordedSync(FunctionId functionId, String paramsJson, Instant startedAt, String nodeId,
                                           ActivationOutcome outcome) {
         return new Activation(ActivationId.random(), functionId, paramsJson, outcome.status(), false, startedAt,
-                startedAt, null, nodeId, 1, 1, null, outcome);
+                startedAt, null, nodeId, 1, 1, null, outcome, null);
     }
 
     /** Taken by {@code node} for its next run, leased until {@code until}. */
     public Activation running(String node, Instant now, Instant until) {
         return new Activation(id, functionId, paramsJson, ActivationStatus.RUNNING, async, queuedAt, now, until, node,
-                attempt + 1, maxAttempts, callbackUrl, null);
+                attempt + 1, maxAttempts, callbackUrl, null, createdBy);
     }
 
     /** Back in the queue, as it was before its last run was counted (the node had no room after all). */
     public Activation requeuedUncounted() {
         return new Activation(id, functionId, paramsJson, ActivationStatus.QUEUED, async, queuedAt, null, null, null,
-                Math.max(0, attempt - 1), maxAttempts, callbackUrl, null);
+                Math.max(0, attempt - 1), maxAttempts, callbackUrl, null, createdBy);
     }
 
     /** Back in the queue after its node was lost, the lost run counted. */
     public Activation requeuedAfterLoss() {
         return new Activation(id, functionId, paramsJson, ActivationStatus.QUEUED, async, queuedAt, startedAt, null,
-                nodeId, attempt, maxAttempts, callbackUrl, null);
+                nodeId, attempt, maxAttempts, callbackUrl, null, createdBy);
     }
 
     public Activation withLease(Instant until) {
         return new Activation(id, functionId, paramsJson, status, async, queuedAt, startedAt, until, nodeId, attempt,
-                maxAttempts, callbackUrl, outcome);
+                maxAttempts, callbackUrl, outcome, createdBy);
     }
 
     public Activation ended(ActivationOutcome ending) {
         return new Activation(id, functionId, paramsJson, ending.status(), async, queuedAt, startedAt, null, nodeId,
-                attempt, maxAttempts, callbackUrl, ending);
+                attempt, maxAttempts, callbackUrl, ending, createdBy);
+    }
+
+    /** The same call, made by API key {@code keyId} (null: by no key). */
+    public Activation withCreatedBy(String keyId) {
+        return new Activation(id, functionId, paramsJson, status, async, queuedAt, startedAt, leaseUntil, nodeId,
+                attempt, maxAttempts, callbackUrl, outcome, keyId);
     }
 
     /** How long the call waited in the queue before its last start; null while it waits. */

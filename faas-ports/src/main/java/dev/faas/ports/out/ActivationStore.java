@@ -64,6 +64,9 @@ public interface ActivationStore {
     /** Deletes at most {@code batch} activations that ended before {@code cutoff}; returns how many. */
     int pruneEndedBefore(Instant cutoff, int batch);
 
+    /** How many asynchronous calls to function {@code functionName} (any version) wait in the queue. */
+    long queuedFor(String functionName);
+
     /** The queue's depth and age and the count of activations by status. */
     ActivationQueueStats stats();
 }
