@@ -161,7 +161,8 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (command.options().archive()) {
             CodeArchive archive = archive(command);
             code = archive.zip();
-            if (options.requirements() == null && archive.requirements().isPresent()) {
+            if (options.requirements() == null && archive.requirements().isPresent()
+                    && VersionOptions.DEFAULT_RUNTIME.equals(options.runtime())) {
                 options = options.withRequirements(archive.requirements().get());
             }
             // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
@@ -177,15 +178,11 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             throw new InvalidRequestException("runtime", "unknown runtime '" + runtime + "': this node offers "
                     + String.join(", ", new TreeSet<>(runtimes)));
         }
-        if (!VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
-            // The Node.js runner loads one source file and takes no environment or secrets in its init frame yet:
-            // refused rather than silently dropped.
-            String field = options.archive() ? "archive" : options.requirements() != null ? "requirements"
-                    : !options.env().isEmpty() ? "env" : !options.secrets().isEmpty() ? "secrets" : null;
-            if (field != null) {
-                throw new InvalidRequestException(field, "'" + field + "' is offered for the "
-                        + VersionOptions.DEFAULT_RUNTIME + " runtime only, not for '" + runtime + "'");
-            }
+        if (!VersionOptions.DEFAULT_RUNTIME.equals(runtime) && options.requirements() != null) {
+            // Dependencies are built by pip for Python alone: refused rather than silently dropped (a Node.js
+            // archive brings its own node_modules).
+            throw new InvalidRequestException("requirements", "'requirements' is offered for the "
+                    + VersionOptions.DEFAULT_RUNTIME + " runtime only, not for '" + runtime + "'");
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
         egressPolicy.check(options);
@@ -300,6 +297,15 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         }
         CodeArchive archive = CodeArchive.read(zip, archives.maxUnpackedBytes(), archives.maxFiles());
         String module = command.handler().substring(0, command.handler().lastIndexOf('.'));
+        if (!VersionOptions.DEFAULT_RUNTIME.equals(command.options().runtime())) {
+            if (!archive.hasScriptModule(module)) {
+                throw new InvalidArchiveException(InvalidArchiveException.Reason.HANDLER_MODULE_MISSING,
+                        "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".js, .cjs, .mjs"
+                                + " or " + module.replace('.', '/') + "/index.js) for the handler '"
+                                + command.handler() + "'");
+            }
+            return archive;
+        }
         if (!archive.hasModule(module)) {
             throw new InvalidArchiveException(InvalidArchiveException.Reason.HANDLER_MODULE_MISSING,
                     "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".py) for the handler '"

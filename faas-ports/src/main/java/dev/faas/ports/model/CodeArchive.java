@@ -150,6 +150,16 @@ public final class CodeArchive {
         return files.containsKey(path + ".py") || files.containsKey(path + "/__init__.py");
     }
 
+    /**
+     * Whether the archive holds the JavaScript module {@code module} ({@code a.b}: {@code a/b.js}, {@code a/b.cjs},
+     * {@code a/b.mjs} or {@code a/b/index.js}), as the Node.js runner looks it up.
+     */
+    public boolean hasScriptModule(String module) {
+        String path = module.replace('.', '/');
+        return files.containsKey(path + ".js") || files.containsKey(path + ".cjs") || files.containsKey(path + ".mjs")
+                || files.containsKey(path + "/index.js");
+    }
+
     /** The archive's {@code requirements.txt} at its root, if it has one. */
     public java.util.Optional<String> requirements() {
         byte[] text = files.get("requirements.txt");
