@@ -57,7 +57,7 @@ final class ContainerSpecFactory {
     ContainerSpec create(String instanceId, InstanceSpec spec, Path socketDirectory) {
         String function = spec.functionId() == null ? DockerFunctionRuntime.PREWARM_FUNCTION
                 : spec.functionId().toString();
-        boolean node = NodeRunner.RUNTIME.equals(spec.runtime());
+        boolean node = DockerRuntimeSettings.JAVASCRIPT.equals(settings.languageOf(spec.runtime()));
         String socket = DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/" + RunnerRuntime.SOCKET_FILE;
         String logLimit = Integer.toString(settings.logLimitBytes());
         return new ContainerSpec(

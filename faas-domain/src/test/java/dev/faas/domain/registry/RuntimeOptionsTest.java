@@ -91,6 +91,6 @@ class RuntimeOptionsTest {
         assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("js"), JS, null,
                 RequestedLimits.DEFAULTS, options)))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(field))
-                .hasMessageContaining("python3 runtime only");
+                .hasMessageContaining("does not install dependencies for the runtime 'nodejs'");
     }
 }
