@@ -176,10 +176,9 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (command.options().archive()) {
             CodeArchive archive = archive(command);
             code = archive.zip();
-            java.util.Optional<String> archived = scriptRuntimes.contains(options.runtime())
-                    ? archive.packageDependencies() : archive.requirements();
-            if (options.requirements() == null && archived.isPresent()) {
-                options = options.withRequirements(archived.get());
+            if (options.requirements() == null && archive.requirements().isPresent()
+                    && !scriptRuntimes.contains(options.runtime())) {
+                options = options.withRequirements(archive.requirements().get());
             }
             // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
             storedCode = Base64.getEncoder().encodeToString(code);
@@ -193,6 +192,12 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (!runtimes.contains(runtime)) {
             throw new InvalidRequestException("runtime", "unknown runtime '" + runtime + "': this node offers "
                     + String.join(", ", new TreeSet<>(runtimes)));
+        }
+        if (scriptRuntimes.contains(runtime) && options.requirements() != null) {
+            // Dependencies are built by pip for Python runtimes alone: refused rather than silently dropped (a
+            // Node.js archive brings its own node_modules).
+            throw new InvalidRequestException("requirements", "'requirements' is offered for Python runtimes only,"
+                    + " not for '" + runtime + "': bundle node_modules in the function's archive");
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
         egressPolicy.check(options);

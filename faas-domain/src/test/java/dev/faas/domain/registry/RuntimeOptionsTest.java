@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A nodejs version takes env, secrets and archives (its module looked up as the Node.js runner does); requirements are
- * built by pip for Python alone, so a nodejs version asking for them is refused with the field named, never stored
- * to run without them.
+ * built by pip for Python runtimes alone, so a nodejs version asking for them is refused with the field named, never
+ * stored to run without them.
  */
 class RuntimeOptionsTest {
 
@@ -91,6 +91,6 @@ class RuntimeOptionsTest {
         assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("js"), JS, null,
                 RequestedLimits.DEFAULTS, options)))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(field))
-                .hasMessageContaining("does not install dependencies for the runtime 'nodejs'");
+                .hasMessageContaining("offered for Python runtimes only");
     }
 }
