@@ -34,8 +34,9 @@
  *       in DIR (read-only to this runner). The module a/b is DIR/a/b.js, .cjs or .mjs, or DIR/a/b/index.js; it is
  *       loaded with require (an ES module, by import), so its require() calls find the archive's other modules and
  *       its node_modules as Node.js always does. "env" and "secrets" as above.
- *   There is no "deps_dir" (the platform installs no Node.js dependencies: an archive brings its node_modules);
- *       an init carrying one is refused.
+ *   Either form may carry "deps_dir": DIR, the version's installed dependencies (read-only): DIR/node_modules is
+ *       searched by require() after the code's own node_modules (NODE_PATH); for code sent in the body it is also
+ *       linked beside the code file, so an ES module's import finds it too.
  *   {"op": "run"}, body = the params, a JSON object in UTF-8. JavaScript has no keyword arguments: the handler is
  *       called with the params object as its one argument, handler(params), so Python's
  *       def user_function(name) reads as function user_function({name}). A returned promise is awaited.
@@ -275,13 +276,18 @@ class Runner {
         if (codeDir !== undefined && codeDir !== null && (typeof codeDir !== 'string' || !handlerName.includes('.'))) {
             throw new Failure('protocol', 'InvalidRequest', 'init from a code_dir needs a module.function handler');
         }
-        if (depsDir !== undefined && depsDir !== null) {
-            throw new Failure('protocol', 'InvalidRequest', 'this runner takes no deps_dir');
+        if (depsDir !== undefined && depsDir !== null && typeof depsDir !== 'string') {
+            throw new Failure('protocol', 'InvalidRequest', 'init\'s deps_dir must be a path');
         }
         const env = stringMap('env', header.env);
         const secrets = stringMap('secrets', header.secrets);
         this.initAttempted = true;
         this.specialise(env, secrets);
+        const dependencies = typeof depsDir === 'string' ? path.join(depsDir, 'node_modules') : null;
+        if (dependencies !== null) {
+            process.env.NODE_PATH = dependencies;
+            require('module')._initPaths(); // require() reads NODE_PATH once, at start-up: again now
+        }
         if (typeof codeDir === 'string') {
             await this.initModule(codeDir, handlerName);
             return;
@@ -289,6 +295,9 @@ class Runner {
         const source = new TextDecoder('utf-8', { fatal: false }).decode(body);
         const isModule = checkSyntax(source);
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'faas-function-'));
+        if (dependencies !== null) {
+            fs.symlinkSync(dependencies, path.join(directory, 'node_modules'), 'dir');
+        }
         const file = path.join(directory, isModule ? 'function.mjs' : 'function.cjs');
         fs.writeFileSync(file, source, { mode: 0o600 });
         this.codeFile = file;

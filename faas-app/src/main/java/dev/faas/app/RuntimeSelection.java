@@ -110,7 +110,8 @@ final class RuntimeSelection {
                     config.dockerRuntime() == null ? "(engine default)" : config.dockerRuntime(), swept);
             DependencyBuilder dependencies = new DockerDependencyBuilder(docker, settings, new DependencySettings(
                     config.dataDir().resolve("dependencies").toAbsolutePath().normalize(), config.pipIndexUrl(),
-                    config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(), config.pipTimeout()));
+                    config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(), config.pipTimeout())
+                    .withNpm(config.npmRegistry(), config.npmNetwork()));
             if (!config.egress()) {
                 return new Selected(runtime, docker, dependencies);
             }

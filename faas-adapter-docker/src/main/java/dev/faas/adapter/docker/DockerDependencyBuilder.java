@@ -38,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds dependency layers with pip in a build container of the version's Python function image (the default
- * runtime's, or a custom Python runtime's): {@code pip install --target} into a
+ * Builds dependency layers in a build container of the version's function image: for Python with pip, for Node.js
+ * ({@code nodejs}) with npm (Debian's, in the nodejs image), {@code npm install --omit=dev --ignore-scripts} of a
+ * package.json from {@code FAAS_NPM_REGISTRY} into the layer's {@code node_modules}. For Python: {@code pip install --target} into a
  * directory of this host, from the configured index, the build container alone joining the configured network (the
  * instances never have one). A layer is kept under the cache root by the SHA-256 of the image, the index settings and
  * the requirements text, so each distinct text is built once per node and image; concurrent asks for the same text
@@ -91,9 +92,10 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         if (language == null) {
             return DependencyBuilder.super.layer(runtimeName, requirements);
         }
-        if (DockerRuntimeSettings.JAVASCRIPT.equals(language)) {
-            throw new InvalidRequestException("requirements", "dependencies are installed for Python runtimes only;"
-                    + " a '" + runtimeName + "' version brings its node_modules in its archive");
+        boolean node = DockerRuntimeSettings.JAVASCRIPT.equals(language);
+        if (node && settings.npmRegistry() == null) {
+            throw new InvalidRequestException("requirements", "this node installs no Node.js dependencies: start it"
+                    + " with FAAS_NPM_REGISTRY set to an npm registry's URL (or bundle node_modules in the archive)");
         }
         String image = runtime.imageOf(runtimeName);
         String key = runtimeName + "\0" + requirements;
@@ -101,13 +103,13 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         if (seen != null && Files.exists(seen.directory().resolve(COMPLETE))) {
             return new Layer(seen.hash(), seen.directory(), false, Duration.ofNanos(System.nanoTime() - startNanos));
         }
-        Layer layer = find(image, requirements, startNanos);
+        Layer layer = find(node, image, requirements, startNanos);
         known.put(key, layer);
         return layer;
     }
 
-    private Layer find(String image, String requirements, long startNanos) {
-        String hash = hash(image, requirements);
+    private Layer find(boolean node, String image, String requirements, long startNanos) {
+        String hash = hash(node, image, requirements);
         Path directory = settings.cacheRoot().resolve(hash);
         if (Files.exists(directory.resolve(COMPLETE))) {
             return new Layer(hash, directory, false, Duration.ofNanos(System.nanoTime() - startNanos));
@@ -120,7 +122,7 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
         try {
             if (!Files.exists(directory.resolve(COMPLETE))) {
-                build(image, requirements, hash, directory);
+                build(node, image, requirements, hash, directory);
                 builds.incrementAndGet();
             }
             Layer layer = new Layer(hash, directory, true, Duration.ofNanos(System.nanoTime() - startNanos));
@@ -143,13 +145,14 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
     }
 
-    private void build(String image, String requirements, String hash, Path directory) {
+    private void build(boolean node, String image, String requirements, String hash, Path directory) {
         Path work;
         try {
             work = Files.createTempDirectory(settings.cacheRoot(), ".build-" + hash.substring(0, 12) + "-");
             Path input = Files.createDirectory(work.resolve("in"));
             Path output = Files.createDirectory(work.resolve("out"));
-            Path manifest = input.resolve("requirements.txt");
+            // npm installs next to the package.json it reads: that one goes in the output, pip's file in the input.
+            Path manifest = node ? output.resolve("package.json") : input.resolve("requirements.txt");
             Files.writeString(manifest, requirements, StandardCharsets.UTF_8);
             // The build runs as this user, so what it writes is ours to move and delete; others only read it.
             for (Path path : List.of(work, input, output)) {
@@ -160,7 +163,11 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
             throw new UncheckedIOException("cannot prepare a dependency build in " + settings.cacheRoot(), e);
         }
         try {
-            runPip(image, work, hash);
+            if (node) {
+                runNpm(image, work, hash);
+            } else {
+                runPip(image, work, hash);
+            }
             Files.writeString(work.resolve("out").resolve(COMPLETE), hash + "\n", StandardCharsets.UTF_8);
             try {
                 Files.move(work.resolve("out"), directory, StandardCopyOption.ATOMIC_MOVE);
@@ -175,6 +182,14 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         } finally {
             PrivateDirectory.deleteRecursively(work);
         }
+    }
+
+    private void runNpm(String image, Path work, String hash) {
+        List<String> command = List.of("install", "--prefix", "/out", "--omit=dev", "--ignore-scripts",
+                "--no-audit", "--no-fund", "--no-package-lock", "--no-update-notifier", "--registry",
+                settings.npmRegistry());
+        run(image, "npm", command, List.of("HOME=/tmp", "npm_config_cache=/tmp/npm-cache",
+                "NO_COLOR=1"), settings.npmNetwork(), work, hash, "npm");
     }
 
     private void runPip(String image, Path work, String hash) {
@@ -261,10 +276,12 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
     }
 
-    private String hash(String image, String requirements) {
+    private String hash(boolean node, String image, String requirements) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            List<String> parts = List.of(imageId(image), settings.indexUrl(), String.valueOf(settings.trustedHost()),
+            List<String> parts = node
+                    ? List.of("nodejs", imageId(image), settings.npmRegistry(), requirements)
+                    : List.of(imageId(image), settings.indexUrl(), String.valueOf(settings.trustedHost()),
                     String.join(" ", settings.extraArgs()), requirements);
             for (String part : parts) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
@@ -302,6 +319,12 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         for (int index = lines.length - 1; index >= 0; index--) {
             if (lines[index].startsWith("ERROR")) {
                 return lines[index].strip();
+            }
+        }
+        for (String line : lines) {
+            // npm's first error lines say what failed (its code, then the package); its last, where its log is.
+            if (line.startsWith("npm ERR!") && !line.startsWith("npm ERR! code")) {
+                return line.strip();
             }
         }
         return lines.length == 0 ? "" : lines[lines.length - 1].strip();

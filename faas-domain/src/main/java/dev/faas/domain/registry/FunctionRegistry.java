@@ -165,7 +165,8 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     }
 
     /**
-     * Checks and stores the version; with requirements (given, or the archive's {@code requirements.txt}), their
+     * Checks and stores the version; with requirements (given, or the archive's {@code requirements.txt}; for a
+     * Node.js runtime a package.json text, given or the archive's when it brings no node_modules), their
      * dependency layer is built on this node first (or found built), so the code check imports them too.
      */
     @Override
@@ -176,9 +177,10 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (command.options().archive()) {
             CodeArchive archive = archive(command);
             code = archive.zip();
-            if (options.requirements() == null && archive.requirements().isPresent()
-                    && !scriptRuntimes.contains(options.runtime())) {
-                options = options.withRequirements(archive.requirements().get());
+            java.util.Optional<String> archived = scriptRuntimes.contains(options.runtime())
+                    ? archive.packageDependencies() : archive.requirements();
+            if (options.requirements() == null && archived.isPresent()) {
+                options = options.withRequirements(archived.get());
             }
             // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
             storedCode = Base64.getEncoder().encodeToString(code);
@@ -192,12 +194,6 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (!runtimes.contains(runtime)) {
             throw new InvalidRequestException("runtime", "unknown runtime '" + runtime + "': this node offers "
                     + String.join(", ", new TreeSet<>(runtimes)));
-        }
-        if (scriptRuntimes.contains(runtime) && options.requirements() != null) {
-            // Dependencies are built by pip for Python runtimes alone: refused rather than silently dropped (a
-            // Node.js archive brings its own node_modules).
-            throw new InvalidRequestException("requirements", "'requirements' is offered for Python runtimes only,"
-                    + " not for '" + runtime + "': bundle node_modules in the function's archive");
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
         egressPolicy.check(options);

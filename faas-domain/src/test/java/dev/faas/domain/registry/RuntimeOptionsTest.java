@@ -16,9 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * A nodejs version takes env, secrets and archives (its module looked up as the Node.js runner does); requirements are
- * built by pip for Python runtimes alone, so a nodejs version asking for them is refused with the field named, never
- * stored to run without them.
+ * A nodejs version takes env, secrets and archives (its module looked up as the Node.js runner does); on a node whose
+ * dependency builder installs nothing for it, a nodejs version asking for requirements is refused with the field
+ * named, never stored to run without them.
  */
 class RuntimeOptionsTest {
 
@@ -91,6 +91,6 @@ class RuntimeOptionsTest {
         assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("js"), JS, null,
                 RequestedLimits.DEFAULTS, options)))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(field))
-                .hasMessageContaining("offered for Python runtimes only");
+                .hasMessageContaining("does not install dependencies for the runtime 'nodejs'");
     }
 }

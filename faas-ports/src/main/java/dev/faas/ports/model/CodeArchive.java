@@ -160,6 +160,17 @@ public final class CodeArchive {
                 || files.containsKey(path + "/index.js");
     }
 
+    /**
+     * The archive's {@code package.json} at its root, when it has one and no {@code node_modules} directory there:
+     * the dependencies of a Node.js archive that did not bring them along.
+     */
+    public java.util.Optional<String> packageDependencies() {
+        byte[] text = files.get("package.json");
+        boolean bundled = files.keySet().stream().anyMatch(name -> name.startsWith("node_modules/"));
+        return text == null || bundled ? java.util.Optional.empty()
+                : java.util.Optional.of(new String(text, StandardCharsets.UTF_8));
+    }
+
     /** The archive's {@code requirements.txt} at its root, if it has one. */
     public java.util.Optional<String> requirements() {
         byte[] text = files.get("requirements.txt");
