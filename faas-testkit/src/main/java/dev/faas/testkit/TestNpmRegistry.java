@@ -47,15 +47,24 @@ public final class TestNpmRegistry {
 
     /** Adds the package {@code name} at {@code version} with {@code files} (path to content) and main index.js. */
     public TestNpmRegistry add(String name, String version, Map<String, String> files) {
+        return add(name, version, files, "");
+    }
+
+    /**
+     * Adds a package as {@link #add(String, String, Map)} does whose package.json, in its tarball and in the packument,
+     * also holds {@code moreFields} (JSON members, such as {@code "scripts":{...}}, or empty).
+     */
+    public TestNpmRegistry add(String name, String version, Map<String, String> files, String moreFields) {
+        String extra = moreFields.isEmpty() ? "" : "," + moreFields;
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("package/package.json", "{\"name\":\"" + name + "\",\"version\":\"" + version
-                + "\",\"main\":\"index.js\"}\n");
+                + "\",\"main\":\"index.js\"" + extra + "}\n");
         files.forEach((path, content) -> entries.put("package/" + path, content));
         byte[] tarball = gzip(tar(entries));
         String file = name + "-" + version + ".tgz";
         String packument = "{\"name\":\"" + name + "\",\"dist-tags\":{\"latest\":\"" + version + "\"},"
                 + "\"versions\":{\"" + version + "\":{\"name\":\"" + name + "\",\"version\":\"" + version
-                + "\",\"main\":\"index.js\",\"dist\":{\"tarball\":\"" + baseUrl + "/tarballs/" + file
+                + "\",\"main\":\"index.js\"" + extra + ",\"dist\":{\"tarball\":\"" + baseUrl + "/tarballs/" + file
                 + "\",\"shasum\":\"" + HexFormat.of().formatHex(digest("SHA-1", tarball))
                 + "\",\"integrity\":\"sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", tarball))
                 + "\"}}}}";

@@ -53,7 +53,11 @@ class NodeDependenciesDockerTest {
         String registryUrl = "http://" + registryName + ":8000";
         TestNpmRegistry registry = new TestNpmRegistry(workDirectory.resolve("registry"), registryUrl)
                 .add("faas-shout", "1.0.0", Map.of("index.js",
-                        "module.exports = (text) => text.toUpperCase() + '!';\n"));
+                        "module.exports = (text) => text.toUpperCase() + '!';\n"))
+                // An install script that would leave a mark (and could do anything the build container allows).
+                .add("faas-scripted", "1.0.0", Map.of("index.js", "module.exports = __dirname;\n"),
+                        "\"scripts\":{\"preinstall\":\"node -e \\\"require('fs').writeFileSync('ran', 'x')\\\"\","
+                                + "\"postinstall\":\"node -e \\\"require('fs').writeFileSync('ran', 'x')\\\"\"}");
         try (DockerSupport docker = DockerSupport.require()) {
             DockerClient client = docker.client();
             client.createNetworkCmd().withName(network).withInternal(true).withLabels(Map.of("faas.test", node))
@@ -124,6 +128,19 @@ class NodeDependenciesDockerTest {
         assertThat(missing.problem(400, "requirements-failed").path("pipOutput").asText())
                 .contains("faas-no-such-package");
         assertThat(api.get("/functions/broken").status()).isEqualTo(404);
+        Api.Reply notJson = api.post("/register", request("broken", code).put("requirements", "not json {")
+                .toString());
+        notJson.problem(400, "requirements-failed");
+
+        // Install scripts never run (npm install --ignore-scripts): the package is there, its mark is not.
+        Api.Reply scripted = api.post("/register", request("scripted", "const fs = require('fs');\n"
+                + "const path = require('path');\nconst where = require('faas-scripted');\n"
+                + "exports.user_function = () => ({ installed: fs.existsSync(path.join(where, 'package.json')),"
+                + " ran: fs.existsSync(path.join(where, 'ran')) });\n")
+                .put("requirements", "{\"dependencies\":{\"faas-scripted\":\"1.0.0\"}}").toString());
+        assertThat(scripted.status()).as(() -> scripted.body() + "\n" + server.log()).isEqualTo(200);
+        assertThat(api.invoke(scripted.result().asText()).body())
+                .isEqualTo("{\"result\":{\"installed\":true,\"ran\":false}}");
     }
 
     private static ObjectNode request(String name, String code) {
