@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the function image that the Docker runtime starts one container of per instance.
 #
-# Usage: python-base/build-image.sh [--offline] [--tag TAG]
+# Usage: python-base/build-image.sh [--offline [--packages PKG[,PKG...]]] [--tag TAG]
 #
 #   (default)   docker build on the public python:3.12-slim base (needs a reachable registry).
 #   --offline   no registry needed: makes a Debian bookworm root file system with python3 and
@@ -10,6 +10,8 @@
 #               ${FAAS_CACHE_DIR:-$HOME/.cache/faas}, so later runs take seconds; delete it (and
 #               `docker rmi faas-base:bookworm`) to make a fresh one. Needs root and debootstrap.
 #   --tag TAG   the image's name (default faas-python:latest; the runtime's default too).
+#   --packages  with --offline, more Debian packages baked into the base (e.g. python3-numpy), for an
+#               image of a custom runtime (FAAS_RUNTIMES_FILE); the base gets a tag of its own.
 #
 # Idempotent: it reuses what exists and Docker's build cache. Works from any directory.
 set -euo pipefail
@@ -17,11 +19,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tag="faas-python:latest"
 offline=false
+packages=""
 # pip (Debian's python3-pip) is in the image: the platform's dependency builds run it in a build container.
 offline_base="faas-base:bookworm-pip"
 
 usage() {
-  sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 log() {
@@ -36,6 +39,8 @@ die() {
 while [ $# -gt 0 ]; do
   case "$1" in
     --offline) offline=true; shift ;;
+    --packages) [ $# -ge 2 ] || die "--packages needs a value"; packages="$2"; shift 2 ;;
+    --packages=*) packages="${1#--packages=}"; shift ;;
     --tag) [ $# -ge 2 ] || die "--tag needs a value"; tag="$2"; shift 2 ;;
     --tag=*) tag="${1#--tag=}"; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -43,6 +48,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$tag" ] || die "--tag needs a value"
+include="python3,python3-pip"
+if [ -n "$packages" ]; then
+  $offline || die "--packages needs --offline (the packages go into the debootstrap base)"
+  [[ "$packages" =~ ^[a-z0-9][a-z0-9.+-]*(,[a-z0-9][a-z0-9.+-]*)*$ ]] \
+    || die "--packages needs Debian package names separated by commas, got '$packages'"
+  include="$include,$packages"
+  offline_base="faas-base:bookworm-pip-$(printf '%s' "$packages" | sha256sum | cut -c1-12)"
+fi
 
 command -v docker >/dev/null 2>&1 || die "the docker command is missing"
 docker info >/dev/null 2>&1 || die "no Docker engine answers (is dockerd running, and may this user use it?)"
@@ -50,7 +63,7 @@ docker info >/dev/null 2>&1 || die "no Docker engine answers (is dockerd running
 base_image="python:3.12-slim"
 if $offline; then
   base_image="$offline_base"
-  "$here/../deploy/debian-base-image.sh" --tag "$offline_base" --include python3,python3-pip \
+  "$here/../deploy/debian-base-image.sh" --tag "$offline_base" --include "$include" \
     --change 'LABEL faas.image=base' --change 'CMD ["python3"]'
 fi
 

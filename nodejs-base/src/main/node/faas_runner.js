@@ -4,7 +4,7 @@
  * Python runner's protocol exactly (python-base/src/main/python/faas_runner.py documents it); what differs is said here.
  *
  * Usage: node faas_runner.js --connect PATH [--connect-timeout SECONDS] [--log-limit BYTES]
- *                            [--max-message-bytes BYTES] [--max-result-bytes BYTES]
+ *                            [--max-message-bytes BYTES] [--max-result-bytes BYTES] [--secrets-dir DIR]
  *
  * The platform listens on PATH; the runner connects (retrying while PATH is not there yet or its backlog is full),
  * serves one request at a time until the platform closes the connection, then exits 0. Exit status 3: PATH could not
@@ -24,6 +24,19 @@
  *       is looked up among its exports, then among the properties of its default export. It is written into a
  *       private directory under the system's temporary directory as function.cjs or function.mjs and loaded from
  *       there (top-level await works in an ES module). Allowed once per process.
+ *       Before any of the function's code runs, as in the Python runner: "env" (an object of strings, optional) is
+ *       added to process.env, and each of "secrets" (an object of strings, optional: name -> value) is written to
+ *       the file --secrets-dir/NAME, readable by this user only (a private tmpfs, /run/secrets, in a container; a
+ *       version with secrets is refused without it); process.env.FAAS_SECRETS_DIR names that directory. A function
+ *       reads a secret with fs.readFileSync('/run/secrets/NAME', 'utf8'); its value is never in process.env, and never
+ *       echoed in a reply nor in an error.
+ *   {"op": "init", "handler": "module.function", "code_dir": DIR, ...}, empty body: the code is an unpacked archive
+ *       in DIR (read-only to this runner). The module a/b is DIR/a/b.js, .cjs or .mjs, or DIR/a/b/index.js; it is
+ *       loaded with require (an ES module, by import), so its require() calls find the archive's other modules and
+ *       its node_modules as Node.js always does. "env" and "secrets" as above.
+ *   Either form may carry "deps_dir": DIR, the version's installed dependencies (read-only): DIR/node_modules is
+ *       searched by require() after the code's own node_modules (NODE_PATH); for code sent in the body it is also
+ *       linked beside the code file, so an ES module's import finds it too.
  *   {"op": "run"}, body = the params, a JSON object in UTF-8. JavaScript has no keyword arguments: the handler is
  *       called with the params object as its one argument, handler(params), so Python's
  *       def user_function(name) reads as function user_function({name}). A returned promise is awaited.
@@ -204,9 +217,10 @@ function installCapture(capture) {
 
 /** Loads the user's code once and calls its handler, one request at a time. */
 class Runner {
-    constructor(logLimit, maxResultBytes) {
+    constructor(logLimit, maxResultBytes, secretsDir = null) {
         this.capture = new OutputCapture(logLimit);
         this.maxResultBytes = maxResultBytes;
+        this.secretsDir = secretsDir;
         this.initAttempted = false;
         this.handler = null;
         this.codeFile = null;
@@ -231,7 +245,7 @@ class Runner {
         let result = Buffer.alloc(0);
         try {
             if (op === 'init') {
-                await this.init(header.handler, body);
+                await this.init(header, body);
             } else if (op === 'run') {
                 result = await this.run(body);
             } else {
@@ -249,17 +263,41 @@ class Runner {
         return [reply, result];
     }
 
-    async init(handlerName, body) {
+    async init(header, body) {
+        const handlerName = header.handler;
+        const codeDir = header.code_dir;
+        const depsDir = header.deps_dir;
         if (this.initAttempted) {
             throw new Failure('protocol', 'AlreadyInitialized', 'init may be called once per runner');
         }
         if (typeof handlerName !== 'string') {
             throw new Failure('protocol', 'InvalidRequest', 'init needs a handler name');
         }
+        if (codeDir !== undefined && codeDir !== null && (typeof codeDir !== 'string' || !handlerName.includes('.'))) {
+            throw new Failure('protocol', 'InvalidRequest', 'init from a code_dir needs a module.function handler');
+        }
+        if (depsDir !== undefined && depsDir !== null && typeof depsDir !== 'string') {
+            throw new Failure('protocol', 'InvalidRequest', 'init\'s deps_dir must be a path');
+        }
+        const env = stringMap('env', header.env);
+        const secrets = stringMap('secrets', header.secrets);
         this.initAttempted = true;
+        this.specialise(env, secrets);
+        const dependencies = typeof depsDir === 'string' ? path.join(depsDir, 'node_modules') : null;
+        if (dependencies !== null) {
+            process.env.NODE_PATH = dependencies;
+            require('module')._initPaths(); // require() reads NODE_PATH once, at start-up: again now
+        }
+        if (typeof codeDir === 'string') {
+            await this.initModule(codeDir, handlerName);
+            return;
+        }
         const source = new TextDecoder('utf-8', { fatal: false }).decode(body);
         const isModule = checkSyntax(source);
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'faas-function-'));
+        if (dependencies !== null) {
+            fs.symlinkSync(dependencies, path.join(directory, 'node_modules'), 'dir');
+        }
         const file = path.join(directory, isModule ? 'function.mjs' : 'function.cjs');
         fs.writeFileSync(file, source, { mode: 0o600 });
         this.codeFile = file;
@@ -286,6 +324,93 @@ class Runner {
                 + ' exported by the function\'s code');
         }
         this.handler = handler;
+    }
+
+    /** Loads the handler's module from the unpacked archive in codeDir and checks its function. */
+    async initModule(codeDir, handlerName) {
+        const dot = handlerName.lastIndexOf('.');
+        const moduleName = handlerName.slice(0, dot);
+        const functionName = handlerName.slice(dot + 1);
+        const base = path.join(codeDir, ...moduleName.split('.'));
+        const file = [base + '.js', base + '.cjs', base + '.mjs', path.join(base, 'index.js')]
+            .find((candidate) => fs.existsSync(candidate));
+        if (file === undefined) {
+            throw new Failure('init', 'ModuleNotFound', 'no module ' + JSON.stringify(moduleName) + ' ('
+                + moduleName.split('.').join('/') + '.js) in the function\'s archive');
+        }
+        this.codeFile = file;
+        let exported;
+        try {
+            exported = await this.callUserCode(async () => {
+                if (file.endsWith('.mjs')) {
+                    return import(pathToFileURL(file).href);
+                }
+                try {
+                    return require(file);
+                } catch (error) {
+                    if (error && error.code === 'ERR_REQUIRE_ESM') {
+                        return import(pathToFileURL(file).href);
+                    }
+                    throw error;
+                }
+            });
+        } catch (error) {
+            if (error instanceof Failure) {
+                throw error;
+            }
+            if (error instanceof SyntaxError) {
+                const failure = failureFrom('init', error, file);
+                failure.error.line = lineOf(error.stack, file);
+                throw failure;
+            }
+            throw failureFrom('init', error, file);
+        }
+        const handler = findHandler(exported, functionName);
+        if (typeof handler !== 'function') {
+            throw new Failure('init', 'HandlerNotFound', 'no function ' + JSON.stringify(functionName)
+                + ' exported by the module ' + JSON.stringify(moduleName));
+        }
+        this.handler = handler;
+    }
+
+    /** Applies the version's environment and writes its secrets, before any of its code runs. */
+    specialise(env, secrets) {
+        for (const [name, value] of Object.entries(env)) {
+            if (!name || name.includes('=') || name.includes('\0') || value.includes('\0')) {
+                throw new Failure('protocol', 'InvalidRequest', 'init\'s env holds a name or value no environment can hold');
+            }
+            process.env[name] = value;
+        }
+        const names = Object.keys(secrets);
+        if (names.length === 0) {
+            return;
+        }
+        if (this.secretsDir === null) {
+            throw new Failure('protocol', 'NoSecretsDirectory', 'this runner has no --secrets-dir for secrets');
+        }
+        for (const name of names) {
+            if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+                throw new Failure('protocol', 'InvalidRequest', 'init\'s secrets hold a name that is not a file name');
+            }
+        }
+        const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+        for (const name of names) {
+            const file = path.join(this.secretsDir, name);
+            let descriptor;
+            try {
+                // O_EXCL and O_NOFOLLOW: never through a link or over a file something else put there.
+                descriptor = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o400);
+                fs.writeSync(descriptor, Buffer.from(secrets[name], 'utf8'));
+            } catch (error) {
+                throw new Failure('init', 'SecretNotWritten', 'the secret ' + JSON.stringify(name)
+                    + ' could not be written to ' + this.secretsDir + ': ' + (error && error.code));
+            } finally {
+                if (descriptor !== undefined) {
+                    fs.closeSync(descriptor);
+                }
+            }
+        }
+        process.env.FAAS_SECRETS_DIR = this.secretsDir;
     }
 
     async run(body) {
@@ -421,6 +546,18 @@ function findHandler(exported, name) {
     return undefined;
 }
 
+/** value as an object of strings, {} when absent; anything else is a protocol error naming the field. */
+function stringMap(field, value) {
+    if (value === undefined || value === null) {
+        return {};
+    }
+    if (typeof value !== 'object' || Array.isArray(value)
+            || !Object.values(value).every((item) => typeof item === 'string')) {
+        throw new Failure('protocol', 'InvalidRequest', 'init\'s ' + field + ' must be an object of strings');
+    }
+    return value;
+}
+
 function parseParams(body) {
     let params;
     try {
@@ -526,16 +663,18 @@ function connectToPlatform(socketPath, timeoutSeconds) {
 
 function parseArguments(argv) {
     const options = { connect: null, connectTimeout: 60, logLimit: 65536, maxMessageBytes: 16 * 1024 * 1024,
-        maxResultBytes: 6 * 1024 * 1024 };
+        maxResultBytes: 6 * 1024 * 1024, secretsDir: null };
     const names = { '--connect': 'connect', '--connect-timeout': 'connectTimeout', '--log-limit': 'logLimit',
-        '--max-message-bytes': 'maxMessageBytes', '--max-result-bytes': 'maxResultBytes' };
+        '--max-message-bytes': 'maxMessageBytes', '--max-result-bytes': 'maxResultBytes',
+        '--secrets-dir': 'secretsDir' };
     for (let i = 0; i < argv.length; i += 2) {
         const name = names[argv[i]];
         if (name === undefined || i + 1 >= argv.length) {
             throw new Error('unknown or incomplete argument: ' + argv[i]);
         }
-        options[name] = name === 'connect' ? argv[i + 1] : Number(argv[i + 1]);
-        if (name !== 'connect' && !(options[name] > 0)) {
+        const isPath = name === 'connect' || name === 'secretsDir';
+        options[name] = isPath ? argv[i + 1] : Number(argv[i + 1]);
+        if (!isPath && !(options[name] > 0)) {
             throw new Error(argv[i] + ' needs a positive number, not ' + argv[i + 1]);
         }
     }
@@ -569,7 +708,7 @@ async function main() {
         fail(options.connect + ' could not be reached within ' + options.connectTimeout + ' s', EXIT_NO_CONNECTION);
         return;
     }
-    const runner = new Runner(options.logLimit, options.maxResultBytes);
+    const runner = new Runner(options.logLimit, options.maxResultBytes, options.secretsDir);
     installCapture(runner.capture);
     process.exit = (code) => {
         throw new ProcessExit(code);

@@ -66,6 +66,9 @@ public record FaasConfig(
         List<String> pipExtraArgs,
         String pipNetwork,
         Duration pipTimeout,
+        String npmRegistry,
+        String npmNetwork,
+        List<CustomRuntime> customRuntimes,
         AsyncConfig async) {
 
     public static final String PROCESS = "process";
@@ -135,6 +138,9 @@ public record FaasConfig(
                         : List.of(get.apply("FAAS_PIP_EXTRA_ARGS").split("\\s+")),
                 get.apply("FAAS_PIP_NETWORK"),
                 duration("FAAS_PIP_TIMEOUT", get.apply("FAAS_PIP_TIMEOUT"), "5m"),
+                get.apply("FAAS_NPM_REGISTRY"),
+                get.apply("FAAS_NPM_NETWORK"),
+                CustomRuntime.readFile(get.apply("FAAS_RUNTIMES_FILE")),
                 AsyncConfig.fromEnvironment(get));
     }
 

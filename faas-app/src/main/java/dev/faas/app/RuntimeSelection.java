@@ -46,6 +46,12 @@ final class RuntimeSelection {
 
     static Selected create(FaasConfig config) {
         if (FaasConfig.PROCESS.equals(config.runtime())) {
+            if (!config.customRuntimes().isEmpty()) {
+                throw new StartupException("FAAS_RUNTIMES_FILE names runtimes ("
+                        + config.customRuntimes().stream().map(CustomRuntime::name).toList() + "), which run in their"
+                        + " images: the process runtime cannot offer them; use FAAS_RUNTIME=docker or unset"
+                        + " FAAS_RUNTIMES_FILE");
+            }
             LOG.warn("FAAS_RUNTIME=process: functions run as local python3 processes, which is NOT a sandbox");
             return new Selected(process(config), () -> { });
         }
@@ -79,6 +85,19 @@ final class RuntimeSelection {
                 // Python alone still serves; registrations asking for nodejs are told what this node offers.
                 LOG.warn("no nodejs runtime: {}", e.getMessage());
             }
+            for (CustomRuntime custom : config.customRuntimes()) {
+                // An operator's image: the platform has no recipe for it, so it must be there.
+                if (!DockerFunctionRuntime.imageAvailable(docker, custom.image())) {
+                    throw new StartupException("the image '" + custom.image() + "' of the runtime '" + custom.name()
+                            + "' (FAAS_RUNTIMES_FILE) is not on the Docker engine; build it first (see the README's"
+                            + " Custom runtimes)");
+                }
+                if ("nodejs".equals(custom.runner()) && settings.nodeImage() == null) {
+                    LOG.warn("the runtime {} uses the nodejs runner, whose own image is missing", custom.name());
+                }
+            }
+            settings = settings.withCustomRuntimes(config.customRuntimes().stream()
+                    .map(CustomRuntime::languageRuntime).toList());
             DockerFunctionRuntime runtime = new DockerFunctionRuntime(docker, settings);
             if (!runtime.ociRuntimeAvailable()) {
                 runtime.close();
@@ -91,7 +110,8 @@ final class RuntimeSelection {
                     config.dockerRuntime() == null ? "(engine default)" : config.dockerRuntime(), swept);
             DependencyBuilder dependencies = new DockerDependencyBuilder(docker, settings, new DependencySettings(
                     config.dataDir().resolve("dependencies").toAbsolutePath().normalize(), config.pipIndexUrl(),
-                    config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(), config.pipTimeout()));
+                    config.pipTrustedHost(), config.pipExtraArgs(), config.pipNetwork(), config.pipTimeout())
+                    .withNpm(config.npmRegistry(), config.npmNetwork()));
             if (!config.egress()) {
                 return new Selected(runtime, docker, dependencies);
             }

@@ -194,7 +194,9 @@ public final class FaasPlatform implements AutoCloseable {
                 builder.checkCode ? new SandboxCodeCheck(runtime, pool, specialiser) : null, invoker::forget, secrets,
                 new ArchivePolicy(builder.maxArchiveBytes, CodeArchive.DEFAULT_MAX_FILES), builder.dependencies,
                 new EgressPolicy(builder.egress),
-                runtime.languageRuntimes().stream().map(LanguageRuntime::name).toList());
+                runtime.languageRuntimes().stream().map(LanguageRuntime::name).toList(),
+                runtime.languageRuntimes().stream().filter(offered -> "javascript".equals(offered.language()))
+                        .map(LanguageRuntime::name).collect(java.util.stream.Collectors.toSet()));
         this.readiness = new ReadinessService(nodeId, repository, runtime, READINESS_DEADLINE);
         closeables.push(readiness);
         closeables.push(new Reaper(pool, new ReaperPolicy(builder.deleteAfter), builder.clock,

@@ -17,6 +17,7 @@ import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
 import dev.faas.ports.out.RunOutput;
+import dev.faas.ports.out.Specialisation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -246,6 +247,69 @@ public abstract class NodeRuntimeContract {
         assertThat(runtime.running()).doesNotContain(instance.id());
     }
 
+    @Test
+    void givenEnvAndASecret_init_setsProcessEnvAndWritesTheSecretAsAPrivateFile_neverIntoTheEnvironment() {
+        String secret = "tok-" + Long.toHexString(System.nanoTime());
+        Instance instance = runtime.start(spec());
+        runtime.init(instance, definition("""
+                const fs = require('fs');
+                const path = require('path');
+                const file = path.join(process.env.FAAS_SECRETS_DIR, 'api-token');
+                exports.user_function = ({ secret }) => ({
+                  region: process.env.REGION,
+                  token: fs.readFileSync(file, 'utf8'),
+                  mode: (fs.statSync(file).mode & 0o777).toString(8),
+                  inEnvironment: Object.values(process.env).some((value) => value.includes(secret)),
+                });
+                """, "user_function", VersionOptions.DEFAULT.withRuntime(NODEJS)
+                .withEnv(java.util.Map.of("REGION", "eu-west"))),
+                new Specialisation(java.util.Map.of("api-token", secret)));
+
+        RunOutput output = runtime.run(instance, "{\"secret\":\"" + secret + "\"}", TIMEOUT);
+
+        assertThat(output.resultJson()).isEqualTo("{\"region\":\"eu-west\",\"token\":\"" + secret
+                + "\",\"mode\":\"400\",\"inEnvironment\":false}");
+        assertThat(output.logs()).doesNotContain(secret);
+    }
+
+    @Test
+    void givenArchive_init_loadsItsEntryModule_whichRequiresItsNodeModulesAndASecondModule() {
+        String zip = zip(java.util.Map.of(
+                "index.js", "const pad = require('left-pad');\nconst { greet } = require('./lib/greet');\n"
+                        + "exports.main = ({ name }) => pad(greet(name), 14, '*');\n",
+                "lib/greet.js", "exports.greet = (name) => `Hello, ${name}!`;\n",
+                "esm.mjs", "import { greet } from './lib/greet.js';\nexport const main = ({ name }) => greet(name);\n",
+                "node_modules/left-pad/package.json", "{\"name\":\"left-pad\",\"main\":\"pad.js\"}\n",
+                "node_modules/left-pad/pad.js",
+                "module.exports = (text, width, fill) => fill.repeat(Math.max(0, width - text.length)) + text;\n",
+                "broken.js", "exports.main = () => 1;\nexports.other = ( => 2;\n"));
+        VersionOptions archive = VersionOptions.DEFAULT.withRuntime(NODEJS).withArchive(true);
+        Instance commonJs = runtime.start(spec());
+        runtime.init(commonJs, definition(zip, "index.main", archive));
+        Instance esModule = runtime.start(spec());
+        runtime.init(esModule, definition(zip, "esm.main", archive));
+
+        assertThat(runtime.run(commonJs, "{\"name\":\"Ada\"}", TIMEOUT).resultJson()).isEqualTo("\"***Hello, Ada!\"");
+        assertThat(runtime.run(esModule, "{\"name\":\"Ada\"}", TIMEOUT).resultJson()).isEqualTo("\"Hello, Ada!\"");
+        Instance broken = runtime.start(spec());
+        assertThatThrownBy(() -> runtime.init(broken, definition(zip, "broken.main", archive)))
+                .isInstanceOfSatisfying(FunctionInitException.class, e -> assertThat(e.line()).isEqualTo(2));
+    }
+
+    private static String zip(java.util.Map<String, String> files) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            for (java.util.Map.Entry<String, String> file : new java.util.TreeMap<>(files).entrySet()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+                out.write(file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
     protected Instance started(String code, String handler) {
         Instance instance = runtime.start(spec());
         runtime.init(instance, definition(code, handler));
@@ -257,8 +321,11 @@ public abstract class NodeRuntimeContract {
     }
 
     protected static FunctionDefinition definition(String code, String handler) {
+        return definition(code, handler, VersionOptions.DEFAULT.withRuntime(NODEJS));
+    }
+
+    protected static FunctionDefinition definition(String code, String handler, VersionOptions options) {
         return new FunctionDefinition(FunctionId.parse("node-contract-1"), code, handler,
-                new FunctionLimits(TIMEOUT, 256, 4), Instant.now(), "0".repeat(64),
-                VersionOptions.DEFAULT.withRuntime(NODEJS));
+                new FunctionLimits(TIMEOUT, 256, 4), Instant.now(), "0".repeat(64), options);
     }
 }

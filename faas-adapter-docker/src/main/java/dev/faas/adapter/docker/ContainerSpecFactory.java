@@ -92,8 +92,7 @@ final class ContainerSpecFactory {
     ContainerSpec create(String instanceId, InstanceSpec spec, Path socketDirectory) {
         String function = spec.functionId() == null ? DockerFunctionRuntime.PREWARM_FUNCTION
                 : spec.functionId().toString();
-        // The Node.js runner takes no secrets directory: secrets and env are the Python runner's for now.
-        boolean node = NodeRunner.RUNTIME.equals(spec.runtime());
+        boolean node = DockerRuntimeSettings.JAVASCRIPT.equals(settings.languageOf(spec.runtime()));
         String socket = DockerFunctionRuntime.CONTAINER_SOCKET_DIRECTORY + "/" + RunnerRuntime.SOCKET_FILE;
         String logLimit = Integer.toString(settings.logLimitBytes());
         return new ContainerSpec(
@@ -102,8 +101,7 @@ final class ContainerSpecFactory {
                         settings.nodeId(), DockerFunctionRuntime.LABEL_FUNCTION, function,
                         DockerFunctionRuntime.LABEL_INSTANCE, instanceId),
                 node ? nodeSandboxEntrypoint(spec.memoryMb()) : sandboxEntrypoint(),
-                node ? List.of("--connect", socket, "--log-limit", logLimit)
-                        : List.of("--connect", socket, "--log-limit", logLimit, "--secrets-dir", SECRETS_DIRECTORY),
+                List.of("--connect", socket, "--log-limit", logLimit, "--secrets-dir", SECRETS_DIRECTORY),
                 settings.user(),
                 // The image's PATH and LANG stay; nothing of the platform's environment goes in.
                 List.of("HOME=/tmp"),

@@ -8,7 +8,9 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
+import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.error.RequirementsFailedException;
+import dev.faas.ports.model.VersionOptions;
 import dev.faas.ports.out.DependencyBuilder;
 import dev.faas.python.PrivateDirectory;
 import java.io.IOException;
@@ -36,7 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds dependency layers with pip in a build container of the function image: {@code pip install --target} into a
+ * Builds dependency layers in a build container of the version's function image: for Python with pip, for Node.js
+ * ({@code nodejs}) with npm (Debian's, in the nodejs image), {@code npm install --omit=dev --ignore-scripts} of a
+ * package.json from {@code FAAS_NPM_REGISTRY} into the layer's {@code node_modules}. For Python: {@code pip install --target} into a
  * directory of this host, from the configured index, the build container alone joining the configured network (the
  * instances never have one). A layer is kept under the cache root by the SHA-256 of the image, the index settings and
  * the requirements text, so each distinct text is built once per node and image; concurrent asks for the same text
@@ -56,9 +60,9 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
     private final DependencySettings settings;
     private final Map<String, CompletableFuture<Layer>> building = new ConcurrentHashMap<>();
     private final AtomicInteger builds = new AtomicInteger();
-    /** Layers this process has seen built, by requirements text: an instance start then costs no engine call. */
+    /** Layers this process has seen built, by runtime and text: an instance start then costs no engine call. */
     private final Map<String, Layer> known = new ConcurrentHashMap<>();
-    private volatile String imageId;
+    private final Map<String, String> imageIds = new ConcurrentHashMap<>();
 
     public DockerDependencyBuilder(DockerClient docker, DockerRuntimeSettings runtime, DependencySettings settings) {
         this.docker = docker;
@@ -78,18 +82,34 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
 
     @Override
     public Layer layer(String requirements) {
+        return layer(VersionOptions.DEFAULT_RUNTIME, requirements);
+    }
+
+    @Override
+    public Layer layer(String runtimeName, String requirements) {
         long startNanos = System.nanoTime();
-        Layer seen = known.get(requirements);
+        String language = runtime.languageOf(runtimeName);
+        if (language == null) {
+            return DependencyBuilder.super.layer(runtimeName, requirements);
+        }
+        boolean node = DockerRuntimeSettings.JAVASCRIPT.equals(language);
+        if (node && settings.npmRegistry() == null) {
+            throw new InvalidRequestException("requirements", "this node installs no Node.js dependencies: start it"
+                    + " with FAAS_NPM_REGISTRY set to an npm registry's URL (or bundle node_modules in the archive)");
+        }
+        String image = runtime.imageOf(runtimeName);
+        String key = runtimeName + "\0" + requirements;
+        Layer seen = known.get(key);
         if (seen != null && Files.exists(seen.directory().resolve(COMPLETE))) {
             return new Layer(seen.hash(), seen.directory(), false, Duration.ofNanos(System.nanoTime() - startNanos));
         }
-        Layer layer = find(requirements, startNanos);
-        known.put(requirements, layer);
+        Layer layer = find(node, image, requirements, startNanos);
+        known.put(key, layer);
         return layer;
     }
 
-    private Layer find(String requirements, long startNanos) {
-        String hash = hash(requirements);
+    private Layer find(boolean node, String image, String requirements, long startNanos) {
+        String hash = hash(node, image, requirements);
         Path directory = settings.cacheRoot().resolve(hash);
         if (Files.exists(directory.resolve(COMPLETE))) {
             return new Layer(hash, directory, false, Duration.ofNanos(System.nanoTime() - startNanos));
@@ -102,7 +122,7 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
         try {
             if (!Files.exists(directory.resolve(COMPLETE))) {
-                build(requirements, hash, directory);
+                build(node, image, requirements, hash, directory);
                 builds.incrementAndGet();
             }
             Layer layer = new Layer(hash, directory, true, Duration.ofNanos(System.nanoTime() - startNanos));
@@ -125,24 +145,29 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
     }
 
-    private void build(String requirements, String hash, Path directory) {
+    private void build(boolean node, String image, String requirements, String hash, Path directory) {
         Path work;
         try {
             work = Files.createTempDirectory(settings.cacheRoot(), ".build-" + hash.substring(0, 12) + "-");
             Path input = Files.createDirectory(work.resolve("in"));
-            Files.writeString(input.resolve("requirements.txt"), requirements, StandardCharsets.UTF_8);
             Path output = Files.createDirectory(work.resolve("out"));
+            // npm installs next to the package.json it reads: that one goes in the output, pip's file in the input.
+            Path manifest = node ? output.resolve("package.json") : input.resolve("requirements.txt");
+            Files.writeString(manifest, requirements, StandardCharsets.UTF_8);
             // The build runs as this user, so what it writes is ours to move and delete; others only read it.
             for (Path path : List.of(work, input, output)) {
                 Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-            Files.setPosixFilePermissions(input.resolve("requirements.txt"),
-                    PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(manifest, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare a dependency build in " + settings.cacheRoot(), e);
         }
         try {
-            runPip(work, hash);
+            if (node) {
+                runNpm(image, work, hash);
+            } else {
+                runPip(image, work, hash);
+            }
             Files.writeString(work.resolve("out").resolve(COMPLETE), hash + "\n", StandardCharsets.UTF_8);
             try {
                 Files.move(work.resolve("out"), directory, StandardCopyOption.ATOMIC_MOVE);
@@ -159,7 +184,15 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
     }
 
-    private void runPip(Path work, String hash) {
+    private void runNpm(String image, Path work, String hash) {
+        List<String> command = List.of("install", "--prefix", "/out", "--omit=dev", "--ignore-scripts",
+                "--no-audit", "--no-fund", "--no-package-lock", "--no-update-notifier", "--registry",
+                settings.npmRegistry());
+        run(image, "npm", command, List.of("HOME=/tmp", "npm_config_cache=/tmp/npm-cache",
+                "NO_COLOR=1"), settings.npmNetwork(), work, hash, "npm");
+    }
+
+    private void runPip(String image, Path work, String hash) {
         List<String> command = new ArrayList<>(List.of("-m", "pip", "install", "--no-cache-dir",
                 "--disable-pip-version-check", "--no-input", "--no-warn-script-location", "--target", "/out",
                 "--requirement", "/in/requirements.txt", "--index-url", settings.indexUrl()));
@@ -167,8 +200,15 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
             command.addAll(List.of("--trusted-host", settings.trustedHost()));
         }
         command.addAll(settings.extraArgs());
+        run(image, "python3", command, List.of("HOME=/tmp", "PIP_NO_COLOR=1", "PYTHONDONTWRITEBYTECODE=1"),
+                settings.network(), work, hash, "pip");
+    }
+
+    /** Runs {@code tool} in a build container of {@code image} on {@code network}; fails with its output's tail. */
+    private void run(String image, String entrypoint, List<String> command, List<String> environment,
+                     String network, Path work, String hash, String tool) {
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(settings.network())
+                .withNetworkMode(network)
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + (512L * 1024 * 1024) + ",mode=1777"))
                 .withBinds(new Bind(work.resolve("in").toString(), new Volume("/in"), AccessMode.ro),
@@ -178,15 +218,15 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
                 .withPidsLimit(256L)
                 .withMemory(1024L * 1024 * 1024)
                 .withMemorySwap(1024L * 1024 * 1024);
-        String containerId = docker.createContainerCmd(runtime.image())
+        String containerId = docker.createContainerCmd(image)
                 .withName("faas-build-" + runtime.nodeId() + "-" + hash.substring(0, 12) + "-"
                         + Long.toHexString(System.nanoTime() & 0xffffff))
                 .withLabels(Map.of(DockerFunctionRuntime.LABEL_MANAGED, "true", DockerFunctionRuntime.LABEL_NODE,
                         runtime.nodeId(), DockerFunctionRuntime.LABEL_FUNCTION, "build", LABEL_BUILD, hash))
-                .withEntrypoint("python3")
+                .withEntrypoint(entrypoint)
                 .withCmd(command)
                 .withUser(PrivateDirectory.currentUid() + ":" + currentGid())
-                .withEnv(List.of("HOME=/tmp", "PIP_NO_COLOR=1", "PYTHONDONTWRITEBYTECODE=1"))
+                .withEnv(environment)
                 .withHostConfig(host)
                 .exec()
                 .getId();
@@ -202,7 +242,7 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
             }
             if (status != 0) {
                 String output = tail(postMortem.logTail(containerId));
-                throw new RequirementsFailedException("pip could not install the requirements (exit status "
+                throw new RequirementsFailedException(tool + " could not install the requirements (exit status "
                         + status + "): " + lastLine(output), output);
             }
         } finally {
@@ -236,11 +276,14 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         }
     }
 
-    private String hash(String requirements) {
+    private String hash(boolean node, String image, String requirements) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(imageId(), settings.indexUrl(), String.valueOf(settings.trustedHost()),
-                    String.join(" ", settings.extraArgs()), requirements)) {
+            List<String> parts = node
+                    ? List.of("nodejs", imageId(image), settings.npmRegistry(), requirements)
+                    : List.of(imageId(image), settings.indexUrl(), String.valueOf(settings.trustedHost()),
+                    String.join(" ", settings.extraArgs()), requirements);
+            for (String part : parts) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
@@ -254,15 +297,15 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
      * The image's id, so a rebuilt image gets fresh layers (asked of the engine once per process: a node restarted
      * after an image rebuild builds anew); its name when the engine does not say.
      */
-    private String imageId() {
-        String id = imageId;
+    private String imageId(String image) {
+        String id = imageIds.get(image);
         if (id == null) {
             try {
-                id = docker.inspectImageCmd(runtime.image()).exec().getId();
+                id = docker.inspectImageCmd(image).exec().getId();
             } catch (RuntimeException e) {
-                return runtime.image();
+                return image;
             }
-            imageId = id;
+            imageIds.put(image, id);
         }
         return id;
     }
@@ -276,6 +319,12 @@ public final class DockerDependencyBuilder implements DependencyBuilder {
         for (int index = lines.length - 1; index >= 0; index--) {
             if (lines[index].startsWith("ERROR")) {
                 return lines[index].strip();
+            }
+        }
+        for (String line : lines) {
+            // npm's first error lines say what failed (its code, then the package); its last, where its log is.
+            if (line.startsWith("npm ERR!") && !line.startsWith("npm ERR! code")) {
+                return line.strip();
             }
         }
         return lines.length == 0 ? "" : lines[lines.length - 1].strip();

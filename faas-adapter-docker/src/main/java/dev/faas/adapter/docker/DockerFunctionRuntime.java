@@ -192,6 +192,10 @@ public final class DockerFunctionRuntime extends RunnerRuntime<String> {
             offered.add(new LanguageRuntime(NodeRunner.RUNTIME, "javascript", settings.nodeImage(),
                     imageVersion(settings.nodeImage())));
         }
+        for (LanguageRuntime custom : settings.customRuntimes()) {
+            offered.add(new LanguageRuntime(custom.name(), custom.language(), custom.launcher(),
+                    imageVersion(custom.launcher())));
+        }
         return List.copyOf(offered);
     }
 

@@ -1,10 +1,12 @@
 package dev.faas.adapter.docker;
 
 import dev.faas.nodejs.NodeRunner;
+import dev.faas.ports.model.LanguageRuntime;
 import dev.faas.ports.model.VersionOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -18,6 +20,8 @@ import java.util.regex.Pattern;
  * ({@code runsc} for gVisor, say; null: the engine's default), and {@code egressNetwork} the Docker network that
  * instances of egress versions join (null: egress is off on this node and such an instance cannot start);
  * {@code nodeImage} is the image of nodejs instances (null: this node offers no nodejs runtime).
+ * {@code customRuntimes} are the operator's own runtimes ({@code FAAS_RUNTIMES_FILE}): each a name, the language
+ * whose runner its image carries ({@code python} or {@code javascript}) and its image as the launcher.
  *
  * <p>{@code socketRoot} must be an absolute path on the Docker engine's host (when the platform itself runs in a
  * container, the same path must be mounted at the same place), and short: a Unix socket path holds at most
@@ -25,7 +29,13 @@ import java.util.regex.Pattern;
  */
 public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout,
                                     int pidsLimit, long tmpfsBytes, double cpus, int nofile, String user,
-                                    int logLimitBytes, String ociRuntime, String egressNetwork, String nodeImage) {
+                                    int logLimitBytes, String ociRuntime, String egressNetwork, String nodeImage,
+                                    List<LanguageRuntime> customRuntimes) {
+
+    /** The language of the Python runner, as {@link LanguageRuntime#language()} names it. */
+    public static final String PYTHON = "python";
+    /** The language of the Node.js runner. */
+    public static final String JAVASCRIPT = "javascript";
 
     /** The image {@code python-base/build-image.sh} builds by default. */
     public static final String DEFAULT_IMAGE = "faas-python:latest";
@@ -79,6 +89,21 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
         if (nodeImage != null) {
             requireText(nodeImage, "nodeImage");
         }
+        customRuntimes = customRuntimes == null ? List.of() : List.copyOf(customRuntimes);
+        for (LanguageRuntime custom : customRuntimes) {
+            if (!PYTHON.equals(custom.language()) && !JAVASCRIPT.equals(custom.language())) {
+                throw new IllegalArgumentException("the custom runtime '" + custom.name() + "' has the language '"
+                        + custom.language() + "'; its runner must be " + PYTHON + " or " + JAVASCRIPT);
+            }
+        }
+    }
+
+    /** Settings with these custom runtimes. */
+    public DockerRuntimeSettings(String image, String nodeId, Path socketRoot, Duration startTimeout,
+                                 int pidsLimit, long tmpfsBytes, double cpus, int nofile, String user,
+                                 int logLimitBytes, String ociRuntime, String egressNetwork, String nodeImage) {
+        this(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus, nofile, user, logLimitBytes,
+                ociRuntime, egressNetwork, nodeImage, List.of());
     }
 
     /** Settings with the engine's default OCI runtime, no egress network and no nodejs runtime. */
@@ -113,25 +138,35 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
     /** These settings with another function image. */
     public DockerRuntimeSettings withImage(String otherImage) {
         return new DockerRuntimeSettings(otherImage, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, ociRuntime, egressNetwork, nodeImage);
+                nofile, user, logLimitBytes, ociRuntime, egressNetwork, nodeImage,
+                customRuntimes);
     }
 
     /** These settings with another OCI runtime for function containers (null: the engine's default). */
     public DockerRuntimeSettings withOciRuntime(String runtime) {
         return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, runtime, egressNetwork, nodeImage);
+                nofile, user, logLimitBytes, runtime, egressNetwork, nodeImage,
+                customRuntimes);
     }
 
     /** These settings with the Docker network egress instances join (null: egress off). */
     public DockerRuntimeSettings withEgressNetwork(String network) {
         return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, ociRuntime, network, nodeImage);
+                nofile, user, logLimitBytes, ociRuntime, network, nodeImage,
+                customRuntimes);
     }
 
     /** These settings with the nodejs runtime's image ({@code null}: no nodejs runtime). */
     public DockerRuntimeSettings withNodeImage(String otherNodeImage) {
         return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
-                nofile, user, logLimitBytes, ociRuntime, egressNetwork, otherNodeImage);
+                nofile, user, logLimitBytes, ociRuntime, egressNetwork, otherNodeImage,
+                customRuntimes);
+    }
+
+    /** These settings with the operator's custom runtimes (see the type's comment). */
+    public DockerRuntimeSettings withCustomRuntimes(List<LanguageRuntime> runtimes) {
+        return new DockerRuntimeSettings(image, nodeId, socketRoot, startTimeout, pidsLimit, tmpfsBytes, cpus,
+                nofile, user, logLimitBytes, ociRuntime, egressNetwork, nodeImage, runtimes);
     }
 
     /** The image of {@code runtime}'s instances, or null if these settings offer no such runtime. */
@@ -139,7 +174,23 @@ public record DockerRuntimeSettings(String image, String nodeId, Path socketRoot
         if (VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
             return image;
         }
-        return NodeRunner.RUNTIME.equals(runtime) ? nodeImage : null;
+        if (NodeRunner.RUNTIME.equals(runtime)) {
+            return nodeImage;
+        }
+        return customRuntimes.stream().filter(custom -> custom.name().equals(runtime)).map(LanguageRuntime::launcher)
+                .findFirst().orElse(null);
+    }
+
+    /** The language of {@code runtime}'s runner ({@value #PYTHON} or {@value #JAVASCRIPT}), or null if not offered. */
+    public String languageOf(String runtime) {
+        if (VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
+            return PYTHON;
+        }
+        if (NodeRunner.RUNTIME.equals(runtime)) {
+            return nodeImage == null ? null : JAVASCRIPT;
+        }
+        return customRuntimes.stream().filter(custom -> custom.name().equals(runtime)).map(LanguageRuntime::language)
+                .findFirst().orElse(null);
     }
 
     private static void requireText(String value, String name) {

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds a missing function image from the Dockerfile and runner bundled in the jars (python-base, nodejs-base),
  * through the engine's build API, so that a newcomer with Docker needs no script before {@code java -jar}. The base
- * is the offline one the image scripts make ({@code faas-base:bookworm}, {@code faas-base-nodejs:bookworm}) when the
+ * is the offline one the image scripts make ({@code faas-base:bookworm}, {@code faas-base-nodejs:bookworm-npm}) when the
  * engine holds it; else, for Python, the public {@code python:3.12-slim}, which the engine pulls where a registry is
  * reachable. Node.js has no public base with both node and python3 (which installs the sandbox's seccomp filter), so
  * without the offline base its build is left to {@code nodejs-base/build-image.sh}. Progress goes to the log.
@@ -51,7 +51,7 @@ public final class FunctionImageBuilder {
     public static final Recipe NODEJS = new Recipe(NodeRunner.RUNTIME,
             orderedFiles("dev/faas/nodejs/Dockerfile", "Dockerfile",
                     NodeRunner.RESOURCE, "src/main/node/faas_runner.js"),
-            "faas-base-nodejs:bookworm", null, "nodejs-base/build-image.sh");
+            "faas-base-nodejs:bookworm-npm", null, "nodejs-base/build-image.sh");
 
     private final DockerClient docker;
 

@@ -1,6 +1,7 @@
 package dev.faas.adapter.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.out.InstanceSpec;
@@ -24,10 +25,9 @@ class NodeContainerSpecTest {
         assertThat(node.entrypoint()).startsWith("python3", "-I", "-B", "-u", "-c");
         assertThat(node.entrypoint()).endsWith("--exec", "node", "--max-old-space-size=128", "/opt/faas/faas_runner.js");
         assertThat(python.entrypoint()).endsWith("/opt/faas/faas_runner.py");
-        // The same connection and log limit; the secrets directory is the Python runner's alone (the registry refuses
-        // secrets for nodejs versions).
-        assertThat(node.command()).isEqualTo(python.command().subList(0, 4));
-        assertThat(python.command()).endsWith("--secrets-dir", ContainerSpecFactory.SECRETS_DIRECTORY);
+        // The same connection, log limit and secrets directory (a tmpfs of the container's own).
+        assertThat(node.command()).isEqualTo(python.command());
+        assertThat(node.command()).endsWith("--secrets-dir", ContainerSpecFactory.SECRETS_DIRECTORY);
         assertThat(node.hostConfig().getNetworkMode()).isEqualTo("none");
         assertThat(node.hostConfig().getReadonlyRootfs()).isTrue();
         assertThat(node.hostConfig().getMemory()).isEqualTo(python.hostConfig().getMemory());
@@ -46,5 +46,28 @@ class NodeContainerSpecTest {
         assertThat(settings.imageOf("nodejs")).isEqualTo("faas-nodejs:test");
         assertThat(settings.imageOf("ruby")).isNull();
         assertThat(settings.withNodeImage(null).imageOf("nodejs")).isNull();
+    }
+
+    @Test
+    void customRuntime_runsInItsOwnImage_behindItsRunnersEntryPoint() {
+        DockerRuntimeSettings custom = settings.withCustomRuntimes(java.util.List.of(
+                new dev.faas.ports.model.LanguageRuntime("node-tools", "javascript", "faas-node-tools:1", null),
+                new dev.faas.ports.model.LanguageRuntime("python3-numpy", "python", "faas-python-numpy:1", null)));
+        ContainerSpecFactory customs = new ContainerSpecFactory(custom);
+
+        ContainerSpec node = customs.create("node-1-3-abcdef", new InstanceSpec(FunctionId.parse("js-1"), 128,
+                "node-tools"), Path.of("/run/faas-test/node-1-3-abcdef"));
+        ContainerSpec python = customs.create("node-1-4-abcdef", new InstanceSpec(FunctionId.parse("py-1"), 128,
+                "python3-numpy"), Path.of("/run/faas-test/node-1-4-abcdef"));
+
+        assertThat(node.entrypoint()).endsWith("--exec", "node", "--max-old-space-size=128", "/opt/faas/faas_runner.js");
+        assertThat(python.entrypoint()).endsWith("/opt/faas/faas_runner.py");
+        assertThat(custom.imageOf("node-tools")).isEqualTo("faas-node-tools:1");
+        assertThat(custom.imageOf("python3-numpy")).isEqualTo("faas-python-numpy:1");
+        assertThat(custom.languageOf("python3-numpy")).isEqualTo("python");
+        assertThat(custom.languageOf("ruby")).isNull();
+        assertThatThrownBy(() -> settings.withCustomRuntimes(java.util.List.of(
+                new dev.faas.ports.model.LanguageRuntime("r", "ruby", "img", null))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ruby");
     }
 }

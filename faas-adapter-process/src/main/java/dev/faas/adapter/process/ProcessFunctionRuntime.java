@@ -132,9 +132,8 @@ public final class ProcessFunctionRuntime extends RunnerRuntime<ProcessFunctionR
                     "--log-limit", Integer.toString(settings.logLimitBytes()),
                     "--secrets-dir", secrets.toString());
         } else {
-            // The Node.js runner takes no secrets (the registry refuses them for its versions).
             command = List.of("setsid", executable, nodeRunnerScript.toString(), "--connect", socket.toString(),
-                    "--log-limit", Integer.toString(settings.logLimitBytes()));
+                    "--log-limit", Integer.toString(settings.logLimitBytes()), "--secrets-dir", secrets.toString());
         }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())

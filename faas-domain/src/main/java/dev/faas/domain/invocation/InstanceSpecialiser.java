@@ -31,6 +31,7 @@ public final class InstanceSpecialiser implements SecretAccess {
         Specialisation specialisation = secrets.specialise(definition);
         String requirements = definition.options().requirements();
         return requirements == null ? specialisation
-                : specialisation.withDependencies(dependencies.layer(requirements).directory());
+                : specialisation.withDependencies(
+                        dependencies.layer(definition.options().runtime(), requirements).directory());
     }
 }

@@ -65,6 +65,8 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     private final ArchivePolicy archives;
     private final DependencyBuilder dependencies;
     private final Set<String> runtimes;
+    /** The runtimes whose runner is the Node.js one (nodejs, and custom runtimes built on it). */
+    private final Set<String> scriptRuntimes;
 
     /**
      * @param codeCheck checks code before it is stored; null stores it unchecked
@@ -127,6 +129,19 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
                             SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
                             ArchivePolicy archives, DependencyBuilder dependencies, EgressPolicy egressPolicy,
                             Collection<String> runtimes) {
+        this(repository, limitsPolicy, clock, codeCheck, onDeleted, secrets, archives, dependencies, egressPolicy,
+                runtimes, runtimes.contains("nodejs") ? Set.of("nodejs") : Set.of());
+    }
+
+    /**
+     * @param runtimes       the language runtimes this node offers; a version of another one is refused
+     * @param scriptRuntimes those of them whose runner is the Node.js one: their archives hold JavaScript modules
+     */
+    public FunctionRegistry(FunctionRepository repository, LimitsPolicy limitsPolicy, Clock clock,
+                            SandboxCodeCheck codeCheck, Consumer<FunctionId> onDeleted, SecretAccess secrets,
+                            ArchivePolicy archives, DependencyBuilder dependencies, EgressPolicy egressPolicy,
+                            Collection<String> runtimes, Set<String> scriptRuntimes) {
+        this.scriptRuntimes = Set.copyOf(scriptRuntimes);
         this.archives = archives;
         this.dependencies = dependencies;
         this.repository = repository;
@@ -150,7 +165,8 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
     }
 
     /**
-     * Checks and stores the version; with requirements (given, or the archive's {@code requirements.txt}), their
+     * Checks and stores the version; with requirements (given, or the archive's {@code requirements.txt}; for a
+     * Node.js runtime a package.json text, given or the archive's when it brings no node_modules), their
      * dependency layer is built on this node first (or found built), so the code check imports them too.
      */
     @Override
@@ -161,8 +177,10 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         if (command.options().archive()) {
             CodeArchive archive = archive(command);
             code = archive.zip();
-            if (options.requirements() == null && archive.requirements().isPresent()) {
-                options = options.withRequirements(archive.requirements().get());
+            java.util.Optional<String> archived = scriptRuntimes.contains(options.runtime())
+                    ? archive.packageDependencies() : archive.requirements();
+            if (options.requirements() == null && archived.isPresent()) {
+                options = options.withRequirements(archived.get());
             }
             // Stored as canonical base64 of exactly the bytes checked: what the admin gets back.
             storedCode = Base64.getEncoder().encodeToString(code);
@@ -177,16 +195,6 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             throw new InvalidRequestException("runtime", "unknown runtime '" + runtime + "': this node offers "
                     + String.join(", ", new TreeSet<>(runtimes)));
         }
-        if (!VersionOptions.DEFAULT_RUNTIME.equals(runtime)) {
-            // The Node.js runner loads one source file and takes no environment or secrets in its init frame yet:
-            // refused rather than silently dropped.
-            String field = options.archive() ? "archive" : options.requirements() != null ? "requirements"
-                    : !options.env().isEmpty() ? "env" : !options.secrets().isEmpty() ? "secrets" : null;
-            if (field != null) {
-                throw new InvalidRequestException(field, "'" + field + "' is offered for the "
-                        + VersionOptions.DEFAULT_RUNTIME + " runtime only, not for '" + runtime + "'");
-            }
-        }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
         egressPolicy.check(options);
         secrets.requireStored(options.secrets());
@@ -195,7 +203,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
             throw new PayloadTooLargeException("the requirements", MAX_REQUIREMENTS_BYTES);
         }
         DependencyBuilder.Layer layer = options.requirements() == null ? null
-                : dependencies.layer(options.requirements());
+                : dependencies.layer(runtime, options.requirements());
         NewFunctionVersion candidate = new NewFunctionVersion(command.name(), storedCode, command.handler(),
                 limits, clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256(code), options);
         if (codeCheck != null) {
@@ -300,6 +308,15 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
         }
         CodeArchive archive = CodeArchive.read(zip, archives.maxUnpackedBytes(), archives.maxFiles());
         String module = command.handler().substring(0, command.handler().lastIndexOf('.'));
+        if (scriptRuntimes.contains(command.options().runtime())) {
+            if (!archive.hasScriptModule(module)) {
+                throw new InvalidArchiveException(InvalidArchiveException.Reason.HANDLER_MODULE_MISSING,
+                        "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".js, .cjs, .mjs"
+                                + " or " + module.replace('.', '/') + "/index.js) for the handler '"
+                                + command.handler() + "'");
+            }
+            return archive;
+        }
         if (!archive.hasModule(module)) {
             throw new InvalidArchiveException(InvalidArchiveException.Reason.HANDLER_MODULE_MISSING,
                     "the archive has no module '" + module + "' (" + module.replace('.', '/') + ".py) for the handler '"

@@ -16,8 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Node.js runner takes neither environment nor secrets in its init frame, nor archives or dependency layers: a
- * nodejs version asking for one is refused with the field named, never stored to run without it.
+ * A nodejs version takes env, secrets and archives (its module looked up as the Node.js runner does); on a node whose
+ * dependency builder installs nothing for it, a nodejs version asking for requirements is refused with the field
+ * named, never stored to run without them.
  */
 class RuntimeOptionsTest {
 
@@ -28,13 +29,55 @@ class RuntimeOptionsTest {
             MutableClock.atEpoch(), null, id -> { }, Set.of("python3", "nodejs"));
 
     @Test
-    void givenNodejsVersionWithEnvSecretsOrRequirements_register_isRefusedNamingTheField() {
+    void givenNodejsVersionWithRequirements_register_isRefusedNamingTheField() {
         VersionOptions node = VersionOptions.DEFAULT.withRuntime("nodejs");
 
-        assertRefused(node.withEnv(Map.of("GREETING", "hi")), "env");
-        assertRefused(node.withSecrets(List.of("token")), "secrets");
         assertRefused(node.withRequirements("left-pad==1.0\n"), "requirements");
         assertThat(repository.findLatest(FunctionName.of("js"))).isEmpty();
+    }
+
+    @Test
+    void givenNodejsVersionWithEnvAndSecrets_register_passesThemOnAsForPython() {
+        VersionOptions node = VersionOptions.DEFAULT.withRuntime("nodejs");
+
+        VersionOptions stored = registry.register(new RegisterFunctionCommand(FunctionName.of("js"), JS, null,
+                RequestedLimits.DEFAULTS, node.withEnv(Map.of("GREETING", "hi")))).options();
+
+        assertThat(stored.env()).containsEntry("GREETING", "hi");
+        // Past the runtime's gate, the secrets meet this node's secret store (none here), as a Python version's do.
+        assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("js"), JS, null,
+                RequestedLimits.DEFAULTS, node.withSecrets(List.of("token")))))
+                .isInstanceOf(dev.faas.ports.error.SecretsNotConfiguredException.class);
+    }
+
+    @Test
+    void givenNodejsArchive_register_findsItsModuleAsNodeDoes_andNamesTheMissingOne() throws Exception {
+        VersionOptions node = VersionOptions.DEFAULT.withRuntime("nodejs").withArchive(true);
+        String indexJs = zip(Map.of("index.js", JS, "lib/util.js", "module.exports = 1;\n",
+                "node_modules/pad/index.js", "module.exports = (s) => s;\n"));
+        String packageDirectory = zip(Map.of("app/index.js", JS));
+        String pythonOnly = zip(Map.of("index.py", "def user_function(): return 1\n"));
+
+        assertThat(registry.register(new RegisterFunctionCommand(FunctionName.of("js"), indexJs, "index.user_function",
+                RequestedLimits.DEFAULTS, node)).options().archive()).isTrue();
+        assertThat(registry.register(new RegisterFunctionCommand(FunctionName.of("js"), packageDirectory,
+                "app.user_function", RequestedLimits.DEFAULTS, node)).id().version()).isEqualTo(2);
+        assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("js"), pythonOnly,
+                "index.user_function", RequestedLimits.DEFAULTS, node)))
+                .isInstanceOf(dev.faas.ports.error.InvalidArchiveException.class)
+                .hasMessageContaining("no module 'index' (index.js");
+    }
+
+    private static String zip(Map<String, String> files) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> file : new java.util.TreeMap<>(files).entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+                zip.write(file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
 
     @Test
@@ -48,6 +91,6 @@ class RuntimeOptionsTest {
         assertThatThrownBy(() -> registry.register(new RegisterFunctionCommand(FunctionName.of("js"), JS, null,
                 RequestedLimits.DEFAULTS, options)))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(field))
-                .hasMessageContaining("python3 runtime only");
+                .hasMessageContaining("does not install dependencies for the runtime 'nodejs'");
     }
 }

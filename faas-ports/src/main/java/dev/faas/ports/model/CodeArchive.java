@@ -150,6 +150,27 @@ public final class CodeArchive {
         return files.containsKey(path + ".py") || files.containsKey(path + "/__init__.py");
     }
 
+    /**
+     * Whether the archive holds the JavaScript module {@code module} ({@code a.b}: {@code a/b.js}, {@code a/b.cjs},
+     * {@code a/b.mjs} or {@code a/b/index.js}), as the Node.js runner looks it up.
+     */
+    public boolean hasScriptModule(String module) {
+        String path = module.replace('.', '/');
+        return files.containsKey(path + ".js") || files.containsKey(path + ".cjs") || files.containsKey(path + ".mjs")
+                || files.containsKey(path + "/index.js");
+    }
+
+    /**
+     * The archive's {@code package.json} at its root, when it has one and no {@code node_modules} directory there:
+     * the dependencies of a Node.js archive that did not bring them along.
+     */
+    public java.util.Optional<String> packageDependencies() {
+        byte[] text = files.get("package.json");
+        boolean bundled = files.keySet().stream().anyMatch(name -> name.startsWith("node_modules/"));
+        return text == null || bundled ? java.util.Optional.empty()
+                : java.util.Optional.of(new String(text, StandardCharsets.UTF_8));
+    }
+
     /** The archive's {@code requirements.txt} at its root, if it has one. */
     public java.util.Optional<String> requirements() {
         byte[] text = files.get("requirements.txt");

@@ -24,6 +24,22 @@ public interface DependencyBuilder {
     Layer layer(String requirements);
 
     /**
+     * The layer of {@code requirements} for the language runtime {@code runtime}: a requirements.txt text for
+     * {@code python3}, a package.json text for {@code nodejs} (its dependencies installed into the layer's
+     * {@code node_modules}). By default Python's alone.
+     *
+     * @throws dev.faas.ports.error.InvalidRequestException naming {@code requirements} for a runtime this builder
+     *     installs nothing for
+     */
+    default Layer layer(String runtime, String requirements) {
+        if (!"python3".equals(runtime)) {
+            throw new dev.faas.ports.error.InvalidRequestException("requirements", "this node does not install"
+                    + " dependencies for the runtime '" + runtime + "'");
+        }
+        return layer(requirements);
+    }
+
+    /**
      * A built layer: its content hash, its directory on this host (read-only for instances), and whether this ask
      * built it (else it was cached) and how long the ask took.
      */
