@@ -597,11 +597,28 @@ class FaultSuiteTest {
             }
         }
 
+        /**
+         * The engine's process. Its executable alone does not say: the engine runs hooks as re-executions of itself
+         * (a container joining a network runs {@code libnetwork-setkey}, whose executable is dockerd's too), so the
+         * program's own name, its first argument, must be dockerd as well.
+         */
         private static Optional<ProcessHandle> dockerd() {
             return ProcessHandle.allProcesses()
                     .filter(process -> process.info().command().map(c -> c.endsWith("/dockerd") || c.equals("dockerd"))
                             .orElse(false))
+                    .filter(DockerEngine::namedDockerd)
                     .findFirst();
+        }
+
+        private static boolean namedDockerd(ProcessHandle process) {
+            try {
+                List<String> arguments = nulSeparated(Files.readAllBytes(
+                        Path.of("/proc/" + process.pid() + "/cmdline")));
+                return !arguments.isEmpty()
+                        && (arguments.get(0).equals("dockerd") || arguments.get(0).endsWith("/dockerd"));
+            } catch (IOException gone) {
+                return false;
+            }
         }
 
         private static List<String> nulSeparated(byte[] bytes) {
