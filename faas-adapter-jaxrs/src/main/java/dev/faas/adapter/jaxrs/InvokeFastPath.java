@@ -8,7 +8,6 @@ import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.AuthenticatedCaller;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
-import dev.faas.ports.model.InvocationResult;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -24,7 +23,8 @@ import org.glassfish.grizzly.http.server.Request;
 
 /**
  * The warm call's own way through the server: a plain synchronous call of a function by name or by version,
- * {@code POST /functions/{name}/invoke} or {@code POST /functions/{name}/versions/{version}/invoke}, from a caller
+ * {@code POST /functions/{name}/invoke}, {@code POST /functions/{name}/versions/{version}/invoke} or the seed's
+ * {@code POST /invoke}, from a caller
  * allowed to make it, is served here without Jersey, whose routing, injection and filters cost about twice the
  * function's own round trip on a warm call (JFR, {@code bench/wrk.sh}). Every other request, and every one of these
  * that any rule would refuse (no or a bad key, a role that may not invoke, a keyless server asked by a browser or by a
@@ -35,6 +35,9 @@ import org.glassfish.grizzly.http.server.Request;
  * ({@link RequestLogFilter}); {@code InvokeFastPathTest} compares the two answer by answer. Thread-safe.
  */
 public final class InvokeFastPath {
+
+    /** The seed's call: the version and its params in the body. */
+    private static final String SEED_INVOKE = "/invoke";
 
     /** Raw path segments that decode to themselves and could be a name or a version. */
     private static final Pattern INVOKE = Pattern.compile(
@@ -99,7 +102,11 @@ public final class InvokeFastPath {
                 || request.getHeader("Sec-Fetch-Site") != null || request.getContentLength() > bodies.maxBytes()) {
             return null;
         }
-        Matcher path = INVOKE.matcher(request.getRequestURI());
+        String uri = request.getRequestURI();
+        if (SEED_INVOKE.equals(uri)) {
+            return mayInvoke(request) ? Target.SEED : null;
+        }
+        Matcher path = INVOKE.matcher(uri);
         if (!path.matches() || !mayInvoke(request)) {
             return null;
         }
@@ -150,8 +157,17 @@ public final class InvokeFastPath {
         String problemType = null;
         try {
             // In Jersey's order: the body is read and checked before the name is looked up.
-            String params = RawJsonObject.ofBody(bodies.read(request.getInputStream())).text();
-            id = target.version() == 0 ? get.latestId(target.name()) : new FunctionId(target.name(), target.version());
+            byte[] body = bodies.read(request.getInputStream());
+            String params;
+            if (target == Target.SEED) {
+                RequestDocuments.SeedInvocation seed = JsonBinding.read(body, RequestDocuments.SeedInvocation.class);
+                id = FunctionId.parse(RequestDocuments.required("name", seed.name()));
+                params = seed.paramsJson();
+            } else {
+                params = RawJsonObject.ofBody(body).text();
+                id = target.version() == 0 ? get.latestId(target.name())
+                        : new FunctionId(target.name(), target.version());
+            }
             answer = InvocationResponses.ok(invoke.invoke(new InvokeFunctionCommand(id, params)));
         } catch (RuntimeException failure) {
             Problem problem = ProblemTable.problem(failure, requestId).with("requestId", requestId);
@@ -184,6 +200,9 @@ public final class InvokeFastPath {
         response.getOutputStream().write(body);
     }
 
+    /** A function by name (version 0: the latest) or by version; {@link #SEED}: the one the seed's body names. */
     private record Target(FunctionName name, int version) {
+
+        static final Target SEED = new Target(null, -1);
     }
 }

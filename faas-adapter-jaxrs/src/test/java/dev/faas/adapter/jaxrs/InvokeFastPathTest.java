@@ -119,6 +119,27 @@ class InvokeFastPathTest {
     }
 
     @Test
+    void theSeedsCall_isServedByTheFastPath_withJerseysAnswers() throws IOException {
+        failures.put("crashing", new InstanceCrashedException("exit status 2", false, "partial output"));
+        start();
+
+        assertThat(same(post("/invoke", "{\"name\":\"hello-2\",\"params\":{\"name\":\"World\"}}")))
+                .startsWith("HTTP/1.1 200 OK\r\n").contains("X-Faas-Function: hello-2\r\n")
+                .endsWith("{\"result\":\"Hello, 16\"}");
+        assertThat(same(post("/invoke", "{\"name\":\"hello-2\"}"))).endsWith("{\"result\":\"Hello, 2\"}");
+        assertThat(same(post("/invoke", "{\"name\":\"crashing-1\",\"params\":{}}"))).startsWith("HTTP/1.1 502 ");
+        assertThat(same(post("/invoke", "{\"params\":{}}"))).startsWith("HTTP/1.1 400 ");
+        assertThat(same(post("/invoke", "{\"name\":\"hello\",\"params\":{}}"))).startsWith("HTTP/1.1 400 ");
+        assertThat(same(post("/invoke", "{\"name\":\"hello-1\",\"params\":[1]}"))).startsWith("HTTP/1.1 400 ");
+        assertThat(same(post("/invoke", "{\"name\":\"hello-1\",\"extra\":1}"))).startsWith("HTTP/1.1 400 ");
+        assertThat(same(post("/invoke", "{\"name\":"))).startsWith("HTTP/1.1 400 ");
+        assertThat(same(post("/invoke", ""))).startsWith("HTTP/1.1 400 ");
+        same(post("/invoke?logs=true", "{\"name\":\"hello-2\"}"));
+        same(post("/invoke/", "{\"name\":\"hello-2\"}"));
+        assertThat(throughJersey).containsExactly(true, false, true, false, true, false, true, true, true, true);
+    }
+
+    @Test
     void failuresOnceTheCallIsUnderWay_areTheSameProblemDocuments() throws IOException {
         failures.put("crashing", new InstanceCrashedException("exit status 2", false, "partial output"));
         failures.put("busy", new CapacityExceededException("every instance is busy", Duration.ofSeconds(3)));
