@@ -184,8 +184,11 @@ class NodeMemoryBudgetTest {
         assertThat(answered).containsOnly(10);
         assertThat(runtime.maxRunningMemoryMbSeen()).as("memory limits of the instances running at once")
                 .isLessThanOrEqualTo(BUDGET_MB);
-        assertThat(pool.reservedMemoryMb()).isLessThanOrEqualTo(BUDGET_MB)
-                .isEqualTo(runtime.runningMemoryMb());
+        // The stock's refill may be starting as the last call ends: its memory is reserved before its instance
+        // runs (so the budget holds), and the two agree once it has started.
+        assertThat(pool.reservedMemoryMb()).isLessThanOrEqualTo(BUDGET_MB);
+        await(() -> pool.reservedMemoryMb() == runtime.runningMemoryMb());
+        assertThat(pool.reservedMemoryMb()).isLessThanOrEqualTo(BUDGET_MB);
     }
 
     @Test
