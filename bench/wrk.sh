@@ -8,8 +8,8 @@
 # server's default JVM options (FAAS_JAVA_OPTS overrides them; FAAS_JAVA_OPTS= gives the JVM's own), on 127.0.0.1:BENCH_PORT with a data directory of its
 # own; registers the function `bench` (returns "Hello, <name>!"); warms it; then runs wrk on GET /healthz and on
 # POST /functions/bench/invoke (bench/invoke.lua) and prints for each the calls/s, p50 and p99 (wrk --latency), the
-# ratio invoke/healthz, and the server's RSS (VmRSS of /proc/PID/status) idle, after the rows and after a further
-# BENCH_LOAD_SECONDS of invoke load. Stops the server on exit.
+# ratio invoke/healthz, and the server's RSS (VmRSS of /proc/PID/status) idle (5 s at rest after start), after the rows,
+# after a further BENCH_LOAD_SECONDS of invoke load and 5 s after it. Stops the server on exit.
 # Settings: FAAS_RUNTIME (process | docker; default process), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
 # BENCH_SECONDS (20), BENCH_LOAD_SECONDS (60; 0 skips), BENCH_PORT (18080), BENCH_JFR (a file name: records a JFR
 # profile of the run there; read it with `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`).
@@ -67,7 +67,8 @@ row() { # name url [wrk args...]: prints "name calls/s p50 p99" from a wrk run
   echo "$rate"
 }
 
-sleep 2
+# Idle: 5 s at rest after start, time for the JVM's periodic trim of the C heap (README, "Server memory").
+sleep 5
 idle=$(rss)
 curl -fsS -X POST "$base/register" \
   -d '{"name":"bench","code":"def user_function(name=\"nobody\"):\n    return f\"Hello, {name}!\"\n"}' >/dev/null
@@ -82,9 +83,11 @@ echo "wrk -t$threads -c$connections -d${seconds}s --latency, runtime $runtime, J
 healthz=$(row "GET /healthz" "$base/healthz")
 invoke=$(row "POST .../invoke" "$base/functions/bench/invoke" -s bench/invoke.lua)
 awk -v i="$invoke" -v h="$healthz" 'BEGIN {printf "invoke / healthz       %.2f\n", i / h}'
-echo "RSS idle (after start)  $idle"
+echo "RSS idle (5 s after start) $idle"
 echo "RSS after the rows      $(rss)"
 if [ "$load_seconds" -gt 0 ]; then
   wrk -t"$threads" -c"$connections" -d"${load_seconds}s" -s bench/invoke.lua "$base/functions/bench/invoke" >/dev/null
   echo "RSS after ${load_seconds} s more load $(rss)"
 fi
+sleep 5
+echo "RSS 5 s after the load  $(rss)"
