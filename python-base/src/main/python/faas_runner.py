@@ -91,6 +91,10 @@ RUNNER_PID = os.getpid()
 USER_FILE = "function.py"
 JSON_TYPE_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number",
                    bool: "a boolean", type(None): "null"}
+READ_BUFFER_BYTES = 64 * 1024  # one read takes a whole request of this size or less: prefix, header and body
+# Made once: json.dumps and json.loads with options build a new encoder or decoder on every call.
+HEADER_ENCODER = json.JSONEncoder(separators=(",", ":"))
+RESULT_ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
 
 
 class Failure(Exception):
@@ -344,7 +348,7 @@ class Runner:
 
     def serialize(self, result):
         try:
-            data = json.dumps(result, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+            data = RESULT_ENCODER.encode(result).encode()
         except RecursionError:
             raise Failure("result", "ResultNotSerializable", "the result is nested too deeply") from None
         except UnicodeEncodeError:
@@ -369,7 +373,7 @@ def string_map(field, value):
 
 def parse_params(body):
     try:
-        params = json.loads(str(body, "utf-8"), parse_constant=reject_constant)
+        params = PARAMS_DECODER.decode(str(body, "utf-8"))
     except RecursionError:
         raise Failure("params", "InvalidParams", "the params are nested too deeply") from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError both are ValueErrors
@@ -384,31 +388,34 @@ def reject_constant(name):
     raise ValueError("%s is not JSON" % name)
 
 
-def receive_exactly(connection, size):
-    """Returns size bytes; None if the peer closed cleanly before the first; EOFError if it closed after."""
-    buffer = bytearray(size)
-    view, received = memoryview(buffer), 0
-    while received < size:
-        count = connection.recv_into(view[received:])
-        if count == 0:
-            if received == 0:
-                return None
-            raise EOFError("the connection closed in the middle of a message")
-        received += count
-    return buffer
+PARAMS_DECODER = json.JSONDecoder(parse_constant=reject_constant)
 
 
-def read_message(connection, max_bytes):
-    """Returns (header, body) or None at a clean end of the connection; Failure if the message is malformed."""
-    prefix = receive_exactly(connection, PREFIX.size)
+def receive_exactly(reader, size):
+    """Returns size bytes read from a buffered reader; None if the peer closed cleanly before the first;
+    EOFError if it closed after."""
+    data = reader.read(size)
+    if len(data) == size:
+        return data
+    if not data:
+        return None
+    raise EOFError("the connection closed in the middle of a message")
+
+
+def read_message(reader, max_bytes):
+    """Returns (header, body) or None at a clean end of the connection; Failure if the message is malformed.
+
+    reader is the connection's buffered reader: a request that fits its buffer costs one read from the socket.
+    """
+    prefix = receive_exactly(reader, PREFIX.size)
     if prefix is None:
         return None
     header_len, body_len = PREFIX.unpack(prefix)
     if header_len + body_len > max_bytes:
         raise Failure("protocol", "MessageTooLarge", "a message of %d bytes is larger than the limit of %d bytes"
                       % (header_len + body_len, max_bytes))
-    payload = receive_exactly(connection, header_len + body_len)
-    if payload is None and header_len + body_len > 0:
+    payload = receive_exactly(reader, header_len + body_len) if header_len + body_len else b""
+    if payload is None:
         raise EOFError("the connection closed in the middle of a message")
     view = memoryview(payload)
     try:
@@ -424,22 +431,23 @@ def reap_children(linger=0.0):
     """Collects the function's children that have ended, so they do not hold process slots as zombies.
 
     With linger, waits up to that many seconds for children still running (such as the copies of a fork
-    bomb on their way out); a function without children costs nothing either way.
+    bomb on their way out); a function without children costs nothing either way. Returns whether some
+    child is still running.
     """
     deadline = time.monotonic() + linger
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return False
         if pid == 0:
             if time.monotonic() >= deadline:
-                return
+                return True
             time.sleep(0.005)
 
 
 def send_message(connection, header, body=b""):
-    header_bytes = json.dumps(header, separators=(",", ":")).encode("ascii")
+    header_bytes = HEADER_ENCODER.encode(header).encode("ascii")
     connection.sendall(PREFIX.pack(len(header_bytes), len(body)) + header_bytes + body)
 
 
@@ -502,11 +510,12 @@ def main(argv=None):
         return EXIT_NO_CONNECTION
     isolate_stdin()
     runner = Runner(options.log_limit, options.max_result_bytes, options.secrets_dir)
-    with connection:
+    children_left = False
+    with connection, connection.makefile("rb", buffering=READ_BUFFER_BYTES) as reader:
         try:
             while True:
                 try:
-                    message = read_message(connection, options.max_message_bytes)
+                    message = read_message(reader, options.max_message_bytes)
                 except Failure as failure:
                     send_message(connection, {"ok": False, "error": failure.error, "logs": "", "logs_truncated": False})
                     return EXIT_PROTOCOL_ERROR
@@ -515,9 +524,10 @@ def main(argv=None):
                 if message is None:
                     return 0
                 # Children a call forked may end after it answered: collect them before the next call too.
-                reap_children()
+                if children_left:
+                    reap_children()
                 send_message(connection, *runner.handle(*message))
-                reap_children(linger=CHILD_LINGER_SECONDS)
+                children_left = reap_children(linger=CHILD_LINGER_SECONDS)
         except OSError as error:
             print("faas_runner: the connection failed: %s" % error, file=sys.stderr)
             return EXIT_CONNECTION_FAILED
