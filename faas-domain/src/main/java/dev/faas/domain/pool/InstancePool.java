@@ -218,8 +218,10 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
             return;
         }
         List<Waiter> queue = new ArrayList<>(waiters);
+        // A Wait changes nothing, so the snapshot serves the next waiter too; a grant or a refusal changes the state.
+        PoolSnapshot snapshot = snapshot();
         for (Waiter waiter : queue) {
-            Scheduler.Decision decision = Scheduler.decide(snapshot(), waiter.request, true);
+            Scheduler.Decision decision = Scheduler.decide(snapshot, waiter.request, true);
             if (decision instanceof Scheduler.Wait wait) {
                 waiter.reason = wait.reason();
                 continue;
@@ -231,6 +233,7 @@ public final class InstancePool implements PoolStatusUseCase, AutoCloseable {
                 waiter.grant = apply(decision, waiter.version);
             }
             waiter.ready.signal();
+            snapshot = snapshot();
         }
     }
 
