@@ -30,18 +30,20 @@ public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterva
     static final int MIN_CALLBACK_KEY_LENGTH = 16;
 
     static AsyncConfig fromEnvironment(Function<String, String> get) {
-        int share = integer("FAAS_ASYNC_SHARE", get.apply("FAAS_ASYNC_SHARE"), 50, 1, 100);
-        Duration lease = duration("FAAS_ASYNC_LEASE", get.apply("FAAS_ASYNC_LEASE"), "30s");
+        int share = FaasConfig.integer("FAAS_ASYNC_SHARE", get.apply("FAAS_ASYNC_SHARE"), 50, 1, 100);
+        Duration lease = FaasConfig.duration("FAAS_ASYNC_LEASE", get.apply("FAAS_ASYNC_LEASE"), "30s");
         if (lease.toMillis() < 1000) {
             throw new ConfigException("FAAS_ASYNC_LEASE='" + get.apply("FAAS_ASYNC_LEASE")
                     + "' is too short: at least 1s, so that a busy node keeps its calls");
         }
-        Duration poll = duration("FAAS_ASYNC_POLL_INTERVAL", get.apply("FAAS_ASYNC_POLL_INTERVAL"), "500ms");
+        Duration poll = FaasConfig.duration("FAAS_ASYNC_POLL_INTERVAL", get.apply("FAAS_ASYNC_POLL_INTERVAL"), "500ms");
         if (poll.isZero()) {
             throw new ConfigException("FAAS_ASYNC_POLL_INTERVAL must be more than 0");
         }
-        Duration maxQueueAge = duration("FAAS_ASYNC_MAX_QUEUE_AGE", get.apply("FAAS_ASYNC_MAX_QUEUE_AGE"), "1d");
-        Duration retention = duration("FAAS_ACTIVATION_RETENTION", get.apply("FAAS_ACTIVATION_RETENTION"), "7d");
+        Duration maxQueueAge = FaasConfig.duration("FAAS_ASYNC_MAX_QUEUE_AGE", get.apply("FAAS_ASYNC_MAX_QUEUE_AGE"),
+                "1d");
+        Duration retention = FaasConfig.duration("FAAS_ACTIVATION_RETENTION", get.apply("FAAS_ACTIVATION_RETENTION"),
+                "7d");
         if (retention.toMinutes() < 1) {
             throw new ConfigException("FAAS_ACTIVATION_RETENTION must be at least 1m");
         }
@@ -60,7 +62,7 @@ public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterva
             throw new ConfigException("FAAS_CALLBACK_KEY must be at least " + MIN_CALLBACK_KEY_LENGTH
                     + " characters");
         }
-        int queueMax = integer("FAAS_ASYNC_QUEUE_MAX", get.apply("FAAS_ASYNC_QUEUE_MAX"),
+        int queueMax = FaasConfig.integer("FAAS_ASYNC_QUEUE_MAX", get.apply("FAAS_ASYNC_QUEUE_MAX"),
                 AsyncSettings.DEFAULT_QUEUE_MAX, 1, 100_000_000);
         return new AsyncConfig(share, lease, poll, maxQueueAge, retention, callbackAllow, key, queueMax);
     }
@@ -77,24 +79,5 @@ public record AsyncConfig(int sharePercent, Duration lease, Duration pollInterva
     public AsyncSettings settings(int maxInstances) {
         return new AsyncSettings(AsyncSettings.slotsFor(maxInstances, sharePercent), lease, pollInterval, maxQueueAge,
                 retention, AsyncSettings.DEFAULT_PRUNE_BATCH, queueMax);
-    }
-
-    private static Duration duration(String variable, String value, String fallback) {
-        return DurationParser.parse(variable, value == null ? fallback : value);
-    }
-
-    private static int integer(String variable, String value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the accepted range
-        }
-        throw new ConfigException(variable + "='" + value + "' must be a whole number from " + min + " to " + max);
     }
 }

@@ -297,11 +297,13 @@ public record FaasConfig(
         return value == null ? fallback : value;
     }
 
-    private static Duration duration(String variable, String value, String fallback) {
+    /** The duration {@code value} of {@code variable}, or {@code fallback} when it is not set. */
+    static Duration duration(String variable, String value, String fallback) {
         return DurationParser.parse(variable, value == null ? fallback : value);
     }
 
-    private static int integer(String variable, String value, int fallback, int min, int max) {
+    /** The whole number {@code value} of {@code variable} within min..max, or {@code fallback} when it is not set. */
+    static int integer(String variable, String value, int fallback, int min, int max) {
         if (value == null) {
             return fallback;
         }
