@@ -56,6 +56,7 @@ public record FaasConfig(
         Path tlsCertFile,
         Path tlsKeyFile,
         boolean egress,
+        boolean egressNeedsPermission,
         List<String> egressAllow,
         List<String> egressDeny,
         String dockerRuntime,
@@ -73,6 +74,9 @@ public record FaasConfig(
 
     public static final String PROCESS = "process";
     public static final String DOCKER = "docker";
+    static final String EGRESS_OFF = "off";
+    static final String EGRESS_ON = "on";
+    static final String EGRESS_KEYS = "keys";
 
     public static FaasConfig fromEnvironment(Map<String, String> env) {
         Function<String, String> get = name -> {
@@ -125,7 +129,8 @@ public record FaasConfig(
                 duration("FAAS_DRAIN_TIME", get.apply("FAAS_DRAIN_TIME"), "0s"),
                 tlsFile("FAAS_TLS_CERT_FILE", get.apply("FAAS_TLS_CERT_FILE"), get.apply("FAAS_TLS_KEY_FILE")),
                 tlsFile("FAAS_TLS_KEY_FILE", get.apply("FAAS_TLS_KEY_FILE"), get.apply("FAAS_TLS_CERT_FILE")),
-                onOff("FAAS_EGRESS", get.apply("FAAS_EGRESS")),
+                !EGRESS_OFF.equals(egressMode(get.apply("FAAS_EGRESS"))),
+                EGRESS_KEYS.equals(egressMode(get.apply("FAAS_EGRESS"))),
                 cidrs("FAAS_EGRESS_ALLOW", get.apply("FAAS_EGRESS_ALLOW")),
                 cidrs("FAAS_EGRESS_DENY", get.apply("FAAS_EGRESS_DENY")),
                 get.apply("FAAS_DOCKER_RUNTIME"),
@@ -144,16 +149,20 @@ public record FaasConfig(
                 AsyncConfig.fromEnvironment(get));
     }
 
-    /** FAAS_EGRESS: {@code off} (default) or {@code on}. */
-    private static boolean onOff(String variable, String value) {
+    /**
+     * FAAS_EGRESS: {@code off} (default), {@code on}, or {@code keys} (egress only for API keys holding the egress
+     * permission), in any case.
+     */
+    private static String egressMode(String value) {
         if (value == null) {
-            return false;
+            return EGRESS_OFF;
         }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new ConfigException(variable + "='" + value + "' must be 'on' or 'off'");
-        };
+        String mode = value.toLowerCase(Locale.ROOT);
+        if (!mode.equals(EGRESS_OFF) && !mode.equals(EGRESS_ON) && !mode.equals(EGRESS_KEYS)) {
+            throw new ConfigException("FAAS_EGRESS='" + value + "' must be 'off', 'on' or 'keys' (only API keys with"
+                    + " the egress permission)");
+        }
+        return mode;
     }
 
     private static List<String> cidrs(String variable, String value) {
@@ -240,7 +249,8 @@ public record FaasConfig(
                 + cleanupInterval + ", deleteAfter=" + deleteAfter + ", image=" + image + ", nodeImage=" + nodeImage + ", nodeId=" + nodeId
                 + ", apiKeys=" + apiKeys.size() + " configured, allowUnauthenticated=" + allowUnauthenticated
                 + ", drainTime=" + drainTime + ", tls=" + (tls() ? tlsCertFile : "off") + ", egress="
-                + (egress ? "on (allow " + egressAllow + ", deny " + egressDeny + ")" : "off") + ", dockerRuntime="
+                + (egress ? (egressNeedsPermission ? EGRESS_KEYS : EGRESS_ON) + " (allow " + egressAllow + ", deny "
+                + egressDeny + ")" : EGRESS_OFF) + ", dockerRuntime="
                 + (dockerRuntime == null ? "(engine default)" : dockerRuntime)
                 + ", secrets=" + (secretsKey == null ? "off" : "on") + "]";
     }

@@ -13,6 +13,7 @@ import dev.faas.domain.pool.InstancePool;
 import dev.faas.platform.FaasHttpEndpoint;
 import dev.faas.platform.FaasPlatform;
 import dev.faas.ports.model.Activation;
+import dev.faas.ports.model.ApiKeyPermission;
 import dev.faas.ports.out.ApiKeyRepository;
 import dev.faas.ports.out.FunctionRepository;
 import dev.faas.ports.out.FunctionRuntime;
@@ -90,6 +91,9 @@ public final class FaasServer implements AutoCloseable {
             if (authenticating) {
                 LOG.info("API keys required ({} configured, {} new in the store)", config.apiKeys().size(), added);
             }
+            if (config.egressNeedsPermission()) {
+                checkEgressKeys(apiKeys, authenticating);
+            }
         } catch (RuntimeException e) {
             builder.closeUnbuilt();
             throw e;
@@ -106,6 +110,27 @@ public final class FaasServer implements AutoCloseable {
         } catch (RuntimeException e) {
             platform.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code FAAS_EGRESS=keys} grants egress to API keys holding the egress permission, so a server that has no key
+     * could never grant it to anybody: refused, saying what to set instead. Without a key holding it yet, a warning
+     * says how to get one.
+     */
+    private static void checkEgressKeys(ApiKeyService apiKeys, boolean authenticating) {
+        if (!authenticating) {
+            throw new ConfigException("FAAS_EGRESS=keys allows egress only to API keys with the egress permission,"
+                    + " and this server has no API key: configure one with it, e.g. FAAS_API_KEYS=<key>:admin+egress"
+                    + " (keys of 16+ characters), or use FAAS_EGRESS=on or off");
+        }
+        boolean anyHolder = apiKeys.list().stream()
+                .anyMatch(record -> !record.revoked() && record.holds(ApiKeyPermission.EGRESS));
+        if (anyHolder) {
+            LOG.info("FAAS_EGRESS=keys: only API keys with the egress permission register versions with egress");
+        } else {
+            LOG.warn("FAAS_EGRESS=keys but no API key holds the egress permission yet, so no version can get egress:"
+                    + " configure one as FAAS_API_KEYS=<key>:admin+egress");
         }
     }
 
@@ -149,7 +174,7 @@ public final class FaasServer implements AutoCloseable {
                 }
             }).alsoClose(sender);
         }
-        return builder
+        builder
                 .nodeId(NodeId.resolve(config))
                 .prewarm(config.prewarm())
                 .prewarm("nodejs", config.prewarmNodejs())
@@ -160,6 +185,10 @@ public final class FaasServer implements AutoCloseable {
                 .async(config.async().settings(config.maxInstances()))
                 .reaping(config.deleteAfter(), config.cleanupInterval())
                 .egress(config.egress());
+        if (config.egressNeedsPermission()) {
+            builder.egressForPermittedKeys();
+        }
+        return builder;
     }
 
     static JdbiFunctionRepository openRepository(FaasConfig config, String nodeId) {

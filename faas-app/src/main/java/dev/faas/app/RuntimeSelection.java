@@ -58,7 +58,7 @@ final class RuntimeSelection {
         if (config.egress() && config.dockerRuntime() != null) {
             // gVisor as registered for the platform (--network=none) gives a container no network at all, so an
             // egress instance would start without the network it was promised.
-            throw new StartupException("FAAS_EGRESS=on cannot be combined with FAAS_DOCKER_RUNTIME="
+            throw new StartupException("FAAS_EGRESS=" + egressMode(config) + " cannot be combined with FAAS_DOCKER_RUNTIME="
                     + config.dockerRuntime() + " yet: gVisor registered with --network=none (which it needs to start"
                     + " a container without network here) gives egress instances no network either. Use one of them");
         }
@@ -135,6 +135,11 @@ final class RuntimeSelection {
         }
     }
 
+    /** {@code on} or {@code keys}, as the operator set FAAS_EGRESS, for messages. */
+    private static String egressMode(FaasConfig config) {
+        return config.egressNeedsPermission() ? FaasConfig.EGRESS_KEYS : FaasConfig.EGRESS_ON;
+    }
+
     /** The node's egress network, denying the host's own addresses and the database's beside the defaults. */
     private static EgressNetwork openEgress(DockerClient docker, String nodeId, FaasConfig config) {
         List<String> own = new ArrayList<>(hostAddresses());
@@ -143,13 +148,14 @@ final class RuntimeSelection {
             EgressNetwork egress = EgressNetwork.open(docker, nodeId,
                     new EgressRules(own, config.egressDeny(), config.egressAllow(), resolvers()),
                     EgressNetwork.Iptables.host());
-            LOG.warn("FAAS_EGRESS=on: versions registered with \"network\": \"egress\" reach the network through"
+            LOG.warn("FAAS_EGRESS={}: versions registered with \"network\": \"egress\" reach the network through"
                     + " {} (denied: the host, the database, link-local and metadata, private ranges{}{})",
-                    egress.name(), config.egressDeny().isEmpty() ? "" : ", " + config.egressDeny(),
+                    egressMode(config), egress.name(), config.egressDeny().isEmpty() ? "" : ", " + config.egressDeny(),
                     config.egressAllow().isEmpty() ? "" : "; allowed: " + config.egressAllow());
             return egress;
         } catch (EgressNetwork.EgressSetupException e) {
-            throw new StartupException("FAAS_EGRESS=on but the egress network cannot be set up: " + e.getMessage());
+            throw new StartupException("FAAS_EGRESS=" + egressMode(config) + " but the egress network cannot be set up: "
+                    + e.getMessage());
         }
     }
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Register and call Python and Node.js functions on a faas server, or run one.",
         subcommands = {FaasCli.Serve.class, FaasCli.Register.class, FaasCli.Invoke.class, FaasCli.ListFunctions.class,
                 FaasCli.Versions.class, FaasCli.Delete.class, FaasCli.Secrets.class, FaasCli.Runtimes.class,
-                ActivationsCommand.class, SchedulesCommand.class,
+                ActivationsCommand.class, SchedulesCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FaasCli {
 
@@ -146,7 +146,8 @@ public final class FaasCli {
         Integer maxInstances;
 
         @Option(names = "--network", paramLabel = "none|egress",
-                description = "none (default) or egress: network access, if the server allows it (FAAS_EGRESS=on).")
+                description = "none (default) or egress: network access, if the server allows it (FAAS_EGRESS=on,"
+                        + " or =keys and an API key with the egress permission).")
         String network;
 
         @Spec

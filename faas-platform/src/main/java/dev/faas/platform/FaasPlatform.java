@@ -703,7 +703,7 @@ public final class FaasPlatform implements AutoCloseable {
         private Duration cleanupInterval = Duration.ofSeconds(30);
         private LimitsPolicy limits = LimitsPolicy.defaults();
         private boolean checkCode = true;
-        private boolean egress;
+        private EgressPolicy.Mode egress = EgressPolicy.Mode.OFF;
         private InvocationObserver observer = InvocationObserver.NONE;
         private Clock clock = Clock.systemUTC();
         private ChangeFeed changeFeed;
@@ -819,7 +819,19 @@ public final class FaasPlatform implements AutoCloseable {
          * {@code EgressNetwork}); the process runtime has the host's network whatever the version asks.
          */
         public Builder egress(boolean allowed) {
-            this.egress = allowed;
+            this.egress = allowed ? EgressPolicy.Mode.ON : EgressPolicy.Mode.OFF;
+            return this;
+        }
+
+        /**
+         * Network egress for some registrations only ({@code FAAS_EGRESS=keys}): those of the embedding program itself
+         * (a {@link RegisterFunctionCommand} without a caller, as every {@code register} method of this class makes)
+         * and those whose caller's API key holds {@link dev.faas.ports.model.ApiKeyPermission#EGRESS}; a caller
+         * without it gets {@link dev.faas.ports.error.EgressNotAllowedException}. The runtime must offer egress, as
+         * for {@link #egress(boolean) egress(true)}.
+         */
+        public Builder egressForPermittedKeys() {
+            this.egress = EgressPolicy.Mode.KEYS;
             return this;
         }
 

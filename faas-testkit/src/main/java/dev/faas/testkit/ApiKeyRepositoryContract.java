@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
+import dev.faas.ports.model.ApiKeyPermission;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.StoredApiKey;
 import dev.faas.ports.out.ApiKeyRepository;
@@ -60,6 +61,42 @@ public abstract class ApiKeyRepositoryContract {
         ApiKeyRecord expected = new ApiKeyRecord(record.id(), AccessRole.ADMIN, Instant.parse("2023-10-29T01:30:45.987Z"),
                 false, record.description());
         assertThat(repository.findByHash(hash)).contains(new StoredApiKey(expected, hash));
+    }
+
+    @Test
+    void givenKeyWithTheEgressPermission_add_findByHashAndListReturnItWithThePermission() {
+        ApiKeyRecord record = new ApiKeyRecord(uniqueId(), AccessRole.ADMIN, CREATED_AT, false, "deploys fetchers",
+                Set.of(ApiKeyPermission.EGRESS));
+        String hash = uniqueHash();
+
+        repository.add(record, hash);
+
+        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(record);
+        assertThat(repository.findByHash(hash).orElseThrow().record().holds(ApiKeyPermission.EGRESS)).isTrue();
+        assertThat(repository.list()).contains(record);
+    }
+
+    @Test
+    void givenKeyAddedWithoutPermissions_findByHash_holdsNone() {
+        ApiKeyRecord record = newRecord(AccessRole.ADMIN, CREATED_AT, "no egress");
+        String hash = uniqueHash();
+
+        repository.add(record, hash);
+
+        assertThat(repository.findByHash(hash)).map(stored -> stored.record().permissions()).contains(Set.of());
+    }
+
+    @Test
+    void givenKeyWithTheEgressPermission_revoke_keepsThePermissionOnTheRevokedRecord() {
+        ApiKeyRecord record = new ApiKeyRecord(uniqueId(), AccessRole.INVOKE, CREATED_AT, false, "",
+                Set.of(ApiKeyPermission.EGRESS));
+        String hash = uniqueHash();
+        repository.add(record, hash);
+
+        repository.revoke(record.id(), CREATED_AT.plusSeconds(1));
+
+        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(record.asRevoked());
+        assertThat(record.asRevoked().permissions()).containsExactly(ApiKeyPermission.EGRESS);
     }
 
     @Test

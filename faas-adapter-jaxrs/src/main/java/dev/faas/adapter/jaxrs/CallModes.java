@@ -6,6 +6,7 @@ import dev.faas.ports.in.InvokeAsyncUseCase;
 import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.model.Activation;
+import dev.faas.ports.model.AuthenticatedCaller;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -60,6 +61,14 @@ final class CallModes {
     static String creator(ContainerRequestContext request) {
         return request.getSecurityContext() instanceof AccessSecurityContext access && access.caller() != null
                 ? access.caller().keyId().value() : null;
+    }
+
+    /**
+     * The caller an API key proves (what registration checks its permissions against), or null when the server has
+     * no keys, whose callers are all the operator's.
+     */
+    static AuthenticatedCaller caller(ContainerRequestContext request) {
+        return request.getSecurityContext() instanceof AccessSecurityContext access ? access.caller() : null;
     }
 
     /** With {@code createdBy}: the id of the API key making the call ({@link #creator}), kept with its record. */

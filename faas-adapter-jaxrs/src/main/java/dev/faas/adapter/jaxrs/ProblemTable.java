@@ -6,6 +6,7 @@ import dev.faas.ports.error.ApiKeyNotFoundException;
 import dev.faas.ports.error.AsyncQueueFullException;
 import dev.faas.ports.error.CapacityExceededException;
 import dev.faas.ports.error.EgressNotAllowedException;
+import dev.faas.ports.error.PermissionNotHeldException;
 import dev.faas.ports.error.ForbiddenException;
 import dev.faas.ports.error.FunctionCodeException;
 import dev.faas.ports.error.FunctionInitException;
@@ -132,6 +133,8 @@ final class ProblemTable {
                         .header("Cache-Control", "no-store"));
         row(ForbiddenException.class, failure -> ProblemType.FORBIDDEN,
                 (failure, problem, requestId) -> problem.with("requiredRole", failure.requiredRole().wireName()));
+        row(PermissionNotHeldException.class, failure -> ProblemType.FORBIDDEN,
+                (failure, problem, requestId) -> problem.with("requiredPermission", failure.permission().wireName()));
         row(ApiKeyNotFoundException.class, failure -> ProblemType.NOT_FOUND,
                 (failure, problem, requestId) -> problem.with("keyId", failure.id().value()));
         // Jersey's own HTTP errors (unknown path, wrong method, media types); its 5xx are unexpected errors.

@@ -93,8 +93,12 @@ final class RequestDocuments {
         }
     }
 
-    /** {@code POST /admin/keys}: {@code role} is required. */
-    record KeyCreation(String role, String description) {
+    /**
+     * {@code POST /admin/keys}: {@code role} is required; {@code permissions} (an array of permission names, such as
+     * {@code ["egress"]}) grants what no role implies; kept as a tree so that every mistake in it, an element's
+     * included, is a 400 naming {@code permissions}.
+     */
+    record KeyCreation(String role, String description, com.fasterxml.jackson.databind.JsonNode permissions) {
     }
 
     /** {@code value}, unless it is missing or null: then a 400 naming {@code field}. */

@@ -6,6 +6,7 @@ import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionCommand;
 import dev.faas.ports.in.RegisterFunctionUseCase;
 import dev.faas.ports.in.RegisteredVersion;
+import dev.faas.ports.model.AuthenticatedCaller;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionEnvironment;
@@ -60,10 +61,12 @@ public final class SeedResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(AccessRole.Names.ADMIN)
-    public Response register(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response register(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri,
+                             @Context ContainerRequestContext requestContext) {
+        AuthenticatedCaller caller = CallModes.caller(requestContext);
         MediaType type = headers.getMediaType();
         if (type != null && type.isCompatible(ZIP_TYPE) && !type.isWildcardType() && !type.isWildcardSubtype()) {
-            return registerZip(uri.getQueryParameters(), body);
+            return registered(registerZip(uri.getQueryParameters(), body).withCaller(caller));
         }
         RequestDocuments.Registration request = JsonBinding.read(bodies.read(body), RequestDocuments.Registration.class);
         FunctionName name = FunctionName.of(RequestDocuments.required("name", request.name()));
@@ -73,7 +76,8 @@ public final class SeedResource {
         VersionOptions options = options(request);
         String code = request.archive() != null ? request.archive() : RequestDocuments.required("code", request.code());
         return registered(new RegisterFunctionCommand(name, code, request.handler(), limits(request.limits()),
-                options.withArchive(request.archive() != null).withRequirements(request.requirements())));
+                options.withArchive(request.archive() != null).withRequirements(request.requirements()))
+                .withCaller(caller));
     }
 
     /**
@@ -81,7 +85,7 @@ public final class SeedResource {
      * other fields as query parameters: {@code name}, {@code handler}, {@code timeoutMs}, {@code memoryMb},
      * {@code maxInstances}, {@code env} ({@code NAME=value}, repeated), {@code secret} (repeated), {@code network} and {@code runtime}.
      */
-    private Response registerZip(MultivaluedMap<String, String> query, InputStream body) {
+    private RegisterFunctionCommand registerZip(MultivaluedMap<String, String> query, InputStream body) {
         for (String parameter : query.keySet()) {
             if (!ZIP_PARAMETERS.contains(parameter)) {
                 throw new InvalidRequestException(parameter, "unknown query parameter '" + parameter + "'");
@@ -121,8 +125,8 @@ public final class SeedResource {
         }
         RequestedLimits limits = new RequestedLimits(whole("timeoutMs", timeoutMs), wholeInt("memoryMb", memoryMb),
                 wholeInt("maxInstances", maxInstances));
-        return registered(new RegisterFunctionCommand(functionName, java.util.Base64.getEncoder().encodeToString(zip),
-                handler, limits, options));
+        return new RegisterFunctionCommand(functionName, java.util.Base64.getEncoder().encodeToString(zip),
+                handler, limits, options);
     }
 
     /** The new id; for a version with requirements, how its dependency layer was had and how long that took. */

@@ -1,12 +1,14 @@
 package dev.faas.adapter.jaxrs;
 
 import dev.faas.ports.error.ApiKeyNotFoundException;
+import dev.faas.ports.error.PermissionNotHeldException;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.ports.in.AuthenticateUseCase;
 import dev.faas.ports.in.CreateApiKeyCommand;
 import dev.faas.ports.in.ManageApiKeysUseCase;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
+import dev.faas.ports.model.ApiKeyPermission;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.AuthenticatedCaller;
 import dev.faas.ports.model.CreatedApiKey;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Keys in a map, by the key itself: enough to drive the HTTP layer, which never sees how keys are stored. */
 final class FakeApiKeys implements AuthenticateUseCase, ManageApiKeysUseCase {
@@ -39,12 +42,17 @@ final class FakeApiKeys implements AuthenticateUseCase, ManageApiKeysUseCase {
         return create(new CreateApiKeyCommand(role, "test")).key();
     }
 
+    /** A key of {@code role} holding {@code permissions}, as the operator creates one. */
+    synchronized String add(AccessRole role, ApiKeyPermission... permissions) {
+        return create(new CreateApiKeyCommand(role, "test", Set.of(permissions), null)).key();
+    }
+
     @Override
     public synchronized Optional<AuthenticatedCaller> authenticate(String bearerToken) {
         checkStore();
         ApiKeyRecord record = byKey.get(bearerToken);
         return record == null || record.revoked() ? Optional.empty()
-                : Optional.of(new AuthenticatedCaller(record.id(), record.role()));
+                : Optional.of(new AuthenticatedCaller(record.id(), record.role(), record.permissions()));
     }
 
     @Override
@@ -55,10 +63,17 @@ final class FakeApiKeys implements AuthenticateUseCase, ManageApiKeysUseCase {
 
     @Override
     public synchronized CreatedApiKey create(CreateApiKeyCommand command) {
+        // As the use case promises: a key hands on only the permissions it holds.
+        for (ApiKeyPermission permission : command.permissions()) {
+            if (command.grantedBy() != null && !command.grantedBy().holds(permission)) {
+                throw new PermissionNotHeldException(permission);
+            }
+        }
         created++;
         String key = "faas_test-key-number-" + created;
         ApiKeyRecord record = new ApiKeyRecord(ApiKeyId.of("key_" + created), command.role(),
-                Instant.parse("2026-01-01T00:00:00Z").plusSeconds(created), false, command.description());
+                Instant.parse("2026-01-01T00:00:00Z").plusSeconds(created), false, command.description(),
+                command.permissions());
         byKey.put(key, record);
         return new CreatedApiKey(record, key);
     }

@@ -3,6 +3,7 @@ package dev.faas.adapter.jdbi;
 import dev.faas.ports.error.RepositoryUnavailableException;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
+import dev.faas.ports.model.ApiKeyPermission;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.Change;
 import dev.faas.ports.model.StoredApiKey;
@@ -16,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +33,7 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     /** Unique violation, in PostgreSQL and in H2. */
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String COLUMNS = "id, key_hash, role, description, created_at, revoked_at";
+    private static final String COLUMNS = "id, key_hash, role, description, created_at, revoked_at, egress";
 
     private final Jdbi jdbi;
     private final Function<JdbiException, RepositoryUnavailableException> unavailable;
@@ -53,11 +55,12 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
         try {
             jdbi.useTransaction(handle -> {
                 handle.createUpdate("INSERT INTO api_keys (" + COLUMNS + ") VALUES (:id, :key_hash, :role,"
-                                + " :description, :created_at, :revoked_at)")
+                                + " :description, :created_at, :revoked_at, :egress)")
                         .bind("id", record.id().value())
                         .bind("key_hash", keyHash)
                         .bind("role", record.role().wireName())
                         .bind("description", record.description())
+                        .bind("egress", record.holds(ApiKeyPermission.EGRESS))
                         .bind("created_at", (position, statement, context) -> statement.setObject(position,
                                 createdAt))
                         .bind("revoked_at", (position, statement, context) -> statement.setObject(position,
@@ -118,7 +121,8 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
                 AccessRole.parse(row.getString("role")),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(),
                 row.getObject("revoked_at", OffsetDateTime.class) != null,
-                row.getString("description"));
+                row.getString("description"),
+                row.getBoolean("egress") ? Set.of(ApiKeyPermission.EGRESS) : Set.of());
     }
 
     private static OffsetDateTime utc(Instant instant) {

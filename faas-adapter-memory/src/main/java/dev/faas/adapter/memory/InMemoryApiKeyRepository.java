@@ -55,7 +55,8 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
         }
         // Stored times have millisecond precision, like the database-backed repositories.
         ApiKeyRecord stored = new ApiKeyRecord(record.id(), record.role(),
-                record.createdAt().truncatedTo(ChronoUnit.MILLIS), record.revoked(), record.description());
+                record.createdAt().truncatedTo(ChronoUnit.MILLIS), record.revoked(), record.description(),
+                record.permissions());
         byHash.put(keyHash, new StoredApiKey(stored, keyHash));
         hashById.put(record.id(), keyHash);
         changes.record(Change.API_KEY_CREATED, record.id().value());

@@ -1,11 +1,13 @@
 package dev.faas.domain.access;
 
 import dev.faas.ports.error.ApiKeyNotFoundException;
+import dev.faas.ports.error.PermissionNotHeldException;
 import dev.faas.ports.in.AuthenticateUseCase;
 import dev.faas.ports.in.CreateApiKeyCommand;
 import dev.faas.ports.in.ManageApiKeysUseCase;
 import dev.faas.ports.model.AccessRole;
 import dev.faas.ports.model.ApiKeyId;
+import dev.faas.ports.model.ApiKeyPermission;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.AuthenticatedCaller;
 import dev.faas.ports.model.CreatedApiKey;
@@ -214,7 +216,8 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
         Optional<AuthenticatedCaller> caller = repository.findByHash(hash)
                 .filter(stored -> sameHash(stored.keyHash(), hash))
                 .filter(stored -> !stored.record().revoked())
-                .map(stored -> new AuthenticatedCaller(stored.record().id(), stored.record().role()));
+                .map(stored -> new AuthenticatedCaller(stored.record().id(), stored.record().role(),
+                        stored.record().permissions()));
         // Tagged with the generation read before the query, so a revocation meanwhile makes this entry stale.
         CachedLookup lookup = new CachedLookup(caller, lookupGeneration, now);
         if (caller.isPresent()) {
@@ -292,9 +295,19 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
     @Override
     public CreatedApiKey create(CreateApiKeyCommand command) {
         Objects.requireNonNull(command, "command");
+        if (command.grantedBy() != null) {
+            // A key hands on only what it holds, so no key gets a permission through a key it creates itself.
+            for (ApiKeyPermission permission : command.permissions()) {
+                if (!command.grantedBy().holds(permission)) {
+                    throw new PermissionNotHeldException(permission);
+                }
+            }
+        }
         String key = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(KEY_BYTES));
-        ApiKeyRecord record = store(key, command.role(), command.description());
-        LOG.log(System.Logger.Level.INFO, "API key " + record.id() + " created with role " + record.role());
+        ApiKeyRecord record = store(key, command.role(), command.description(), command.permissions());
+        LOG.log(System.Logger.Level.INFO, "API key " + record.id() + " created with role " + record.role()
+                + permissionsNote(record.permissions()) + (command.grantedBy() == null ? ""
+                : " by " + command.grantedBy().keyId()));
         return new CreatedApiKey(record, key);
     }
 
@@ -354,8 +367,8 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
 
     /**
      * Adds the configured keys whose hash is not stored yet, so running it at every start adds each key once. A
-     * configured key that is stored already keeps its stored role and state: a key revoked through the API stays
-     * revoked (a warning says so); to change a key's role, configure a new key.
+     * configured key that is stored already keeps its stored role, permissions and state: a key revoked through the API stays
+     * revoked (a warning says so); to change a key's role or permissions, configure a new key.
      *
      * @return how many keys were added
      */
@@ -365,9 +378,10 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
             String hash = sha256Hex(key.key());
             Optional<StoredApiKey> stored = repository.findByHash(hash);
             if (stored.isEmpty()) {
-                ApiKeyRecord record = store(key.key(), key.role(), "configured in " + key.source());
+                ApiKeyRecord record = store(key.key(), key.role(), "configured in " + key.source(),
+                        key.permissions());
                 LOG.log(System.Logger.Level.INFO, "API key " + record.id() + " (" + key.source() + ") added with role "
-                        + record.role());
+                        + record.role() + permissionsNote(record.permissions()));
                 added++;
                 continue;
             }
@@ -379,14 +393,26 @@ public final class ApiKeyService implements AuthenticateUseCase, ManageApiKeysUs
                 LOG.log(System.Logger.Level.WARNING, "the API key of " + key.source() + " (" + record.id()
                         + ") is stored with the role '" + record.role() + "', which it keeps; configure a new key"
                         + " to get the role '" + key.role() + "'");
+            } else if (!record.permissions().equals(key.permissions())) {
+                LOG.log(System.Logger.Level.WARNING, "the API key of " + key.source() + " (" + record.id()
+                        + ") is stored with the permissions " + names(record.permissions()) + ", which it keeps;"
+                        + " configure a new key to get the permissions " + names(key.permissions()));
             }
         }
         return added;
     }
 
-    private ApiKeyRecord store(String key, AccessRole role, String description) {
+    private static String permissionsNote(Set<ApiKeyPermission> permissions) {
+        return permissions.isEmpty() ? "" : " and the permissions " + names(permissions);
+    }
+
+    private static String names(Set<ApiKeyPermission> permissions) {
+        return permissions.stream().map(ApiKeyPermission::wireName).sorted().toList().toString();
+    }
+
+    private ApiKeyRecord store(String key, AccessRole role, String description, Set<ApiKeyPermission> permissions) {
         ApiKeyId id = new ApiKeyId("key_" + HexFormat.of().formatHex(randomBytes(ID_BYTES)));
-        ApiKeyRecord record = new ApiKeyRecord(id, role, now(), false, description);
+        ApiKeyRecord record = new ApiKeyRecord(id, role, now(), false, description, permissions);
         if (!repository.add(record, sha256Hex(key))) {
             // Only a configured key raced by another node can get here; it is stored, which is what was wanted.
             LOG.log(System.Logger.Level.INFO, "an API key of the same hash was stored meanwhile");

@@ -2,15 +2,19 @@ package dev.faas.domain.access;
 
 import dev.faas.ports.error.InvalidRequestException;
 import dev.faas.ports.model.AccessRole;
+import dev.faas.ports.model.ApiKeyPermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads the API keys of the configuration: {@code FAAS_API_KEYS}, comma-separated {@code key:role} pairs, and the
- * lines of {@code FAAS_API_KEYS_FILE}, one {@code key:role} per line, blank lines and {@code #} comments ignored.
+ * lines of {@code FAAS_API_KEYS_FILE}, one {@code key:role} per line, blank lines and {@code #} comments ignored. A
+ * role may be followed by permissions, each after a {@code +}: {@code key:admin+egress}.
  * Errors name the entry or line, never the key, which may be a real secret with a typo.
  */
 public final class ConfiguredApiKeys {
@@ -71,11 +75,22 @@ public final class ConfiguredApiKeys {
         if (key.isEmpty()) {
             throw new InvalidApiKeyConfigException(source + " has no key before ':'");
         }
+        // After the role, '+permission' grants what no role implies: 'admin+egress'.
+        String[] roleAndPermissions = roleText.split("\\+", -1);
         AccessRole role;
         try {
-            role = AccessRole.parse(roleText);
+            role = AccessRole.parse(roleAndPermissions[0]);
         } catch (InvalidRequestException e) {
             throw new InvalidApiKeyConfigException(source + ": the role after the last ':' must be 'admin' or 'invoke'");
+        }
+        Set<ApiKeyPermission> permissions = EnumSet.noneOf(ApiKeyPermission.class);
+        for (int i = 1; i < roleAndPermissions.length; i++) {
+            try {
+                permissions.add(ApiKeyPermission.parse("permissions", roleAndPermissions[i].strip()));
+            } catch (InvalidRequestException e) {
+                throw new InvalidApiKeyConfigException(source + ": what follows '+' after the role must be a"
+                        + " permission, and the only one is 'egress' (as in <key>:admin+egress)");
+            }
         }
         if (key.length() < MIN_KEY_LENGTH) {
             throw new InvalidApiKeyConfigException(source + ": the key is shorter than " + MIN_KEY_LENGTH
@@ -88,7 +103,7 @@ public final class ConfiguredApiKeys {
             throw new InvalidApiKeyConfigException(source
                     + ": the key may contain only letters, digits and - . _ ~ + / (and '=' at its end)");
         }
-        return new ConfiguredApiKey(key, role, source);
+        return new ConfiguredApiKey(key, role, source, permissions);
     }
 
     private static List<ConfiguredApiKey> withoutRepeats(List<ConfiguredApiKey> keys) {
@@ -98,9 +113,9 @@ public final class ConfiguredApiKeys {
             ConfiguredApiKey first = firstByKey.putIfAbsent(key.key(), key);
             if (first == null) {
                 distinct.add(key);
-            } else if (first.role() != key.role()) {
+            } else if (first.role() != key.role() || !first.permissions().equals(key.permissions())) {
                 throw new InvalidApiKeyConfigException(key.source() + " repeats the key of " + first.source()
-                        + " with another role");
+                        + " with another role or other permissions");
             }
         }
         return List.copyOf(distinct);

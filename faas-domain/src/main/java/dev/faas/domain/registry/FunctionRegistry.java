@@ -196,7 +196,7 @@ public final class FunctionRegistry implements RegisterFunctionUseCase, GetFunct
                     + String.join(", ", new TreeSet<>(runtimes)));
         }
         FunctionLimits limits = limitsPolicy.resolve(command.limits());
-        egressPolicy.check(options);
+        egressPolicy.check(options, command.caller());
         secrets.requireStored(options.secrets());
         if (options.requirements() != null
                 && options.requirements().getBytes(StandardCharsets.UTF_8).length > MAX_REQUIREMENTS_BYTES) {

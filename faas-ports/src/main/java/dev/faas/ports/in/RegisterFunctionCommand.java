@@ -1,6 +1,7 @@
 package dev.faas.ports.in;
 
 import dev.faas.ports.error.InvalidRequestException;
+import dev.faas.ports.model.AuthenticatedCaller;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.FunctionEnvironment;
 import dev.faas.ports.model.RequestedLimits;
@@ -13,10 +14,12 @@ import java.util.regex.Pattern;
 /**
  * A request to store a new version of a function: its name, Python source, the handler to call
  * ({@code user_function} unless given), any limits asked for and its options (runtime, environment, secret names,
- * network mode {@code none} or {@code egress}...; the defaults unless given).
+ * network mode {@code none} or {@code egress}...; the defaults unless given). {@code caller} is who asks, when an API
+ * key proves it; null when the operator does (the embedding program, or a server without keys), which checks that
+ * depend on the caller ({@code FAAS_EGRESS=keys}) let through.
  */
 public record RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits,
-                                      VersionOptions options) {
+                                      VersionOptions options, AuthenticatedCaller caller) {
 
     /** The most secrets one version may name. */
     public static final int MAX_SECRETS = 64;
@@ -74,13 +77,24 @@ public record RegisterFunctionCommand(FunctionName name, String code, String han
         }
     }
 
+    /** A registration asked for by the operator (no API key). */
+    public RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits,
+                                   VersionOptions options) {
+        this(name, code, handler, limits, options, null);
+    }
+
     public RegisterFunctionCommand(FunctionName name, String code, String handler, RequestedLimits limits) {
         this(name, code, handler, limits, VersionOptions.DEFAULT);
     }
 
     /** This command with {@code value} as its options. */
     public RegisterFunctionCommand withOptions(VersionOptions value) {
-        return new RegisterFunctionCommand(name, code, handler, limits, value);
+        return new RegisterFunctionCommand(name, code, handler, limits, value, caller);
+    }
+
+    /** This command asked for by {@code value}, the caller its API key proves (null: the operator). */
+    public RegisterFunctionCommand withCaller(AuthenticatedCaller value) {
+        return new RegisterFunctionCommand(name, code, handler, limits, options, value);
     }
 
     public RegisterFunctionCommand(FunctionName name, String code) {

@@ -1,0 +1,212 @@
+package dev.faas.adapter.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.ports.in.RegisterFunctionCommand;
+import dev.faas.ports.model.AccessRole;
+import dev.faas.ports.model.ApiKeyPermission;
+import dev.faas.ports.model.ApiKeyRecord;
+import dev.faas.ports.model.FunctionDefinition;
+import dev.faas.ports.model.FunctionId;
+import dev.faas.ports.model.FunctionLimits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The permissions of API keys over real HTTP: granted at creation ({@code "permissions": ["egress"]}) only by a key
+ * that holds them, shown by every read of a key, never changed afterwards; and the caller they prove reaches
+ * registration ({@code POST /register}, JSON and zip).
+ */
+class ApiKeyPermissionsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @RegisterExtension
+    final GuardedServer server = new GuardedServer();
+
+    private final FakeApiKeys keys = server.keys();
+    private final List<RegisterFunctionCommand> registered = new CopyOnWriteArrayList<>();
+
+    @Test
+    void givenAdminKeyWithEgress_createWithTheEgressPermission_is201_andEveryReadShowsIt() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN, ApiKeyPermission.EGRESS);
+        start();
+
+        HttpResponse<String> created = post("/admin/keys", admin,
+                "{\"role\":\"admin\",\"description\":\"fetchers\",\"permissions\":[\"egress\"]}");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode document = JSON.readTree(created.body());
+        assertThat(document.get("permissions")).hasSize(1);
+        assertThat(document.get("permissions").get(0).asText()).isEqualTo("egress");
+        String id = document.get("id").asText();
+        assertThat(JSON.readTree(get("/admin/keys/" + id, admin).body()).get("permissions").toString())
+                .isEqualTo("[\"egress\"]");
+        JsonNode listed = JSON.readTree(get("/admin/keys", admin).body()).get("keys");
+        assertThat(listed.get(1).get("id").asText()).isEqualTo(id);
+        assertThat(listed.get(1).get("permissions").toString()).isEqualTo("[\"egress\"]");
+        assertThat(keys.list().get(1).permissions()).containsExactly(ApiKeyPermission.EGRESS);
+    }
+
+    @Test
+    void givenNoPermissionsAsked_create_givesAKeyWithAnEmptyList() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN, ApiKeyPermission.EGRESS);
+        start();
+
+        for (String body : List.of("{\"role\":\"admin\"}", "{\"role\":\"admin\",\"permissions\":[]}",
+                "{\"role\":\"admin\",\"permissions\":null}")) {
+            HttpResponse<String> created = post("/admin/keys", admin, body);
+            assertThat(created.statusCode()).as(body).isEqualTo(201);
+            assertThat(JSON.readTree(created.body()).get("permissions").toString()).as(body).isEqualTo("[]");
+        }
+        assertThat(keys.list().subList(1, 4)).extracting(ApiKeyRecord::permissions).containsOnly(java.util.Set.of());
+    }
+
+    @Test
+    void givenBadPermissions_create_is400NamingTheField_andStoresNothing() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN, ApiKeyPermission.EGRESS);
+        start();
+
+        for (String permissions : List.of("[\"root\"]", "[\"EGRESS\"]", "[\"egress\",\"egress\"]", "[null]",
+                "[true]", "[[\"egress\"]]", "\"egress\"", "true", "{\"egress\":true}")) {
+            String body = "{\"role\":\"admin\",\"permissions\":" + permissions + "}";
+            HttpResponse<String> response = post("/admin/keys", admin, body);
+            assertProblem(response, 400, "urn:faas:problem:invalid-request");
+            assertThat(problem(response).get("field").asText()).as(body).isEqualTo("permissions");
+        }
+        assertThat(problem(post("/admin/keys", admin, "{\"role\":\"admin\",\"permissions\":[\"root\"]}"))
+                .get("detail").asText()).contains("'root' is not a permission").contains("'egress'");
+        assertThat(keys.list()).hasSize(1);
+    }
+
+    @Test
+    void givenAdminKeyWithoutEgress_createWithEgress_is403NamingThePermission_andStoresNothing() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+
+        HttpResponse<String> response = post("/admin/keys", admin, "{\"role\":\"admin\",\"permissions\":[\"egress\"]}");
+
+        assertProblem(response, 403, "urn:faas:problem:forbidden");
+        assertThat(problem(response).get("requiredPermission").asText()).isEqualTo("egress");
+        assertThat(keys.list()).hasSize(1);
+    }
+
+    @Test
+    void givenInvokeKeyWithEgress_createWithEgress_is403NeedingAdmin_andStoresNothing() throws Exception {
+        String invoke = keys.add(AccessRole.INVOKE, ApiKeyPermission.EGRESS);
+        start();
+
+        HttpResponse<String> response = post("/admin/keys", invoke,
+                "{\"role\":\"invoke\",\"permissions\":[\"egress\"]}");
+
+        assertProblem(response, 403, "urn:faas:problem:forbidden");
+        assertThat(problem(response).get("requiredRole").asText()).isEqualTo("admin");
+        assertThat(keys.list()).hasSize(1);
+    }
+
+    @Test
+    void noRequest_changesTheVeryKeyItIsMadeWith() throws Exception {
+        String admin = keys.add(AccessRole.ADMIN);
+        start();
+        String id = keys.list().get(0).id().value();
+
+        for (String method : List.of("PUT", "PATCH", "POST")) {
+            HttpResponse<String> response = send(request("/admin/keys/" + id).header("Authorization", "Bearer " + admin)
+                    .method(method, HttpRequest.BodyPublishers.ofString("{\"permissions\":[\"egress\"]}")));
+            assertProblem(response, 405, "urn:faas:problem:method-not-allowed");
+        }
+        assertThat(keys.list().get(0).permissions()).isEmpty();
+    }
+
+    @Test
+    void givenKeys_register_passesTheCallerItsKeyProves_jsonAndZip() throws Exception {
+        String plain = keys.add(AccessRole.ADMIN);
+        String egress = keys.add(AccessRole.ADMIN, ApiKeyPermission.EGRESS);
+        start();
+
+        assertThat(post("/register", plain, "{\"name\":\"fetch\",\"code\":\"x\",\"network\":\"egress\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(post("/register", egress, "{\"name\":\"fetch\",\"code\":\"x\",\"network\":\"egress\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(send(request("/register?name=fetch&network=egress").header("Authorization", "Bearer " + plain)
+                .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofString("PK")))
+                .statusCode()).isEqualTo(200);
+
+        assertThat(registered).hasSize(3);
+        assertThat(registered.get(0).caller().keyId()).isEqualTo(keys.list().get(0).id());
+        assertThat(registered.get(0).caller().holds(ApiKeyPermission.EGRESS)).isFalse();
+        assertThat(registered.get(1).caller().keyId()).isEqualTo(keys.list().get(1).id());
+        assertThat(registered.get(1).caller().holds(ApiKeyPermission.EGRESS)).isTrue();
+        assertThat(registered.get(2).caller().keyId()).isEqualTo(keys.list().get(0).id());
+        assertThat(registered.get(2).options().egress()).isTrue();
+    }
+
+    @Test
+    void givenNoKeys_register_passesNoCaller() throws Exception {
+        start();
+
+        HttpResponse<String> response = send(request("/register")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"fetch\",\"code\":\"x\"}")));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(registered).singleElement().satisfies(command -> assertThat(command.caller()).isNull());
+    }
+
+    private void start() {
+        SeedResource seed = new SeedResource(command -> {
+            registered.add(command);
+            return new FunctionDefinition(new FunctionId(command.name(), registered.size()), command.code(),
+                    command.handler(), new FunctionLimits(Duration.ofSeconds(60), 256, 8), Instant.EPOCH,
+                    "0".repeat(64), command.options());
+        }, new CallModes(null, null), new RequestBodies(ApiSettings.defaults()));
+        server.start(seed);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> get(String path, String key) {
+        return send(request(path).header("Authorization", "Bearer " + key));
+    }
+
+    private HttpResponse<String> post(String path, String key, String body) {
+        return send(request(path).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String type) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                contentType -> assertThat(contentType).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo(type);
+    }
+
+    private static JsonNode problem(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+}
