@@ -12,41 +12,17 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.out.Instance;
-import dev.faas.testkit.FakeFunctionRuntime;
-import dev.faas.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Each path of the pool, driven with the fake runtime; starts are held and let go by the test, never timed. */
-class InstancePoolTest {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(10);
-
-    private final MutableClock clock = MutableClock.atEpoch();
-    private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
-    private final ExecutorService background = Executors.newCachedThreadPool();
-    private final ExecutorService callers = Executors.newCachedThreadPool();
-    private InstancePool pool;
-
-    @AfterEach
-    void tearDown() {
-        runtime.openStarts();
-        callers.shutdownNow();
-        if (pool != null) {
-            pool.close();
-        }
-        background.shutdownNow();
-        runtime.close();
-    }
+class InstancePoolTest extends PoolFixture {
 
     @Test
     void givenReleasedInstance_nextAcquire_reusesItWarm() {
@@ -373,14 +349,6 @@ class InstancePoolTest {
         assertThat(pool.removeIdle(seen)).as("used since the snapshot").isZero();
         assertThat(pool.removeIdle(pool.snapshots())).isEqualTo(1);
         await().atMost(PATIENCE).until(() -> pool.instanceCount() == 0);
-    }
-
-    private void usePool(PoolSettings settings) {
-        pool = new InstancePool(runtime, settings, clock, background);
-    }
-
-    private java.util.concurrent.Callable<InstancePool.Lease> acquiring(FunctionDefinition definition) {
-        return () -> pool.acquire(definition);
     }
 
     private static FunctionDefinition version(String name, int memoryMb, int maxInstances) {
