@@ -39,6 +39,15 @@ class AbuseSuiteTest {
 
     /** A secret in the server's environment that no function may see. */
     private static final String SECRET = "s3cret-canary";
+    // Module state and the container's hostname: a call tells which version, which container and which module served it.
+    private static final String COUNTING_CODE = """
+            import socket
+            calls = 0
+            def user_function():
+                global calls
+                calls += 1
+                return {"version": VERSION, "host": socket.gethostname(), "calls": calls}
+            """;
 
     /** Finds the runner's protocol socket among its descriptors and abuses it as {@code action} says. */
     private static final String SOCKET_ABUSER = """
@@ -384,19 +393,11 @@ class AbuseSuiteTest {
 
     @Test
     void newVersion_neverReachesTheOldVersionsContainer_norItsModuleState() {
-        String code = """
-                import socket
-                calls = 0
-                def user_function():
-                    global calls
-                    calls += 1
-                    return {"version": VERSION, "host": socket.gethostname(), "calls": calls}
-                """;
-        String first = api.register("stateful", code.replace("VERSION", "1"));
+        String first = api.register("stateful", COUNTING_CODE.replace("VERSION", "1"));
         JsonNode firstCall = api.invoke(first).result();
         JsonNode secondCall = api.invoke(first).result();
 
-        String second = api.register("stateful", code.replace("VERSION", "2"));
+        String second = api.register("stateful", COUNTING_CODE.replace("VERSION", "2"));
         JsonNode newVersion = api.invoke(second).result();
         JsonNode oldAgain = api.invoke(first).result();
 
@@ -411,21 +412,13 @@ class AbuseSuiteTest {
 
     @Test
     void deletedThenReRegisteredName_neverReachesTheOldContainer() throws Exception {
-        String code = """
-                import socket
-                calls = 0
-                def user_function():
-                    global calls
-                    calls += 1
-                    return {"version": VERSION, "host": socket.gethostname(), "calls": calls}
-                """;
-        String first = api.register("reborn", code.replace("VERSION", "1"));
+        String first = api.register("reborn", COUNTING_CODE.replace("VERSION", "1"));
         api.invoke(first).result();
         JsonNode before = api.invoke(first).result();
 
         Api.Reply deleted = api.delete("/functions/reborn");
         Api.Reply deletedVersion = api.invoke(first);
-        String again = api.register("reborn", code.replace("VERSION", "2"));
+        String again = api.register("reborn", COUNTING_CODE.replace("VERSION", "2"));
         JsonNode after = api.invoke(again).result();
 
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
