@@ -185,8 +185,7 @@ class InstancePoolTest extends PoolFixture {
     void givenVersionAtItsMaximum_releaseWakesTheWaitingCall_withTheSameInstance() throws Exception {
         usePool(new PoolSettings(4, Duration.ofSeconds(30)));
         InstancePool.Lease held = pool.acquire(version("a", 256, 1));
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(version("a", 256, 1)));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(version("a", 256, 1));
 
         held.release();
 
@@ -199,8 +198,7 @@ class InstancePoolTest extends PoolFixture {
     void givenNodeFullOfBusyInstances_roomFreedByAnotherVersion_wakesTheWaitingCall() throws Exception {
         usePool(new PoolSettings(1, Duration.ofSeconds(30)));
         InstancePool.Lease held = pool.acquire(version("a", 256, 10));
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(version("b", 256, 10)));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(version("b", 256, 10));
 
         held.discard();
 
@@ -243,8 +241,7 @@ class InstancePoolTest extends PoolFixture {
         runtime.holdStarts();
         usePool(new PoolSettings(1, Duration.ofSeconds(30), 100, 1, 256));
         assertThat(runtime.awaitStartsHeld(1, PATIENCE)).isTrue();
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(version("a", 256, 10)));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(version("a", 256, 10));
 
         runtime.releaseStarts(1);
 
@@ -257,8 +254,7 @@ class InstancePoolTest extends PoolFixture {
         usePool(new PoolSettings(4, Duration.ofSeconds(30)));
         FunctionDefinition a = version("a", 256, 1);
         InstancePool.Lease held = pool.acquire(a);
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(a));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(a);
 
         pool.retire(a.id());
 

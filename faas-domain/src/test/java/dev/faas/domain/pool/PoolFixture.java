@@ -1,5 +1,7 @@
 package dev.faas.domain.pool;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.testkit.FakeFunctionRuntime;
 import dev.faas.testkit.MutableClock;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -40,5 +43,12 @@ abstract class PoolFixture {
 
     Callable<InstancePool.Lease> acquiring(FunctionDefinition definition) {
         return () -> pool.acquire(definition);
+    }
+
+    /** A call of {@code definition} from another thread, returned once it is the one call waiting in the pool. */
+    Future<InstancePool.Lease> queuedCall(FunctionDefinition definition) {
+        Future<InstancePool.Lease> call = callers.submit(acquiring(definition));
+        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        return call;
     }
 }
