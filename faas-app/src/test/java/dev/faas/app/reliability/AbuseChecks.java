@@ -7,11 +7,12 @@ import com.github.dockerjava.api.model.Container;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
-/** What a function's environment may hold, checked alike for every language's runner. */
-final class SandboxEnvironment {
+/** Checks of the abuse suites that hold alike for every language's runner. */
+final class AbuseChecks {
 
-    private SandboxEnvironment() {
+    private AbuseChecks() {
     }
 
     /**
@@ -30,5 +31,21 @@ final class SandboxEnvironment {
                     .getEnv();
             assertThat(Arrays.toString(environment)).doesNotContain(secret);
         }
+    }
+
+    /**
+     * Version {@code id} (a 2 s timeout; its handler sleeps {@code seconds}, or loops forever without) answers a quick
+     * call, is cut at its deadline with a 504 naming the timeout when it loops, and still finishes a call that sleeps
+     * for half its timeout.
+     */
+    static void assertLoopIsCutAtTheDeadline_andTheVersionStillServes(Api api, String id) {
+        assertThat(api.invoke(id, Map.of("seconds", 0)).result().asText()).isEqualTo("slept");
+
+        Api.Reply looped = api.invoke(id);
+        Api.Reply justInTime = api.invoke(id, Map.of("seconds", 1.0));
+
+        assertThat(looped.problem(504, "function-timeout").path("timeoutMs").asLong()).isEqualTo(2000);
+        assertThat(looped.millis()).isBetween(2000L, 4000L);
+        assertThat(justInTime.result().asText()).isEqualTo("slept");
     }
 }
