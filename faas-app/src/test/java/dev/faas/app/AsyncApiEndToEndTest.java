@@ -8,15 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Asynchronous calls and activation records over real HTTP, with the embedded H2 store and functions as python3
@@ -31,24 +29,17 @@ class AsyncApiEndToEndTest {
     private static final String FAILING = "def user_function():\n    print('about to fail')\n"
             + "    raise ValueError('no luck')";
 
-    @TempDir
-    static Path dataDir;
+    // The queue timeout is the server's default (10 s), not the extension's.
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension().withEmbeddedStore()
+            .with("FAAS_MAX_INSTANCES", "4").with("FAAS_QUEUE_TIMEOUT", "10s");
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
+    private static final HttpClientSupport http = SERVER.http();
 
     @BeforeAll
-    static void startServer() {
-        server = FaasServer.start(FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_RUNTIME", "process",
-                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString(), "FAAS_MAX_INSTANCES", "4")));
-        http = new HttpClientSupport(server.port());
+    static void registerFunctions() {
         assertThat(http.post("/register", registration("greeter", GREETER)).statusCode()).isEqualTo(200);
         assertThat(http.post("/register", registration("failing", FAILING)).statusCode()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     @Test
@@ -67,7 +58,7 @@ class AsyncApiEndToEndTest {
         assertThat(done.get("async").asBoolean()).isTrue();
         assertThat(done.get("attempt").asInt()).isEqualTo(1);
         assertThat(done.get("maxAttempts").asInt()).isEqualTo(2);
-        assertThat(done.get("node").asText()).isEqualTo(server.platform().nodeId());
+        assertThat(done.get("node").asText()).isEqualTo(SERVER.server().platform().nodeId());
         assertThat(done.get("problem").isNull()).isTrue();
         for (String time : List.of("queuedAt", "startedAt", "endedAt")) {
             assertThat(done.get(time).asText()).as(time).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");

@@ -8,13 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code FAAS_ASYNC_QUEUE_MAX} over real HTTP with the embedded H2 store: a node with one asynchronous slot busy with
@@ -28,27 +25,20 @@ class AsyncQueueCapEndToEndTest {
     private static final String SLOW = "import time\ndef user_function(seconds=0):\n    time.sleep(seconds)\n"
             + "    return seconds";
 
-    @TempDir
-    static Path dataDir;
+    // The queue timeout is the server's default (10 s), not the extension's.
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension().withEmbeddedStore()
+            .with("FAAS_MAX_INSTANCES", "1").with("FAAS_ASYNC_SHARE", "100").with("FAAS_ASYNC_QUEUE_MAX", "1")
+            .with("FAAS_ASYNC_POLL_INTERVAL", "100ms").with("FAAS_QUEUE_TIMEOUT", "10s");
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
+    private static final HttpClientSupport http = SERVER.http();
 
     @BeforeAll
-    static void startServer() {
-        server = FaasServer.start(FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_RUNTIME", "process",
-                "FAAS_PREWARM", "0", "FAAS_DATA_DIR", dataDir.toString(), "FAAS_MAX_INSTANCES", "1",
-                "FAAS_ASYNC_SHARE", "100", "FAAS_ASYNC_QUEUE_MAX", "1", "FAAS_ASYNC_POLL_INTERVAL", "100ms")));
-        http = new HttpClientSupport(server.port());
+    static void registerFunctions() {
         for (String name : new String[] {"slow", "other"}) {
             assertThat(http.post("/register", JSON.createObjectNode().put("name", name).put("code", SLOW).toString())
                     .statusCode()).isEqualTo(200);
         }
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     @Test

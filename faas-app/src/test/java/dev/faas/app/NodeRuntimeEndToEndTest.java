@@ -5,17 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A runtime per version over real HTTP, with functions as real python3 and node processes: the seed's flow with a
@@ -28,26 +21,11 @@ class NodeRuntimeEndToEndTest {
     private static final String PYTHON_SEED = "def user_function(name):\\n    return f\\\"Hello, {name}!\\\"";
     private static final String NODE_SEED = "exports.user_function = ({name}) => `Hello, ${name}!`;";
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final ProcessServerExtension SERVER = new ProcessServerExtension().with("FAAS_QUEUE_TIMEOUT", "5s")
+            .with("FAAS_PREWARM", "1").with("FAAS_PREWARM_NODEJS", "1");
 
-    private static FaasServer server;
-    private static HttpClientSupport http;
-
-    @BeforeAll
-    static void startServer() {
-        FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_QUEUE_TIMEOUT", "5s",
-                "FAAS_PREWARM", "1", "FAAS_PREWARM_NODEJS", "1", "FAAS_DATA_DIR", dataDir.toString()));
-        server = FaasServer.start(config, new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
-        http = new HttpClientSupport(server.port());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        assertThat(server.runtime().running()).isEmpty();
-    }
+    private static final HttpClientSupport http = SERVER.http();
 
     @Test
     void seedFlow_withANodeFunction_returnsTheSeedsExactBodies() {
@@ -126,7 +104,7 @@ class NodeRuntimeEndToEndTest {
                 "{\"name\": \"warmnode\", \"runtime\": \"nodejs\", \"code\": \"" + NODE_SEED + "\"}").body())
                 .toString();
         // The registration's code check took the node stock's instance; the first call meets the refilled one.
-        await().atMost(Duration.ofSeconds(30)).until(() -> server.pool().prewarmedCount() >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> SERVER.server().pool().prewarmedCount() >= 2);
 
         HttpResponse<String> first = http.post("/invoke", "{\"name\": \"warmnode-1\", \"params\": {\"name\": \"N\"}}");
 

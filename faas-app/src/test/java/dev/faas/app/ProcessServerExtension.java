@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A server for the HTTP API's end-to-end tests: an in-memory store, functions run as real python3 processes, no
- * pre-warming, a 2 s queue timeout, a data directory of its own; other settings by {@link #with}. Started once per
+ * A server for the HTTP API's end-to-end tests: an in-memory store (or the embedded H2 one, by
+ * {@link #withEmbeddedStore}), functions run as real python3 processes, no pre-warming, a 2 s queue timeout, a data
+ * directory of its own; other settings by {@link #with}. Started once per
  * test class from a static {@code @RegisterExtension} field (before the class's {@code @BeforeAll} methods); stopped
  * after its tests, when no function process may be left running.
  */
@@ -27,6 +28,7 @@ final class ProcessServerExtension implements BeforeAllCallback, AfterAllCallbac
 
     private final Map<String, String> environment = new LinkedHashMap<>(Map.of("FAAS_PORT", "0",
             "FAAS_QUEUE_TIMEOUT", "2s", "FAAS_PREWARM", "0"));
+    private boolean embeddedStore;
     private Path dataDir;
     private FaasServer server;
     // Made now so that a test class can keep it in a static field; it asks for the port only when it sends.
@@ -38,13 +40,24 @@ final class ProcessServerExtension implements BeforeAllCallback, AfterAllCallbac
         return this;
     }
 
+    /** The server keeps its functions and activations in the embedded H2 database in its data directory. */
+    ProcessServerExtension withEmbeddedStore() {
+        embeddedStore = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("faas-e2e");
         Map<String, String> settings = new LinkedHashMap<>(environment);
         settings.put("FAAS_DATA_DIR", dataDir.toString());
-        server = FaasServer.start(FaasConfig.fromEnvironment(settings), new InMemoryFunctionRepository(),
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
+        if (embeddedStore) {
+            settings.put("FAAS_RUNTIME", "process");
+            server = FaasServer.start(FaasConfig.fromEnvironment(settings));
+        } else {
+            server = FaasServer.start(FaasConfig.fromEnvironment(settings), new InMemoryFunctionRepository(),
+                    new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
+        }
     }
 
     @Override

@@ -99,15 +99,8 @@ class FaasPlatformTest {
         try (FaasPlatform a = FaasPlatform.builder().repository(shared).runtime(runtimeA).checkCode(false)
                      .nodeId("node-a").build();
              FaasPlatform b = FaasPlatform.builder().repository(shared).runtime(runtimeB).checkCode(false).build()) {
-            FunctionId id = a.register("hello", HELLO);
-            b.invoke(id, "{}");
-            assertThat(runtimeB.running()).hasSize(1);
+            SharedStorePlatforms.assertDeleteThroughFirstIsForgottenBySecond(a, b, runtimeB, HELLO);
 
-            a.delete(id.toString());
-
-            await("B's instance stopped").atMost(Duration.ofSeconds(20))
-                    .untilAsserted(() -> assertThat(runtimeB.running()).isEmpty());
-            assertThatThrownBy(() -> b.invoke(id, "{}")).isInstanceOf(FunctionNotFoundException.class);
             assertThat(a.nodeId()).isEqualTo("node-a");
             assertThat(b.nodeId()).isEqualTo("local");
             assertThat(b.readiness().readiness().node()).isEqualTo("local");

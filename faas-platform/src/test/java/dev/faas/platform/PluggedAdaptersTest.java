@@ -1,11 +1,8 @@
 package dev.faas.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.faas.adapter.memory.InMemoryFunctionRepository;
-import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.out.ChangeFeed;
@@ -31,15 +28,8 @@ class PluggedAdaptersTest {
                      .checkCode(false).build();
              FaasPlatform b = FaasPlatform.builder().repository(new ForwardingRepository(shared, "node-b"))
                      .runtime(runtimeB).checkCode(false).build()) {
-            FunctionId id = a.register("hello", HELLO);
-            b.invoke(id, "{}");
-            assertThat(runtimeB.running()).hasSize(1);
+            SharedStorePlatforms.assertDeleteThroughFirstIsForgottenBySecond(a, b, runtimeB, HELLO);
 
-            a.delete(id.toString());
-
-            await("B's instance stopped").atMost(Duration.ofSeconds(20))
-                    .untilAsserted(() -> assertThat(runtimeB.running()).isEmpty());
-            assertThatThrownBy(() -> b.invoke(id, "{}")).isInstanceOf(FunctionNotFoundException.class);
             assertThat(b.nodeId()).isEqualTo("node-b");
             assertThat(b.readiness().readiness().node()).isEqualTo("node-b");
         }

@@ -18,35 +18,18 @@ import dev.faas.ports.out.RunOutput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link FunctionRuntime} that runs real Python must do. Extend it with {@link #createRuntime()} and
  * {@link #killFromOutside(Instance)} for the runtime under test.
  */
-public abstract class FunctionRuntimeContract {
+public abstract class FunctionRuntimeContract extends RuntimeContractBase {
 
     protected static final String SEED_CODE = "def user_function(name):\n    return f\"Hello, {name}!\"\n";
 
-    protected FunctionRuntime runtime;
-
-    protected abstract FunctionRuntime createRuntime();
-
     /** Kills the instance's process or container the way an operator or the kernel would. */
     protected abstract void killFromOutside(Instance instance) throws Exception;
-
-    @BeforeEach
-    void createTheRuntime() {
-        runtime = createRuntime();
-    }
-
-    @AfterEach
-    void closeTheRuntime() {
-        runtime.close();
-        assertThat(runtime.running()).isEmpty();
-    }
 
     @Test
     void givenSeedFunction_run_returnsItsGreeting() {

@@ -21,8 +21,6 @@ import dev.faas.ports.out.Specialisation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,26 +29,11 @@ import org.junit.jupiter.api.Test;
  * and their cap, process.exit and uncaught exceptions, strict JSON results, the deadline). Extend it with
  * {@link #createRuntime()} for the runtime under test.
  */
-public abstract class NodeRuntimeContract {
+public abstract class NodeRuntimeContract extends RuntimeContractBase {
 
     protected static final String NODEJS = "nodejs";
     protected static final String SEED_CODE = "module.exports.user_function = ({name}) => `Hello, ${name}!`;\n";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-
-    protected FunctionRuntime runtime;
-
-    protected abstract FunctionRuntime createRuntime();
-
-    @BeforeEach
-    void createTheRuntime() {
-        runtime = createRuntime();
-    }
-
-    @AfterEach
-    void closeTheRuntime() {
-        runtime.close();
-        assertThat(runtime.running()).isEmpty();
-    }
 
     @Test
     void theRuntime_offersNodejs() {

@@ -4,11 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -30,14 +26,7 @@ public final class TestNpmRegistry {
     public TestNpmRegistry(Path root, String baseUrl) {
         this.root = root;
         this.baseUrl = baseUrl;
-        try {
-            for (Path directory : new Path[] {root, root.resolve("tarballs")}) {
-                Files.createDirectories(directory);
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServedFiles.createDirectories(root, root.resolve("tarballs"));
     }
 
     /** The directory to serve. */
@@ -65,21 +54,13 @@ public final class TestNpmRegistry {
         String packument = "{\"name\":\"" + name + "\",\"dist-tags\":{\"latest\":\"" + version + "\"},"
                 + "\"versions\":{\"" + version + "\":{\"name\":\"" + name + "\",\"version\":\"" + version
                 + "\",\"main\":\"index.js\"" + extra + ",\"dist\":{\"tarball\":\"" + baseUrl + "/tarballs/" + file
-                + "\",\"shasum\":\"" + HexFormat.of().formatHex(digest("SHA-1", tarball))
-                + "\",\"integrity\":\"sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", tarball))
+                + "\",\"shasum\":\"" + HexFormat.of().formatHex(ServedFiles.digest("SHA-1", tarball))
+                + "\",\"integrity\":\"sha512-"
+                + Base64.getEncoder().encodeToString(ServedFiles.digest("SHA-512", tarball))
                 + "\"}}}}";
-        write(root.resolve("tarballs").resolve(file), tarball);
-        write(root.resolve(name), packument.getBytes(StandardCharsets.UTF_8));
+        ServedFiles.write(root.resolve("tarballs").resolve(file), tarball);
+        ServedFiles.write(root.resolve(name), packument.getBytes(StandardCharsets.UTF_8));
         return this;
-    }
-
-    private static void write(Path path, byte[] content) {
-        try {
-            Files.write(path, content);
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A ustar archive of regular files (mode 0644), as npm's tarballs are. */
@@ -129,13 +110,5 @@ public final class TestNpmRegistry {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    private static byte[] digest(String algorithm, byte[] bytes) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is in every Java runtime", e);
-        }
     }
 }

@@ -4,11 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,14 +24,7 @@ public final class TestPackageIndex {
     /** An empty index in {@code root}, created world-readable. */
     public TestPackageIndex(Path root) {
         this.root = root;
-        try {
-            for (Path directory : new Path[] {root, root.resolve("simple"), root.resolve("packages")}) {
-                Files.createDirectories(directory);
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServedFiles.createDirectories(root, root.resolve("simple"), root.resolve("packages"));
     }
 
     public Path root() {
@@ -46,21 +35,12 @@ public final class TestPackageIndex {
     public TestPackageIndex add(String project, String version, Map<String, String> files) {
         String wheelName = project + "-" + version + "-py3-none-any.whl";
         byte[] wheel = wheel(project, version, files);
-        try {
-            Path wheelFile = root.resolve("packages").resolve(wheelName);
-            Files.write(wheelFile, wheel);
-            Files.setPosixFilePermissions(wheelFile, PosixFilePermissions.fromString("rw-r--r--"));
-            Path projectDirectory = root.resolve("simple").resolve(project);
-            Files.createDirectories(projectDirectory);
-            Files.setPosixFilePermissions(projectDirectory, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Path page = projectDirectory.resolve("index.html");
-            Files.writeString(page, "<!DOCTYPE html>\n<html><body>\n<a href=\"../../packages/" + wheelName
-                    + "#sha256=" + HexFormat.of().formatHex(sha256(wheel)) + "\">" + wheelName
-                    + "</a>\n</body></html>\n", StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(page, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServedFiles.write(root.resolve("packages").resolve(wheelName), wheel);
+        Path projectDirectory = root.resolve("simple").resolve(project);
+        ServedFiles.createDirectories(projectDirectory);
+        String page = "<!DOCTYPE html>\n<html><body>\n<a href=\"../../packages/" + wheelName + "#sha256="
+                + HexFormat.of().formatHex(sha256(wheel)) + "\">" + wheelName + "</a>\n</body></html>\n";
+        ServedFiles.write(projectDirectory.resolve("index.html"), page.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
@@ -92,10 +72,6 @@ public final class TestPackageIndex {
     }
 
     private static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ServedFiles.digest("SHA-256", content);
     }
 }

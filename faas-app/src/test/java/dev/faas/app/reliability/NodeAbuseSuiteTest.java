@@ -3,19 +3,10 @@ package dev.faas.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.model.Container;
 import dev.faas.testkit.DockerAvailability;
-import dev.faas.testkit.HostAddresses;
 import dev.faas.testkit.RequiresDocker;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -68,14 +59,8 @@ class NodeAbuseSuiteTest {
                   return 'slept';
                 };
                 """, Map.of("timeoutMs", 2000));
-        assertThat(api.invoke(id, Map.of("seconds", 0)).result().asText()).isEqualTo("slept");
 
-        Api.Reply looped = api.invoke(id);
-        Api.Reply justInTime = api.invoke(id, Map.of("seconds", 1.0));
-
-        assertThat(looped.problem(504, "function-timeout").path("timeoutMs").asLong()).isEqualTo(2000);
-        assertThat(looped.millis()).isBetween(2000L, 4000L);
-        assertThat(justInTime.result().asText()).isEqualTo("slept");
+        AbuseChecks.assertLoopIsCutAtTheDeadline_andTheVersionStillServes(api, id);
     }
 
     @Test
@@ -174,15 +159,10 @@ class NodeAbuseSuiteTest {
                   return outcomes;
                 };
                 """);
-        AtomicInteger accepted = new AtomicInteger();
-        try (ServerSocket hostService = new ServerSocket(0)) {
-            Thread acceptor = acceptInBackground(hostService, accepted);
-            int hostPort = hostService.getLocalPort();
+        HostService hostService = HostService.start();
+        try (hostService) {
             // Every target is on this machine (AbuseSuiteTest says why).
-            List<List<Object>> targets = new ArrayList<>(List.of(List.of("127.0.0.1", 5432),
-                    List.of("127.0.0.1", SERVER.server().port()), List.of("127.0.0.1", hostPort),
-                    List.of("172.17.0.1", hostPort)));
-            HostAddresses.ownNonLoopbackIpv4().ifPresent(address -> targets.add(List.of(address, hostPort)));
+            List<List<Object>> targets = hostService.targets(SERVER.server().port());
 
             JsonNode result = api.invoke(id, Map.of("targets", targets)).result();
 
@@ -193,9 +173,8 @@ class NodeAbuseSuiteTest {
             }
             assertThat(result.get("dns").asText()).isIn("ENOTFOUND", "EAI_AGAIN");
             assertThat(result.get("interfaces")).extracting(JsonNode::asText).containsExactly("lo");
-            acceptor.interrupt();
         }
-        assertThat(accepted.get()).as("connections that reached a service on the host").isZero();
+        assertThat(hostService.accepted()).as("connections that reached a service on the host").isZero();
     }
 
     @Test
@@ -239,15 +218,8 @@ class NodeAbuseSuiteTest {
 
         JsonNode result = api.invoke(id).result();
 
-        assertThat(result.toString()).doesNotContain(SECRET).doesNotContain("FAAS_");
-        List<String> names = new ArrayList<>();
-        result.get("environ").fieldNames().forEachRemaining(names::add);
-        assertThat(names).isSubsetOf("PATH", "HOSTNAME", "HOME", "LANG", "LC_ALL", "TERM");
-        for (Container container : docker.running(node)) {
-            String[] environment = docker.client().inspectContainerCmd(container.getId()).exec().getConfig()
-                    .getEnv();
-            assertThat(Arrays.toString(environment)).doesNotContain(SECRET);
-        }
+        AbuseChecks.assertHoldsNoPlatformSecret(result, SECRET, docker, node, "PATH", "HOSTNAME", "HOME",
+                "LANG", "LC_ALL", "TERM");
     }
 
     @Test
@@ -290,23 +262,5 @@ class NodeAbuseSuiteTest {
         assertThat(garbled.problem(422, "invalid-result").at("/error/type").asText()).isEqualTo("ReplyTooLarge");
         assertThat(afterGarbage.json().get("result").isObject()).as(afterGarbage.body()).isTrue();
         assertThat(api.invoke(canaryId).result().asText()).isEqualTo("alive");
-    }
-
-    private static Thread acceptInBackground(ServerSocket service, AtomicInteger accepted) throws IOException {
-        service.setSoTimeout(200);
-        Thread acceptor = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try (Socket ignored = service.accept()) {
-                    accepted.incrementAndGet();
-                } catch (SocketTimeoutException again) {
-                    // look again
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "host-service");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return acceptor;
     }
 }

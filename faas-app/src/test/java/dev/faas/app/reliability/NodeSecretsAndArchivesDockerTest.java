@@ -1,27 +1,18 @@
 package dev.faas.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
 import dev.faas.testkit.DockerAvailability;
 import dev.faas.testkit.RequiresDocker;
 import dev.faas.testkit.TestArchives;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeSecretsAndArchivesDockerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PREWARMED = Pattern.compile("(?m)^faas_instances\\{state=\"prewarmed\"} ([0-9.]+)$");
     private static final String PROBE = """
             const fs = require('fs');
             exports.user_function = ({ fail }) => {
@@ -74,45 +64,23 @@ class NodeSecretsAndArchivesDockerTest {
     @Test
     void firstCallOnAPrewarmedNodeContainer_seesEnvAndSecretFile_andTheSecretLeaksNowhere() throws Exception {
         String node = DockerSupport.uniqueNode("rnsec");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String secretValue = "tok-" + Long.toHexString(new SecureRandom().nextLong());
+        String secretValue = SecretProbe.randomSecretValue();
         try (DockerSupport docker = DockerSupport.require()) {
             try (ServerUnderTest server = ServerUnderTest.start(workDirectory, environment(node,
-                    "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key)))) {
+                    "FAAS_SECRETS_KEY", SecretProbe.randomSecretsKey()))) {
                 Api api = new Api(server.port());
-                assertThat(api.post("/secrets", JSON.createObjectNode().put("name", "api-token")
-                        .put("value", secretValue).toString()).status()).isEqualTo(200);
-                ObjectNode request = JSON.createObjectNode().put("name", "probe").put("runtime", "nodejs")
-                        .put("code", PROBE);
-                request.set("env", JSON.createObjectNode().put("REGION", "eu-west"));
-                request.set("secrets", JSON.createArrayNode().add("api-token"));
-                Api.Reply registered = api.post("/register", request.toString());
-                assertThat(registered.status()).as(() -> registered.body() + "\n" + server.log()).isEqualTo(200);
-                String id = registered.result().asText();
-                // The registration's code check used the stock's instance: wait for its replacement.
-                await().atMost(Duration.ofSeconds(60)).until(() -> prewarmed(api) >= 1);
+                String id = SecretProbe.storeSecretAndRegisterProbe(api, server, secretValue, "nodejs", PROBE);
 
                 Api.Reply call = api.invoke(id);
 
                 assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
                 JsonNode result = call.result();
-                assertThat(result.get("env").asText()).isEqualTo("eu-west");
-                assertThat(result.get("secret").asText()).isEqualTo(secretValue);
-                assertThat(result.get("fs").asText()).isEqualTo("tmpfs");
-                assertThat(result.get("dirMode").asText()).isEqualTo("700");
-                assertThat(result.get("dirUid").asInt()).isEqualTo(result.get("uid").asInt()).isEqualTo(10001);
-                assertThat(result.get("fileMode").asText()).isEqualTo("400");
+                SecretProbe.assertSawEnvAndPrivateSecretFile(result, secretValue, "700", "400");
                 assertThat(result.get("secretInEnvironment").asBoolean()).isFalse();
                 Api.Reply failed = api.invoke(id, Map.of("fail", true));
                 assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
                 assertThat(failed.body()).contains("eu-west").doesNotContain(secretValue);
-                for (Container container : docker.containers(node)) {
-                    InspectContainerResponse inspected = docker.client().inspectContainerCmd(container.getId()).exec();
-                    assertThat(Arrays.toString(inspected.getConfig().getEnv())).doesNotContain(secretValue);
-                    assertThat(Arrays.toString(inspected.getConfig().getCmd())).doesNotContain(secretValue);
-                }
-                assertThat(server.log()).doesNotContain(secretValue);
+                SecretProbe.assertSecretLeaksNowhere(docker, node, server, secretValue);
             } finally {
                 // The server is killed, not stopped: its containers are this test's to remove.
                 docker.removeAll(node);
@@ -184,10 +152,5 @@ class NodeSecretsAndArchivesDockerTest {
             environment.put(more[index], more[index + 1]);
         }
         return environment;
-    }
-
-    private static double prewarmed(Api api) {
-        Matcher matcher = PREWARMED.matcher(api.get("/metrics").body());
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 }

@@ -1,21 +1,10 @@
 package dev.faas.app.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Container;
 import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresDocker
 class SecretsAndEnvDockerTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PREWARMED = Pattern.compile("(?m)^faas_instances\\{state=\"prewarmed\"} ([0-9.]+)$");
     private static final String PROBE = "import os, stat\n"
             + "def user_function():\n"
             + "    mounts = [line.split() for line in open('/proc/mounts')]\n"
@@ -50,51 +37,23 @@ class SecretsAndEnvDockerTest {
     @Test
     void firstCallOnAPrewarmedContainer_seesEnvAndSecretFile_onAPrivateTmpfs() throws Exception {
         String node = DockerSupport.uniqueNode("rsec");
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        String secretValue = "tok-" + Long.toHexString(new SecureRandom().nextLong());
+        String secretValue = SecretProbe.randomSecretValue();
         try (DockerSupport docker = DockerSupport.require()) {
             try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
                     "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
-                    "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key)))) {
+                    "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", SecretProbe.randomSecretsKey()))) {
                 Api api = new Api(server.port());
-                assertThat(api.post("/secrets", JSON.createObjectNode().put("name", "api-token")
-                        .put("value", secretValue).toString()).status()).isEqualTo(200);
-                Api.Reply registered = api.post("/register", JSON.createObjectNode().put("name", "probe")
-                        .put("code", PROBE).<com.fasterxml.jackson.databind.node.ObjectNode>set("env",
-                                JSON.createObjectNode().put("REGION", "eu-west"))
-                        .<com.fasterxml.jackson.databind.node.ObjectNode>set("secrets",
-                                JSON.createArrayNode().add("api-token")).toString());
-                assertThat(registered.status()).as(() -> registered.body() + "\n" + server.log()).isEqualTo(200);
-                String id = registered.result().asText();
-                // The registration's code check used the stock's instance: wait for its replacement.
-                await().atMost(Duration.ofSeconds(60)).until(() -> prewarmed(api) >= 1);
+                String id = SecretProbe.storeSecretAndRegisterProbe(api, server, secretValue, null, PROBE);
 
                 Api.Reply call = api.invoke(id);
 
                 assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
-                JsonNode result = call.result();
-                assertThat(result.get("env").asText()).isEqualTo("eu-west");
-                assertThat(result.get("secret").asText()).isEqualTo(secretValue);
-                assertThat(result.get("fs").asText()).isEqualTo("tmpfs");
-                assertThat(result.get("dirMode").asText()).isEqualTo("0o700");
-                assertThat(result.get("dirUid").asInt()).isEqualTo(result.get("uid").asInt()).isEqualTo(10001);
-                assertThat(result.get("fileMode").asText()).isEqualTo("0o400");
-                for (Container container : docker.containers(node)) {
-                    InspectContainerResponse inspected = docker.client().inspectContainerCmd(container.getId()).exec();
-                    assertThat(Arrays.toString(inspected.getConfig().getEnv())).doesNotContain(secretValue);
-                    assertThat(Arrays.toString(inspected.getConfig().getCmd())).doesNotContain(secretValue);
-                }
-                assertThat(server.log()).doesNotContain(secretValue);
+                SecretProbe.assertSawEnvAndPrivateSecretFile(call.result(), secretValue, "0o700", "0o400");
+                SecretProbe.assertSecretLeaksNowhere(docker, node, server, secretValue);
             } finally {
                 // The server is killed, not stopped: its containers are this test's to remove.
                 docker.removeAll(node);
             }
         }
-    }
-
-    private static double prewarmed(Api api) {
-        Matcher matcher = PREWARMED.matcher(api.get("/metrics").body());
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 }

@@ -94,6 +94,21 @@ class ActivationServiceTest {
         return node(nodeId, slots, 16, Duration.ofSeconds(5));
     }
 
+    /** Code whose calls are counted, signal {@code held} when they start and answer {@code result} once released. */
+    private HeldCode holding(String code, String result) {
+        HeldCode hold = new HeldCode(new CountDownLatch(1), new CountDownLatch(1), new AtomicInteger());
+        runtime.whenCode(code, params -> {
+            hold.runs().incrementAndGet();
+            hold.held().countDown();
+            hold.release().await(30, TimeUnit.SECONDS);
+            return result;
+        });
+        return hold;
+    }
+
+    private record HeldCode(CountDownLatch held, CountDownLatch release, AtomicInteger runs) {
+    }
+
     private Activation awaitFinal(ActivationId id) {
         await("activation " + id + " ended").atMost(Duration.ofSeconds(20))
                 .until(() -> store.find(id).orElseThrow().status().isFinal());
@@ -237,22 +252,14 @@ class ActivationServiceTest {
 
     @Test
     void givenAtMostOnce_aCallLostWithItsNodeFailsAndNeverRunsAgain() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger runs = new AtomicInteger();
-        runtime.whenCode("hold", params -> {
-            runs.incrementAndGet();
-            held.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            return "1";
-        });
+        HeldCode hold = holding("hold", "1");
         FunctionId id = register("atmostonce", "hold", VersionOptions.DEFAULT.withMaxAttempts(0));
         ActivationService nodeA = node("node-a", 2);
         ActivationService nodeB = node("node-b", 2);
         ActivationId call = nodeA.submit(InvokeAsyncCommand.of(id, "{}")).id();
         assertThat(store.find(call).orElseThrow().maxAttempts()).isEqualTo(1);
         nodeA.dispatchOnce();
-        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(hold.held().await(10, TimeUnit.SECONDS)).isTrue();
 
         clock.advance(LEASE.plusSeconds(1));
         nodeB.dispatchOnce();
@@ -261,26 +268,20 @@ class ActivationServiceTest {
         assertThat(failed.status()).isEqualTo(ActivationStatus.FAILED);
         assertThat(failed.outcome().problemType()).isEqualTo(ActivationOutcome.NODE_LOST);
         assertThat(ended).extracting(Activation::id).contains(call);
-        release.countDown();
+        hold.release().countDown();
         await().until(() -> nodeA.runningHere() == 0);
-        assertThat(runs.get()).isEqualTo(1);
+        assertThat(hold.runs().get()).isEqualTo(1);
     }
 
     @Test
     void givenRenewals_aLongCallKeepsItsLeaseAndIsNotTakenOver() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        runtime.whenCode("long", params -> {
-            held.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            return "1";
-        });
+        HeldCode hold = holding("long", "1");
         FunctionId id = register("long", "long");
         ActivationService nodeA = node("node-a", 2);
         ActivationService nodeB = node("node-b", 2);
         ActivationId call = nodeA.submit(InvokeAsyncCommand.of(id, "{}")).id();
         nodeA.dispatchOnce();
-        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(hold.held().await(10, TimeUnit.SECONDS)).isTrue();
 
         for (int i = 0; i < 5; i++) {
             clock.advance(LEASE.dividedBy(2));
@@ -290,7 +291,7 @@ class ActivationServiceTest {
 
         assertThat(store.find(call).orElseThrow().status()).isEqualTo(ActivationStatus.RUNNING);
         assertThat(store.find(call).orElseThrow().nodeId()).isEqualTo("node-a");
-        release.countDown();
+        hold.release().countDown();
         assertThat(awaitFinal(call).attempt()).isEqualTo(1);
     }
 
@@ -315,20 +316,14 @@ class ActivationServiceTest {
 
     @Test
     void givenNoRoomInThePool_theCallGoesBackToTheQueueUncounted_andRunsWhenRoomFrees() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        runtime.whenCode("busy", params -> {
-            held.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            return "\"sync\"";
-        });
+        HeldCode hold = holding("busy", "\"sync\"");
         FunctionId busy = register("busy", "busy");
         FunctionId echo = register("echo", "echo");
         ActivationService node = node("node-a", 2, 1, Duration.ofMillis(50));
         InvokeAsyncUseCase.Recorded[] syncResult = new InvokeAsyncUseCase.Recorded[1];
         CompletableFuture<Void> sync = CompletableFuture.runAsync(() ->
                 syncResult[0] = node.invokeRecorded(new InvokeFunctionCommand(busy, "{}")), background);
-        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(hold.held().await(10, TimeUnit.SECONDS)).isTrue();
         ActivationId call = node.submit(InvokeAsyncCommand.of(echo, "{}")).id();
 
         node.dispatchOnce();
@@ -336,7 +331,7 @@ class ActivationServiceTest {
                 && node.runningHere() == 0);
         assertThat(store.find(call).orElseThrow().attempt()).isZero();
 
-        release.countDown();
+        hold.release().countDown();
         sync.get(10, TimeUnit.SECONDS);
         node.dispatchOnce();
         Activation done = awaitFinal(call);

@@ -8,44 +8,21 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.model.VersionOptions;
-import dev.faas.testkit.FakeFunctionRuntime;
-import dev.faas.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The pool with versions of several language runtimes: an instance serves its runtime only, a stock per runtime. */
-class InstancePoolRuntimeTest {
+class InstancePoolRuntimeTest extends PoolFixture {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(10);
     private static final String NODEJS = "nodejs";
-
-    private final MutableClock clock = MutableClock.atEpoch();
-    private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
-    private final ExecutorService background = Executors.newCachedThreadPool();
-    private final ExecutorService callers = Executors.newCachedThreadPool();
-    private InstancePool pool;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        runtime.openStarts();
-        callers.shutdownNow();
-        if (pool != null) {
-            pool.close();
-        }
-        background.shutdownNow();
-        runtime.close();
-    }
 
     @Test
     void givenAPythonStockOnly_aNodeFirstCall_startsColdAsNode_andLeavesThePythonStockAlone() {
-        pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5), 100, 1, 256), clock, background);
+        usePool(new PoolSettings(8, Duration.ofSeconds(5), 100, 1, 256));
         await().atMost(PATIENCE).until(() -> pool.prewarmedCount() == 1);
 
         InstancePool.Lease node = pool.acquire(version("n", NODEJS));
@@ -62,8 +39,8 @@ class InstancePoolRuntimeTest {
     @Test
     void givenAStockPerRuntime_eachFirstCallTakesItsOwn_onlyItsStockGrows_andShrinksBackToItsFloor()
             throws Exception {
-        pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5), 100, 1, 256,
-                PoolSettings.UNLIMITED_MEMORY_MB, 4).withRuntimePrewarm(NODEJS, 1), clock, background);
+        usePool(new PoolSettings(8, Duration.ofSeconds(5), 100, 1, 256, PoolSettings.UNLIMITED_MEMORY_MB, 4)
+                .withRuntimePrewarm(NODEJS, 1));
         await().atMost(PATIENCE).until(() -> pool.prewarmedCount() == 2);
 
         InstancePool.Lease first = pool.acquire(version("n1", NODEJS));
@@ -71,7 +48,7 @@ class InstancePoolRuntimeTest {
         // Starts wait from here, so the refill after the second call cannot serve the third.
         runtime.holdStarts();
         InstancePool.Lease second = pool.acquire(version("n2", NODEJS));
-        Future<InstancePool.Lease> third = callers.submit(() -> pool.acquire(version("n3", NODEJS)));
+        Future<InstancePool.Lease> third = callers.submit(acquiring(version("n3", NODEJS)));
         // The third found the node stock empty: one miss, counted for node only.
         await().atMost(PATIENCE).until(() -> pool.prewarmTarget() == 3);
         runtime.openStarts();
@@ -91,8 +68,8 @@ class InstancePoolRuntimeTest {
 
     @Test
     void aNodeCodeCheck_takesANodeStockInstance() {
-        pool = new InstancePool(runtime, new PoolSettings(8, Duration.ofSeconds(5), 100, 1, 256,
-                PoolSettings.UNLIMITED_MEMORY_MB, 4).withRuntimePrewarm(NODEJS, 1), clock, background);
+        usePool(new PoolSettings(8, Duration.ofSeconds(5), 100, 1, 256, PoolSettings.UNLIMITED_MEMORY_MB, 4)
+                .withRuntimePrewarm(NODEJS, 1));
         await().atMost(PATIENCE).until(() -> pool.prewarmedCount() == 2);
         AtomicReference<StartKind> kind = new AtomicReference<>();
 

@@ -12,41 +12,17 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.model.StartKind;
 import dev.faas.ports.out.Instance;
-import dev.faas.testkit.FakeFunctionRuntime;
-import dev.faas.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Each path of the pool, driven with the fake runtime; starts are held and let go by the test, never timed. */
-class InstancePoolTest {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(10);
-
-    private final MutableClock clock = MutableClock.atEpoch();
-    private final FakeFunctionRuntime runtime = new FakeFunctionRuntime();
-    private final ExecutorService background = Executors.newCachedThreadPool();
-    private final ExecutorService callers = Executors.newCachedThreadPool();
-    private InstancePool pool;
-
-    @AfterEach
-    void tearDown() {
-        runtime.openStarts();
-        callers.shutdownNow();
-        if (pool != null) {
-            pool.close();
-        }
-        background.shutdownNow();
-        runtime.close();
-    }
+class InstancePoolTest extends PoolFixture {
 
     @Test
     void givenReleasedInstance_nextAcquire_reusesItWarm() {
@@ -209,8 +185,7 @@ class InstancePoolTest {
     void givenVersionAtItsMaximum_releaseWakesTheWaitingCall_withTheSameInstance() throws Exception {
         usePool(new PoolSettings(4, Duration.ofSeconds(30)));
         InstancePool.Lease held = pool.acquire(version("a", 256, 1));
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(version("a", 256, 1)));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(version("a", 256, 1));
 
         held.release();
 
@@ -223,8 +198,7 @@ class InstancePoolTest {
     void givenNodeFullOfBusyInstances_roomFreedByAnotherVersion_wakesTheWaitingCall() throws Exception {
         usePool(new PoolSettings(1, Duration.ofSeconds(30)));
         InstancePool.Lease held = pool.acquire(version("a", 256, 10));
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(version("b", 256, 10)));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(version("b", 256, 10));
 
         held.discard();
 
@@ -267,8 +241,7 @@ class InstancePoolTest {
         runtime.holdStarts();
         usePool(new PoolSettings(1, Duration.ofSeconds(30), 100, 1, 256));
         assertThat(runtime.awaitStartsHeld(1, PATIENCE)).isTrue();
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(version("a", 256, 10)));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(version("a", 256, 10));
 
         runtime.releaseStarts(1);
 
@@ -281,8 +254,7 @@ class InstancePoolTest {
         usePool(new PoolSettings(4, Duration.ofSeconds(30)));
         FunctionDefinition a = version("a", 256, 1);
         InstancePool.Lease held = pool.acquire(a);
-        Future<InstancePool.Lease> waiting = callers.submit(acquiring(a));
-        await().atMost(PATIENCE).until(() -> pool.queuedCalls() == 1);
+        Future<InstancePool.Lease> waiting = queuedCall(a);
 
         pool.retire(a.id());
 
@@ -373,14 +345,6 @@ class InstancePoolTest {
         assertThat(pool.removeIdle(seen)).as("used since the snapshot").isZero();
         assertThat(pool.removeIdle(pool.snapshots())).isEqualTo(1);
         await().atMost(PATIENCE).until(() -> pool.instanceCount() == 0);
-    }
-
-    private void usePool(PoolSettings settings) {
-        pool = new InstancePool(runtime, settings, clock, background);
-    }
-
-    private java.util.concurrent.Callable<InstancePool.Lease> acquiring(FunctionDefinition definition) {
-        return () -> pool.acquire(definition);
     }
 
     private static FunctionDefinition version(String name, int memoryMb, int maxInstances) {
