@@ -15,12 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,7 +25,6 @@ class AccessControlTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     @RegisterExtension
     final GuardedServer server = new GuardedServer();
 
@@ -42,10 +37,10 @@ class AccessControlTest {
         start();
 
         for (String path : new String[] {"/admin-only", "/invoke-only", "/unannotated", "/metrics", "/healthz"}) {
-            assertThat(get(path, null).statusCode()).as(path).isEqualTo(200);
+            assertThat(server.get(path, null).statusCode()).as(path).isEqualTo(200);
         }
-        assertThat(get("/whoami", null).body()).isEqualTo("principal=anyone admin=true invoke=true");
-        assertThat(get("/admin/keys", null).statusCode()).isEqualTo(200);
+        assertThat(server.get("/whoami", null).body()).isEqualTo("principal=anyone admin=true invoke=true");
+        assertThat(server.get("/admin/keys", null).statusCode()).isEqualTo(200);
     }
 
     // --- authentication --------------------------------------------------------------------------------------------
@@ -55,7 +50,7 @@ class AccessControlTest {
         keys.add(AccessRole.ADMIN);
         start();
 
-        HttpResponse<String> response = get("/invoke-only", null);
+        HttpResponse<String> response = server.get("/invoke-only", null);
 
         assertProblem(response, 401, "urn:faas:problem:unauthenticated");
         assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"faas\"");
@@ -67,7 +62,7 @@ class AccessControlTest {
         keys.add(AccessRole.ADMIN);
         start();
 
-        HttpResponse<String> response = get("/invoke-only", "faas_not-a-key-at-all-0000");
+        HttpResponse<String> response = server.get("/invoke-only", "faas_not-a-key-at-all-0000");
 
         assertProblem(response, 401, "urn:faas:problem:unauthenticated");
         assertThat(response.headers().firstValue("WWW-Authenticate"))
@@ -80,7 +75,8 @@ class AccessControlTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        HttpResponse<String> response = send(request("/invoke-only").header("Authorization", "Basic " + admin));
+        HttpResponse<String> response = server.send(server.request("/invoke-only")
+                .header("Authorization", "Basic " + admin));
 
         assertProblem(response, 401, "urn:faas:problem:unauthenticated");
     }
@@ -90,7 +86,8 @@ class AccessControlTest {
         String invoke = keys.add(AccessRole.INVOKE);
         start();
 
-        HttpResponse<String> response = send(request("/invoke-only").header("Authorization", "bEaReR  " + invoke));
+        HttpResponse<String> response = server.send(server.request("/invoke-only")
+                .header("Authorization", "bEaReR  " + invoke));
 
         assertThat(response.statusCode()).isEqualTo(200);
     }
@@ -100,11 +97,11 @@ class AccessControlTest {
         keys.add(AccessRole.ADMIN);
         String invoke = keys.add(AccessRole.INVOKE);
         start();
-        assertThat(get("/invoke-only", invoke).statusCode()).isEqualTo(200);
+        assertThat(server.get("/invoke-only", invoke).statusCode()).isEqualTo(200);
 
         keys.revoke(keys.list().get(1).id());
 
-        assertProblem(get("/invoke-only", invoke), 401, "urn:faas:problem:unauthenticated");
+        assertProblem(server.get("/invoke-only", invoke), 401, "urn:faas:problem:unauthenticated");
     }
 
     @Test
@@ -112,9 +109,9 @@ class AccessControlTest {
         String invoke = keys.add(AccessRole.INVOKE);
         start();
 
-        assertProblem(get("/no-such-path", null), 401, "urn:faas:problem:unauthenticated");
-        assertProblem(get("/no-such-path", invoke), 404, "urn:faas:problem:not-found");
-        assertProblem(send(request("/invoke-only").DELETE()), 401, "urn:faas:problem:unauthenticated");
+        assertProblem(server.get("/no-such-path", null), 401, "urn:faas:problem:unauthenticated");
+        assertProblem(server.get("/no-such-path", invoke), 404, "urn:faas:problem:not-found");
+        assertProblem(server.send(server.request("/invoke-only").DELETE()), 401, "urn:faas:problem:unauthenticated");
     }
 
     // --- roles ---------------------------------------------------------------------------------------------------
@@ -124,7 +121,7 @@ class AccessControlTest {
         String invoke = keys.add(AccessRole.INVOKE);
         start();
 
-        HttpResponse<String> response = get("/admin-only", invoke);
+        HttpResponse<String> response = server.get("/admin-only", invoke);
 
         assertProblem(response, 403, "urn:faas:problem:forbidden");
         assertThat(problem(response).get("requiredRole").asText()).isEqualTo("admin");
@@ -135,11 +132,11 @@ class AccessControlTest {
         String invoke = keys.add(AccessRole.INVOKE);
         start();
 
-        assertThat(get("/invoke-only", invoke).statusCode()).isEqualTo(200);
-        assertThat(get("/metrics", invoke).statusCode()).isEqualTo(200);
-        assertThat(get("/openapi.json", invoke).statusCode()).isEqualTo(200);
-        assertProblem(get("/metrics", null), 401, "urn:faas:problem:unauthenticated");
-        assertProblem(get("/openapi.json", null), 401, "urn:faas:problem:unauthenticated");
+        assertThat(server.get("/invoke-only", invoke).statusCode()).isEqualTo(200);
+        assertThat(server.get("/metrics", invoke).statusCode()).isEqualTo(200);
+        assertThat(server.get("/openapi.json", invoke).statusCode()).isEqualTo(200);
+        assertProblem(server.get("/metrics", null), 401, "urn:faas:problem:unauthenticated");
+        assertProblem(server.get("/openapi.json", null), 401, "urn:faas:problem:unauthenticated");
     }
 
     @Test
@@ -148,8 +145,8 @@ class AccessControlTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        assertProblem(get("/unannotated", invoke), 403, "urn:faas:problem:forbidden");
-        assertThat(get("/unannotated", admin).statusCode()).isEqualTo(200);
+        assertProblem(server.get("/unannotated", invoke), 403, "urn:faas:problem:forbidden");
+        assertThat(server.get("/unannotated", admin).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -158,7 +155,7 @@ class AccessControlTest {
         start();
 
         for (String path : new String[] {"/admin-only", "/invoke-only", "/unannotated", "/metrics", "/openapi.json"}) {
-            assertThat(get(path, admin).statusCode()).as(path).isEqualTo(200);
+            assertThat(server.get(path, admin).statusCode()).as(path).isEqualTo(200);
         }
     }
 
@@ -168,8 +165,8 @@ class AccessControlTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        assertThat(get("/whoami", invoke).body()).isEqualTo("principal=key_1 admin=false invoke=true");
-        assertThat(get("/whoami", admin).body()).isEqualTo("principal=key_2 admin=true invoke=true");
+        assertThat(server.get("/whoami", invoke).body()).isEqualTo("principal=key_1 admin=false invoke=true");
+        assertThat(server.get("/whoami", admin).body()).isEqualTo("principal=key_2 admin=true invoke=true");
     }
 
     @Test
@@ -177,9 +174,9 @@ class AccessControlTest {
         keys.add(AccessRole.ADMIN);
         start();
 
-        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
-        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
-        assertThat(get("/healthz", "faas_not-a-key-at-all-0000").statusCode()).isEqualTo(200);
+        assertThat(server.get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(server.get("/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(server.get("/healthz", "faas_not-a-key-at-all-0000").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -187,9 +184,9 @@ class AccessControlTest {
         start();
         keys.storeDown();
 
-        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
-        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
-        assertProblem(get("/invoke-only", null), 503, "urn:faas:problem:store-unavailable");
+        assertThat(server.get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(server.get("/readyz", null).statusCode()).isEqualTo(200);
+        assertProblem(server.get("/invoke-only", null), 503, "urn:faas:problem:store-unavailable");
     }
 
     @Test
@@ -210,8 +207,8 @@ class AccessControlTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        HttpResponse<String> created = send(request("/admin/keys").header("Authorization", "Bearer " + admin)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"invoke\",\"description\":\"ci\"}")));
+        HttpResponse<String> created = server.post("/admin/keys", admin,
+                "{\"role\":\"invoke\",\"description\":\"ci\"}");
 
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode document = JSON.readTree(created.body());
@@ -224,18 +221,19 @@ class AccessControlTest {
         assertThat(created.headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).endsWith("/admin/keys/" + id));
         assertThat(created.headers().firstValue("Cache-Control")).contains("no-store");
-        assertThat(get("/invoke-only", key).statusCode()).isEqualTo(200);
+        assertThat(server.get("/invoke-only", key).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> list = get("/admin/keys", admin);
+        HttpResponse<String> list = server.get("/admin/keys", admin);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).doesNotContain(key).doesNotContain(admin).contains(id);
         assertThat(JSON.readTree(list.body()).get("keys")).hasSize(2);
-        assertThat(JSON.readTree(get("/admin/keys/" + id, admin).body()).get("role").asText()).isEqualTo("invoke");
+        assertThat(JSON.readTree(server.get("/admin/keys/" + id, admin).body()).get("role").asText())
+                .isEqualTo("invoke");
 
-        assertThat(send(request("/admin/keys/" + id).header("Authorization", "Bearer " + admin).DELETE())
+        assertThat(server.send(server.request("/admin/keys/" + id).header("Authorization", "Bearer " + admin).DELETE())
                 .statusCode()).isEqualTo(204);
-        assertProblem(get("/invoke-only", key), 401, "urn:faas:problem:unauthenticated");
-        assertThat(JSON.readTree(get("/admin/keys/" + id, admin).body()).get("revoked").asBoolean()).isTrue();
+        assertProblem(server.get("/invoke-only", key), 401, "urn:faas:problem:unauthenticated");
+        assertThat(JSON.readTree(server.get("/admin/keys/" + id, admin).body()).get("revoked").asBoolean()).isTrue();
     }
 
     @Test
@@ -243,7 +241,7 @@ class AccessControlTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        HttpResponse<String> response = send(request("/admin/keys/key_unknown")
+        HttpResponse<String> response = server.send(server.request("/admin/keys/key_unknown")
                 .header("Authorization", "Bearer " + admin).DELETE());
 
         assertProblem(response, 404, "urn:faas:problem:not-found");
@@ -255,11 +253,14 @@ class AccessControlTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        assertThat(problem(post("/admin/keys", admin, "{\"role\":\"root\"}")).get("field").asText()).isEqualTo("role");
-        assertThat(problem(post("/admin/keys", admin, "{}")).get("field").asText()).isEqualTo("role");
-        assertThat(problem(post("/admin/keys", admin, "{\"role\":\"admin\",\"key\":\"mine\"}")).get("field").asText())
+        assertThat(problem(server.post("/admin/keys", admin, "{\"role\":\"root\"}")).get("field").asText())
+                .isEqualTo("role");
+        assertThat(problem(server.post("/admin/keys", admin, "{}")).get("field").asText()).isEqualTo("role");
+        assertThat(problem(server.post("/admin/keys", admin, "{\"role\":\"admin\",\"key\":\"mine\"}"))
+                .get("field").asText())
                 .isEqualTo("key");
-        assertProblem(post("/admin/keys", admin, "{\"role\":\"admin\"} trailing"), 400, "urn:faas:problem:invalid-json");
+        assertProblem(server.post("/admin/keys", admin, "{\"role\":\"admin\"} trailing"), 400,
+                "urn:faas:problem:invalid-json");
         assertThat(keys.list()).hasSize(1);
     }
 
@@ -268,8 +269,8 @@ class AccessControlTest {
         String invoke = keys.add(AccessRole.INVOKE);
         start();
 
-        assertProblem(get("/admin/keys", invoke), 403, "urn:faas:problem:forbidden");
-        assertProblem(post("/admin/keys", invoke, "{\"role\":\"admin\"}"), 403, "urn:faas:problem:forbidden");
+        assertProblem(server.get("/admin/keys", invoke), 403, "urn:faas:problem:forbidden");
+        assertProblem(server.post("/admin/keys", invoke, "{\"role\":\"admin\"}"), 403, "urn:faas:problem:forbidden");
         assertThat(keys.list()).hasSize(1);
     }
 
@@ -375,34 +376,9 @@ class AccessControlTest {
         server.start(new Probe());
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(30));
-    }
 
-    private HttpResponse<String> get(String path, String key) {
-        HttpRequest.Builder request = request(path);
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        return send(request);
-    }
 
-    private HttpResponse<String> post(String path, String key, String body) {
-        return send(request(path).header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Sends a request line as is, for paths an HTTP client would normalise; returns the status line. */
     private String raw(String requestLine) throws IOException {

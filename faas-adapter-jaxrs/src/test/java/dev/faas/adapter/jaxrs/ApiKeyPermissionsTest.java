@@ -12,8 +12,6 @@ import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,7 +30,6 @@ class ApiKeyPermissionsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     @RegisterExtension
     final GuardedServer server = new GuardedServer();
 
@@ -44,7 +41,7 @@ class ApiKeyPermissionsTest {
         String admin = keys.add(AccessRole.ADMIN, ApiKeyPermission.EGRESS);
         start();
 
-        HttpResponse<String> created = post("/admin/keys", admin,
+        HttpResponse<String> created = server.post("/admin/keys", admin,
                 "{\"role\":\"admin\",\"description\":\"fetchers\",\"permissions\":[\"egress\"]}");
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -52,9 +49,9 @@ class ApiKeyPermissionsTest {
         assertThat(document.get("permissions")).hasSize(1);
         assertThat(document.get("permissions").get(0).asText()).isEqualTo("egress");
         String id = document.get("id").asText();
-        assertThat(JSON.readTree(get("/admin/keys/" + id, admin).body()).get("permissions").toString())
+        assertThat(JSON.readTree(server.get("/admin/keys/" + id, admin).body()).get("permissions").toString())
                 .isEqualTo("[\"egress\"]");
-        JsonNode listed = JSON.readTree(get("/admin/keys", admin).body()).get("keys");
+        JsonNode listed = JSON.readTree(server.get("/admin/keys", admin).body()).get("keys");
         assertThat(listed.get(1).get("id").asText()).isEqualTo(id);
         assertThat(listed.get(1).get("permissions").toString()).isEqualTo("[\"egress\"]");
         assertThat(keys.list().get(1).permissions()).containsExactly(ApiKeyPermission.EGRESS);
@@ -67,7 +64,7 @@ class ApiKeyPermissionsTest {
 
         for (String body : List.of("{\"role\":\"admin\"}", "{\"role\":\"admin\",\"permissions\":[]}",
                 "{\"role\":\"admin\",\"permissions\":null}")) {
-            HttpResponse<String> created = post("/admin/keys", admin, body);
+            HttpResponse<String> created = server.post("/admin/keys", admin, body);
             assertThat(created.statusCode()).as(body).isEqualTo(201);
             assertThat(JSON.readTree(created.body()).get("permissions").toString()).as(body).isEqualTo("[]");
         }
@@ -82,11 +79,11 @@ class ApiKeyPermissionsTest {
         for (String permissions : List.of("[\"root\"]", "[\"EGRESS\"]", "[\"egress\",\"egress\"]", "[null]",
                 "[true]", "[[\"egress\"]]", "\"egress\"", "true", "{\"egress\":true}")) {
             String body = "{\"role\":\"admin\",\"permissions\":" + permissions + "}";
-            HttpResponse<String> response = post("/admin/keys", admin, body);
+            HttpResponse<String> response = server.post("/admin/keys", admin, body);
             assertProblem(response, 400, "urn:faas:problem:invalid-request");
             assertThat(problem(response).get("field").asText()).as(body).isEqualTo("permissions");
         }
-        assertThat(problem(post("/admin/keys", admin, "{\"role\":\"admin\",\"permissions\":[\"root\"]}"))
+        assertThat(problem(server.post("/admin/keys", admin, "{\"role\":\"admin\",\"permissions\":[\"root\"]}"))
                 .get("detail").asText()).contains("'root' is not a permission").contains("'egress'");
         assertThat(keys.list()).hasSize(1);
     }
@@ -96,7 +93,8 @@ class ApiKeyPermissionsTest {
         String admin = keys.add(AccessRole.ADMIN);
         start();
 
-        HttpResponse<String> response = post("/admin/keys", admin, "{\"role\":\"admin\",\"permissions\":[\"egress\"]}");
+        HttpResponse<String> response = server.post("/admin/keys", admin,
+                "{\"role\":\"admin\",\"permissions\":[\"egress\"]}");
 
         assertProblem(response, 403, "urn:faas:problem:forbidden");
         assertThat(problem(response).get("requiredPermission").asText()).isEqualTo("egress");
@@ -108,7 +106,7 @@ class ApiKeyPermissionsTest {
         String invoke = keys.add(AccessRole.INVOKE, ApiKeyPermission.EGRESS);
         start();
 
-        HttpResponse<String> response = post("/admin/keys", invoke,
+        HttpResponse<String> response = server.post("/admin/keys", invoke,
                 "{\"role\":\"invoke\",\"permissions\":[\"egress\"]}");
 
         assertProblem(response, 403, "urn:faas:problem:forbidden");
@@ -123,7 +121,8 @@ class ApiKeyPermissionsTest {
         String id = keys.list().get(0).id().value();
 
         for (String method : List.of("PUT", "PATCH", "POST")) {
-            HttpResponse<String> response = send(request("/admin/keys/" + id).header("Authorization", "Bearer " + admin)
+            HttpResponse<String> response = server.send(server.request("/admin/keys/" + id)
+                    .header("Authorization", "Bearer " + admin)
                     .method(method, HttpRequest.BodyPublishers.ofString("{\"permissions\":[\"egress\"]}")));
             assertProblem(response, 405, "urn:faas:problem:method-not-allowed");
         }
@@ -136,11 +135,11 @@ class ApiKeyPermissionsTest {
         String egress = keys.add(AccessRole.ADMIN, ApiKeyPermission.EGRESS);
         start();
 
-        assertThat(post("/register", plain, "{\"name\":\"fetch\",\"code\":\"x\",\"network\":\"egress\"}").statusCode())
-                .isEqualTo(200);
-        assertThat(post("/register", egress, "{\"name\":\"fetch\",\"code\":\"x\",\"network\":\"egress\"}").statusCode())
-                .isEqualTo(200);
-        assertThat(send(request("/register?name=fetch&network=egress").header("Authorization", "Bearer " + plain)
+        String egressVersion = "{\"name\":\"fetch\",\"code\":\"x\",\"network\":\"egress\"}";
+        assertThat(server.post("/register", plain, egressVersion).statusCode()).isEqualTo(200);
+        assertThat(server.post("/register", egress, egressVersion).statusCode()).isEqualTo(200);
+        assertThat(server.send(server.request("/register?name=fetch&network=egress")
+                .header("Authorization", "Bearer " + plain)
                 .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofString("PK")))
                 .statusCode()).isEqualTo(200);
 
@@ -157,7 +156,7 @@ class ApiKeyPermissionsTest {
     void givenNoKeys_register_passesNoCaller() throws Exception {
         start();
 
-        HttpResponse<String> response = send(request("/register")
+        HttpResponse<String> response = server.send(server.request("/register")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"fetch\",\"code\":\"x\"}")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -174,30 +173,9 @@ class ApiKeyPermissionsTest {
         server.start(seed);
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(30));
-    }
 
-    private HttpResponse<String> get(String path, String key) {
-        return send(request(path).header("Authorization", "Bearer " + key));
-    }
 
-    private HttpResponse<String> post(String path, String key, String body) {
-        return send(request(path).header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void assertProblem(HttpResponse<String> response, int status, String type) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -1,5 +1,12 @@
 package dev.faas.adapter.jaxrs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -13,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class GuardedServer implements AfterEachCallback {
 
     private final FakeApiKeys keys = new FakeApiKeys();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private FaasHttpServer server;
 
     /** The keys the server accepts; add some before {@link #start} to turn authentication on. */
@@ -36,6 +44,38 @@ final class GuardedServer implements AfterEachCallback {
 
     int port() {
         return server.port();
+    }
+
+    /** A request to {@code path} on this server, with a 30 s timeout. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    /** GET {@code path} with {@code key} as bearer token, or without a key when it is null. */
+    HttpResponse<String> get(String path, String key) {
+        HttpRequest.Builder request = request(path);
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request);
+    }
+
+    /** POST {@code body} to {@code path} with {@code key} as bearer token. */
+    HttpResponse<String> post(String path, String key, String body) {
+        return send(request(path).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Sends {@code request} and returns the answer with its body as text. */
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
