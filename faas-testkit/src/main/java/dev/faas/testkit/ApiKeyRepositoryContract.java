@@ -17,8 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,29 +24,10 @@ import org.junit.jupiter.api.Timeout;
  * The behaviour every {@link ApiKeyRepository} must show; subclass it once per implementation. Each test uses ids and
  * hashes of its own, so implementations that keep one database across tests pass too.
  */
-public abstract class ApiKeyRepositoryContract {
+public abstract class ApiKeyRepositoryContract extends RepositoryContract<ApiKeyRepository> {
 
     /** Whole milliseconds, so a stored record compares equal to what was added. */
     private static final Instant CREATED_AT = Instant.parse("2024-02-29T23:59:58.123Z");
-
-    /** The repository under test; called before each test. */
-    protected abstract ApiKeyRepository createRepository();
-
-    /** Called after each test with the repository it used; override to close it or clear its store. */
-    protected void cleanUp(ApiKeyRepository repository) throws Exception {
-    }
-
-    private ApiKeyRepository repository;
-
-    @BeforeEach
-    void createRepositoryUnderTest() {
-        repository = createRepository();
-    }
-
-    @AfterEach
-    void cleanUpRepositoryUnderTest() throws Exception {
-        cleanUp(repository);
-    }
 
     @Test
     void givenNewKey_add_returnsTrue_andFindByHashReturnsEveryFieldExactly() {
@@ -56,11 +35,11 @@ public abstract class ApiKeyRepositoryContract {
                 false, "CI of grüße/你好 \uD83D\uDE80, quotes ' \" and a backslash \\");
         String hash = uniqueHash();
 
-        assertThat(repository.add(record, hash)).isTrue();
+        assertThat(repository().add(record, hash)).isTrue();
 
         ApiKeyRecord expected = new ApiKeyRecord(record.id(), AccessRole.ADMIN, Instant.parse("2023-10-29T01:30:45.987Z"),
                 false, record.description());
-        assertThat(repository.findByHash(hash)).contains(new StoredApiKey(expected, hash));
+        assertThat(repository().findByHash(hash)).contains(new StoredApiKey(expected, hash));
     }
 
     @Test
@@ -69,11 +48,11 @@ public abstract class ApiKeyRepositoryContract {
                 Set.of(ApiKeyPermission.EGRESS));
         String hash = uniqueHash();
 
-        repository.add(record, hash);
+        repository().add(record, hash);
 
-        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(record);
-        assertThat(repository.findByHash(hash).orElseThrow().record().holds(ApiKeyPermission.EGRESS)).isTrue();
-        assertThat(repository.list()).contains(record);
+        assertThat(repository().findByHash(hash)).map(StoredApiKey::record).contains(record);
+        assertThat(repository().findByHash(hash).orElseThrow().record().holds(ApiKeyPermission.EGRESS)).isTrue();
+        assertThat(repository().list()).contains(record);
     }
 
     @Test
@@ -81,9 +60,9 @@ public abstract class ApiKeyRepositoryContract {
         ApiKeyRecord record = newRecord(AccessRole.ADMIN, CREATED_AT, "no egress");
         String hash = uniqueHash();
 
-        repository.add(record, hash);
+        repository().add(record, hash);
 
-        assertThat(repository.findByHash(hash)).map(stored -> stored.record().permissions()).contains(Set.of());
+        assertThat(repository().findByHash(hash)).map(stored -> stored.record().permissions()).contains(Set.of());
     }
 
     @Test
@@ -91,11 +70,11 @@ public abstract class ApiKeyRepositoryContract {
         ApiKeyRecord record = new ApiKeyRecord(uniqueId(), AccessRole.INVOKE, CREATED_AT, false, "",
                 Set.of(ApiKeyPermission.EGRESS));
         String hash = uniqueHash();
-        repository.add(record, hash);
+        repository().add(record, hash);
 
-        repository.revoke(record.id(), CREATED_AT.plusSeconds(1));
+        repository().revoke(record.id(), CREATED_AT.plusSeconds(1));
 
-        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(record.asRevoked());
+        assertThat(repository().findByHash(hash)).map(StoredApiKey::record).contains(record.asRevoked());
         assertThat(record.asRevoked().permissions()).containsExactly(ApiKeyPermission.EGRESS);
     }
 
@@ -103,28 +82,28 @@ public abstract class ApiKeyRepositoryContract {
     void givenEmptyDescription_findByHash_returnsItEmpty() {
         ApiKeyRecord record = newRecord(AccessRole.INVOKE, CREATED_AT, "");
         String hash = uniqueHash();
-        repository.add(record, hash);
+        repository().add(record, hash);
 
-        assertThat(repository.findByHash(hash)).map(stored -> stored.record().description()).contains("");
+        assertThat(repository().findByHash(hash)).map(stored -> stored.record().description()).contains("");
     }
 
     @Test
     void givenUnknownHash_findByHash_returnsEmpty() {
-        repository.add(newRecord(AccessRole.INVOKE, CREATED_AT, "known"), uniqueHash());
+        repository().add(newRecord(AccessRole.INVOKE, CREATED_AT, "known"), uniqueHash());
 
-        assertThat(repository.findByHash(uniqueHash())).isEmpty();
+        assertThat(repository().findByHash(uniqueHash())).isEmpty();
     }
 
     @Test
     void givenStoredHash_addAgain_returnsFalseAndKeepsTheFirstKey() {
         String hash = uniqueHash();
         ApiKeyRecord first = newRecord(AccessRole.INVOKE, CREATED_AT, "first");
-        repository.add(first, hash);
+        repository().add(first, hash);
 
-        boolean added = repository.add(newRecord(AccessRole.ADMIN, CREATED_AT.plusSeconds(1), "second"), hash);
+        boolean added = repository().add(newRecord(AccessRole.ADMIN, CREATED_AT.plusSeconds(1), "second"), hash);
 
         assertThat(added).isFalse();
-        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(first);
+        assertThat(repository().findByHash(hash)).map(StoredApiKey::record).contains(first);
     }
 
     @Test
@@ -136,10 +115,10 @@ public abstract class ApiKeyRepositoryContract {
         ApiKeyRecord tieA = new ApiKeyRecord(ApiKeyId.of(prefix + "b"), AccessRole.INVOKE, base.plusMillis(1), false, "");
         ApiKeyRecord oldest = new ApiKeyRecord(ApiKeyId.of(prefix + "d"), AccessRole.ADMIN, base, false, "");
         for (ApiKeyRecord record : List.of(newest, tieB, tieA, oldest)) {
-            repository.add(record, uniqueHash());
+            repository().add(record, uniqueHash());
         }
 
-        List<ApiKeyRecord> mine = repository.list().stream()
+        List<ApiKeyRecord> mine = repository().list().stream()
                 .filter(record -> record.id().value().startsWith(prefix)).toList();
 
         assertThat(mine).containsExactly(oldest, tieA, tieB, newest);
@@ -149,39 +128,39 @@ public abstract class ApiKeyRepositoryContract {
     void givenStoredKey_revoke_returnsTrue_andFindAndListShowItRevoked() {
         ApiKeyRecord record = newRecord(AccessRole.ADMIN, CREATED_AT, "to revoke");
         String hash = uniqueHash();
-        repository.add(record, hash);
+        repository().add(record, hash);
 
-        assertThat(repository.revoke(record.id(), CREATED_AT.plusSeconds(60))).isTrue();
+        assertThat(repository().revoke(record.id(), CREATED_AT.plusSeconds(60))).isTrue();
 
-        assertThat(repository.findByHash(hash)).contains(new StoredApiKey(record.asRevoked(), hash));
-        assertThat(repository.list()).contains(record.asRevoked()).doesNotContain(record);
+        assertThat(repository().findByHash(hash)).contains(new StoredApiKey(record.asRevoked(), hash));
+        assertThat(repository().list()).contains(record.asRevoked()).doesNotContain(record);
     }
 
     @Test
     void givenRevokedKey_revokeAgain_returnsTrueAndItStaysRevoked() {
         ApiKeyRecord record = newRecord(AccessRole.INVOKE, CREATED_AT, "");
         String hash = uniqueHash();
-        repository.add(record, hash);
-        repository.revoke(record.id(), CREATED_AT.plusSeconds(1));
+        repository().add(record, hash);
+        repository().revoke(record.id(), CREATED_AT.plusSeconds(1));
 
-        assertThat(repository.revoke(record.id(), CREATED_AT.plusSeconds(2))).isTrue();
-        assertThat(repository.findByHash(hash)).map(stored -> stored.record().revoked()).contains(true);
+        assertThat(repository().revoke(record.id(), CREATED_AT.plusSeconds(2))).isTrue();
+        assertThat(repository().findByHash(hash)).map(stored -> stored.record().revoked()).contains(true);
     }
 
     @Test
     void givenRevokedKey_addOfTheSameHash_returnsFalseAndItStaysRevoked() {
         ApiKeyRecord record = newRecord(AccessRole.ADMIN, CREATED_AT, "");
         String hash = uniqueHash();
-        repository.add(record, hash);
-        repository.revoke(record.id(), CREATED_AT.plusSeconds(1));
+        repository().add(record, hash);
+        repository().revoke(record.id(), CREATED_AT.plusSeconds(1));
 
-        assertThat(repository.add(newRecord(AccessRole.ADMIN, CREATED_AT.plusSeconds(2), ""), hash)).isFalse();
-        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(record.asRevoked());
+        assertThat(repository().add(newRecord(AccessRole.ADMIN, CREATED_AT.plusSeconds(2), ""), hash)).isFalse();
+        assertThat(repository().findByHash(hash)).map(StoredApiKey::record).contains(record.asRevoked());
     }
 
     @Test
     void givenUnknownId_revoke_returnsFalse() {
-        assertThat(repository.revoke(uniqueId(), CREATED_AT)).isFalse();
+        assertThat(repository().revoke(uniqueId(), CREATED_AT)).isFalse();
     }
 
     @Test
@@ -189,20 +168,20 @@ public abstract class ApiKeyRepositoryContract {
         ApiKeyRecord kept = newRecord(AccessRole.INVOKE, CREATED_AT, "kept");
         ApiKeyRecord revoked = newRecord(AccessRole.INVOKE, CREATED_AT, "revoked");
         String keptHash = uniqueHash();
-        repository.add(kept, keptHash);
-        repository.add(revoked, uniqueHash());
+        repository().add(kept, keptHash);
+        repository().add(revoked, uniqueHash());
 
-        repository.revoke(revoked.id(), CREATED_AT.plusSeconds(1));
+        repository().revoke(revoked.id(), CREATED_AT.plusSeconds(1));
 
-        assertThat(repository.findByHash(keptHash)).map(StoredApiKey::record).contains(kept);
+        assertThat(repository().findByHash(keptHash)).map(StoredApiKey::record).contains(kept);
     }
 
     @Test
     void givenMalformedHash_add_isRefused() {
         ApiKeyRecord record = newRecord(AccessRole.INVOKE, CREATED_AT, "");
 
-        assertThatThrownBy(() -> repository.add(record, "ABC")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(repository.list()).extracting(ApiKeyRecord::id).doesNotContain(record.id());
+        assertThatThrownBy(() -> repository().add(record, "ABC")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(repository().list()).extracting(ApiKeyRecord::id).doesNotContain(record.id());
     }
 
     @Test
@@ -215,13 +194,13 @@ public abstract class ApiKeyRepositoryContract {
             records.add(newRecord(AccessRole.INVOKE, CREATED_AT, "thread " + i));
         }
 
-        List<Boolean> added = Concurrently.run(threads, thread -> repository.add(records.get(thread), hash));
+        List<Boolean> added = Concurrently.run(threads, thread -> repository().add(records.get(thread), hash));
 
         assertThat(added).containsOnlyOnce(true);
         ApiKeyRecord winner = records.get(added.indexOf(true));
-        assertThat(repository.findByHash(hash)).map(StoredApiKey::record).contains(winner);
+        assertThat(repository().findByHash(hash)).map(StoredApiKey::record).contains(winner);
         Set<ApiKeyId> ids = records.stream().map(ApiKeyRecord::id).collect(Collectors.toSet());
-        assertThat(repository.list()).filteredOn(record -> ids.contains(record.id())).containsExactly(winner);
+        assertThat(repository().list()).filteredOn(record -> ids.contains(record.id())).containsExactly(winner);
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
