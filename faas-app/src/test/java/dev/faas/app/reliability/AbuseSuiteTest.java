@@ -26,9 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @RequiresDocker
 class AbuseSuiteTest {
 
-    /** Whether the server's function containers run under gVisor (CI's second pass sets FAAS_DOCKER_RUNTIME). */
-    private static final boolean UNDER_GVISOR = System.getenv("FAAS_DOCKER_RUNTIME") != null
-            && !System.getenv("FAAS_DOCKER_RUNTIME").startsWith("runc");
+    private static final boolean UNDER_GVISOR = CanaryServer.UNDER_GVISOR;
     /**
      * The limits of the fork bombs: under gVisor each process of a function also costs the container several MB of
      * memory (measured: 250 MB for 62 sleeping children of a bare python3, 488 MB when the parent held 100,000 small
