@@ -1,5 +1,7 @@
 package dev.faas.adapter.jaxrs;
 
+import static dev.faas.adapter.jaxrs.GuardedServer.assertProblem;
+import static dev.faas.adapter.jaxrs.GuardedServer.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -389,16 +391,5 @@ class AccessControlTest {
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             return response.lines().findFirst().orElse("");
         }
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String type) throws IOException {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                contentType -> assertThat(contentType).startsWith("application/problem+json"));
-        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo(type);
-    }
-
-    private static JsonNode problem(HttpResponse<String> response) throws IOException {
-        return JSON.readTree(response.body());
     }
 }

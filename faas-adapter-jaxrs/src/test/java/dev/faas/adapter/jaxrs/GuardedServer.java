@@ -1,5 +1,9 @@
 package dev.faas.adapter.jaxrs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension} field. Used by one test at a time, so not thread-safe.
  */
 final class GuardedServer implements AfterEachCallback {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeApiKeys keys = new FakeApiKeys();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -76,6 +82,19 @@ final class GuardedServer implements AfterEachCallback {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Asserts {@code response} is a problem document of {@code status} and {@code type}. */
+    static void assertProblem(HttpResponse<String> response, int status, String type) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                contentType -> assertThat(contentType).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).get("type").asText()).isEqualTo(type);
+    }
+
+    /** The problem document {@code response} carries. */
+    static JsonNode problem(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
     }
 
     @Override
