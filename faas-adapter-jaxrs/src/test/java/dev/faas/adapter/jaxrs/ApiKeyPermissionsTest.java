@@ -13,7 +13,6 @@ import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.FunctionDefinition;
 import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
