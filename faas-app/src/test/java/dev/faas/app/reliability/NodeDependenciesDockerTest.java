@@ -107,7 +107,7 @@ class NodeDependenciesDockerTest {
         assertThat(module.status()).as(module.body()).isEqualTo(200);
         assertThat(api.invoke(module.result().asText(), Map.of("name", "esm")).body())
                 .isEqualTo("{\"result\":\"ESM!\"}");
-        System.out.printf("[issue18] nodejs register with an npm build: %d ms (build %s ms); cached: %d ms%n",
+        System.out.printf("nodejs register with an npm build: %d ms (build %s ms); cached: %d ms%n",
                 first.millis(), first.header("X-Faas-Build-Ms"), again.millis());
 
         // An archive with a package.json and no node_modules: its dependencies are installed, beside its modules.

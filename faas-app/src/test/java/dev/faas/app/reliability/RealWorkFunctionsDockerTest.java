@@ -123,7 +123,7 @@ class RealWorkFunctionsDockerTest {
         Api.Reply second = register(api, "real-again", "faasdemo==1.0\n");
         assertThat(second.status()).as(second.body()).isEqualTo(200);
         assertThat(second.header("X-Faas-Dependencies")).isEqualTo("cached");
-        System.out.printf("[issue16] register with a dependency build: %d ms (build %s ms); with the cached layer:"
+        System.out.printf("python3 register with a dependency build: %d ms (build %s ms); with the cached layer:"
                         + " %d ms (layer %s ms)%n", first.millis(), first.header("X-Faas-Build-Ms"), second.millis(),
                 second.header("X-Faas-Build-Ms"));
 
