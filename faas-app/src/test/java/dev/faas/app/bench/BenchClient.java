@@ -34,6 +34,10 @@ final class BenchClient {
         return HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
+    HttpRequest delete(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).DELETE().build();
+    }
+
     HttpRequest invoke(String id, String params) {
         return post("/invoke", "{\"name\":\"" + id + "\",\"params\":" + params + "}");
     }

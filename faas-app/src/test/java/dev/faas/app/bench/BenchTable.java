@@ -7,18 +7,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The benchmark's printed table: latency rows (p50, p99), throughput rows and ratio lines. */
+/**
+ * The benchmark's printed table: latency rows (p50, p99), throughput rows and ratio lines; the label column is as
+ * wide as its longest label.
+ */
 final class BenchTable {
 
-    private final List<String> lines = new ArrayList<>();
+    private static final String[] HEADS = {"measure", "p50 ms", "p99 ms", "throughput"};
+
+    /** The title, then each row: its cells ({@link #HEADS}' columns), or a single cell for a note. */
+    private final List<String[]> rows = new ArrayList<>();
 
     BenchTable(String title) {
-        lines.add(title);
-        lines.add(String.format(Locale.ROOT, "%-46s %9s %9s %12s", "measure", "p50 ms", "p99 ms", "throughput"));
+        this(title, true);
     }
 
     private BenchTable(String title, boolean columns) {
-        lines.add(title);
+        rows.add(new String[] {title});
+        if (columns) {
+            rows.add(HEADS);
+        }
     }
 
     /** A table whose caller writes its own column heads with {@link #note}. */
@@ -27,20 +35,26 @@ final class BenchTable {
     }
 
     void latency(String label, LatencyRecorder recorder) {
-        lines.add(String.format(Locale.ROOT, "%-46s %9.2f %9.2f %12s", label, recorder.percentileMillis(50),
-                recorder.percentileMillis(99), ""));
+        rows.add(new String[] {label, String.format(Locale.ROOT, "%.2f", recorder.percentileMillis(50)),
+                String.format(Locale.ROOT, "%.2f", recorder.percentileMillis(99)), ""});
     }
 
     void throughput(String label, double perSecond) {
-        lines.add(String.format(Locale.ROOT, "%-46s %9s %9s %10.0f/s", label, "", "", perSecond));
+        rows.add(new String[] {label, "", "", String.format(Locale.ROOT, "%.0f/s", perSecond)});
     }
 
     void note(String format, Object... arguments) {
-        lines.add(String.format(Locale.ROOT, format, arguments));
+        rows.add(new String[] {String.format(Locale.ROOT, format, arguments)});
     }
 
     /** Prints the table and appends it to {@code target/benchmark.txt}. */
     void publish() throws IOException {
+        int width = rows.stream().filter(row -> row.length > 1).mapToInt(row -> row[0].length()).max().orElse(0);
+        String columns = "%-" + width + "s %9s %9s %12s";
+        List<String> lines = new ArrayList<>();
+        for (String[] row : rows) {
+            lines.add(row.length == 1 ? row[0] : String.format(Locale.ROOT, columns, (Object[]) row));
+        }
         String text = String.join("\n", lines) + "\n";
         System.out.println(text);
         Files.writeString(Path.of("target", "benchmark.txt"), text + "\n",

@@ -64,7 +64,7 @@ class InvokeBenchmark {
                     + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
             warmRows(client, table, rawProcessRunner());
             asyncRows(client, table);
-            LatencyRecorder cold = firstCalls(client, null, null);
+            LatencyRecorder cold = firstCalls(client, "firstc", null, "cold", () -> { });
             table.latency("first call of a new version (cold)", cold);
             table.publish();
         }
@@ -77,15 +77,27 @@ class InvokeBenchmark {
             BenchTable table = new BenchTable("runtime docker: " + SAMPLES + " samples per latency row, " + SECONDS
                     + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
             warmRows(client, table, rawContainerRunner());
+            // The warm rows' instances would hold node room the first calls' versions below need.
+            HttpResponse<String> deleted = client.send(client.delete("/functions/trivial"));
+            if (deleted.statusCode() / 100 != 2) {
+                throw new IllegalStateException("could not delete the warm rows' function: " + deleted.body());
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> server.pool().instanceCount() == server.pool().prewarmedCount());
 
             LatencyRecorder dockerRun = dockerRunFloor(10);
             LatencyRecorder registrations = registrations(client, server, FIRST_CALLS);
-            LatencyRecorder prewarmed = firstCalls(client, null, server);
+            // Each once the stock is back at its target: the registration's code check took an instance, and the
+            // refill's container start would otherwise share the CPU with the call, as it does in the row after.
+            LatencyRecorder prewarmed = firstCalls(client, "firstp", null, "prewarmed", () -> awaitFullStock(server));
+            LatencyRecorder rightAfter = firstCalls(client, "firstr", null, "prewarmed",
+                    () -> awaitStock(server, 1, Duration.ofSeconds(30)));
             // 128 MB is not the pre-warmed size, so these first calls must start a container.
-            LatencyRecorder cold = firstCalls(client, "{\"memoryMb\":128}", null);
+            LatencyRecorder cold = firstCalls(client, "firstc", "{\"memoryMb\":128}", "cold", () -> { });
             table.latency("floor: docker run --rm of the function image", dockerRun);
-            table.latency("registration, the stock holding an instance", registrations);
-            table.latency("first call, pre-warmed pool", prewarmed);
+            table.latency("registration, the stock at its target", registrations);
+            table.latency("first call, pre-warmed pool (stock at its target)", prewarmed);
+            table.latency("first call right after its registration (a refill under way)", rightAfter);
             table.latency("first call, no pre-warmed instance (cold)", cold);
             table.note("ratios: cold / pre-warmed first call p50 = %.1fx; cold p50 / docker run p50 = %.2f",
                     cold.percentileMillis(50) / prewarmed.percentileMillis(50),
@@ -137,6 +149,11 @@ class InvokeBenchmark {
         } catch (ConditionTimeoutException notRefilled) {
             // Bounded: the burst then runs with what the stock holds, and its row says how many that was.
         }
+    }
+
+    /** Waits (bounded) until the pool's pre-warm stock is at its target: no refill under way. */
+    private static void awaitFullStock(FaasServer server) {
+        awaitStock(server, server.pool().prewarmTarget(), Duration.ofSeconds(30));
     }
 
     /** Wall time of starting {@code count} instances at once through the Docker runtime, as the stock's refills do. */
@@ -269,13 +286,13 @@ class InvokeBenchmark {
     }
 
     /**
-     * Registrations of new functions, one at a time, each once the pre-warm stock holds an instance (its code check
-     * runs in one): the registration's cost without a container start.
+     * Registrations of new functions, one at a time, each once the pre-warm stock is back at its target (its code
+     * check runs in a stock instance): the registration's cost without a container start, its own or a refill's.
      */
     private LatencyRecorder registrations(BenchClient client, FaasServer server, int count) throws Exception {
         LatencyRecorder recorder = new LatencyRecorder();
         for (int i = 0; i < count; i++) {
-            awaitStock(server, 1, Duration.ofSeconds(30));
+            awaitFullStock(server);
             long start = System.nanoTime();
             client.register("registered" + i, TRIVIAL, null);
             recorder.record(System.nanoTime() - start);
@@ -284,18 +301,15 @@ class InvokeBenchmark {
     }
 
     /**
-     * First calls of new versions, one at a time; with a {@code prewarmedOn} server, each once its stock holds an
-     * instance again (the registration's code check took one), else on a size the stock does not hold (cold).
+     * First calls of new versions, one at a time, each after {@code beforeCall}, the version named {@code prefix} and
+     * a number, registered with {@code limits}; each must report the start {@code expected}.
      */
-    private LatencyRecorder firstCalls(BenchClient client, String limits, FaasServer prewarmedOn) throws Exception {
+    private LatencyRecorder firstCalls(BenchClient client, String prefix, String limits, String expected,
+                                       Runnable beforeCall) throws Exception {
         LatencyRecorder recorder = new LatencyRecorder();
-        boolean prewarmed = prewarmedOn != null;
-        String expected = prewarmed ? "prewarmed" : "cold";
         for (int i = 0; i < FIRST_CALLS; i++) {
-            String id = client.register("first" + (prewarmed ? "p" : "c") + i, TRIVIAL, limits);
-            if (prewarmed) {
-                awaitStock(prewarmedOn, 1, Duration.ofSeconds(30));
-            }
+            String id = client.register(prefix + i, TRIVIAL, limits);
+            beforeCall.run();
             long start = System.nanoTime();
             HttpResponse<String> response = client.send(client.invoke(id, PARAMS));
             recorder.record(System.nanoTime() - start);
