@@ -1,5 +1,10 @@
 package dev.faas.app.bench;
 
+import static dev.faas.app.bench.BenchSettings.CONCURRENCY;
+import static dev.faas.app.bench.BenchSettings.PARAMS;
+import static dev.faas.app.bench.BenchSettings.SAMPLES;
+import static dev.faas.app.bench.BenchSettings.SECONDS;
+
 import dev.faas.app.FaasConfig;
 import dev.faas.app.FaasServer;
 import dev.faas.domain.stats.CallStatistics;
@@ -33,11 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("benchmark")
 class DashboardBenchmark {
 
-    private static final int SAMPLES = Integer.getInteger("bench.samples", 2000);
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
-    private static final int CONCURRENCY = 16;
-    private static final String PARAMS = "{\"name\":\"x\"}";
 
     @TempDir
     Path dataDir;

@@ -1,5 +1,12 @@
 package dev.faas.app.bench;
 
+import static dev.faas.app.bench.BenchSettings.CONCURRENCY;
+import static dev.faas.app.bench.BenchSettings.FIRST_CALLS;
+import static dev.faas.app.bench.BenchSettings.PARAMS;
+import static dev.faas.app.bench.BenchSettings.SAMPLES;
+import static dev.faas.app.bench.BenchSettings.SECONDS;
+import static dev.faas.app.bench.BenchSettings.TRIVIAL;
+
 import dev.faas.adapter.docker.DockerClients;
 import dev.faas.adapter.docker.DockerFunctionRuntime;
 import dev.faas.adapter.docker.DockerRuntimeSettings;
@@ -45,13 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("benchmark")
 class InvokeBenchmark {
 
-    private static final int SAMPLES = Integer.getInteger("bench.samples", 2000);
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
-    private static final int FIRST_CALLS = Integer.getInteger("bench.firstCalls", 20);
-    private static final int CONCURRENCY = 16;
-    private static final String TRIVIAL = "def user_function(name):\\n    return name";
     private static final String TRIVIAL_SOURCE = "def user_function(name):\n    return name\n";
-    private static final String PARAMS = "{\"name\":\"x\"}";
 
     @TempDir
     Path dataDir;
@@ -60,8 +61,7 @@ class InvokeBenchmark {
     void processRuntime() throws Exception {
         try (FaasServer server = FaasServer.start(config("process", 0))) {
             BenchClient client = new BenchClient(server.port(), CONCURRENCY);
-            BenchTable table = new BenchTable("runtime process: " + SAMPLES + " samples per latency row, " + SECONDS
-                    + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
+            BenchTable table = sizedTable("runtime process");
             warmRows(client, table, rawProcessRunner());
             asyncRows(client, table);
             LatencyRecorder cold = firstCalls(client, "firstc", null, "cold", () -> { });
@@ -74,8 +74,7 @@ class InvokeBenchmark {
     void dockerRuntime() throws Exception {
         try (FaasServer server = FaasServer.start(config("docker", 2))) {
             BenchClient client = new BenchClient(server.port(), CONCURRENCY);
-            BenchTable table = new BenchTable("runtime docker: " + SAMPLES + " samples per latency row, " + SECONDS
-                    + " s per throughput row, " + Runtime.getRuntime().availableProcessors() + " cores");
+            BenchTable table = sizedTable("runtime docker");
             warmRows(client, table, rawContainerRunner());
             // The warm rows' instances would hold node room the first calls' versions below need.
             HttpResponse<String> deleted = client.send(client.delete("/functions/trivial"));
@@ -132,6 +131,12 @@ class InvokeBenchmark {
             burstRows(table, "burst: 20 first calls of 20 new functions", burst, dockerRun);
             table.publish();
         }
+    }
+
+    /** A table titled {@code title} and this run's sizes. */
+    private static BenchTable sizedTable(String title) {
+        return new BenchTable(title + ": " + SAMPLES + " samples per latency row, " + SECONDS + " s per throughput row, "
+                + Runtime.getRuntime().availableProcessors() + " cores");
     }
 
     private static void burstRows(BenchTable table, String label, Burst burst, LatencyRecorder dockerRun) {

@@ -1,5 +1,11 @@
 package dev.faas.app.bench;
 
+import static dev.faas.app.bench.BenchSettings.CONCURRENCY;
+import static dev.faas.app.bench.BenchSettings.FIRST_CALLS;
+import static dev.faas.app.bench.BenchSettings.PARAMS;
+import static dev.faas.app.bench.BenchSettings.SAMPLES;
+import static dev.faas.app.bench.BenchSettings.SECONDS;
+
 import dev.faas.app.FaasConfig;
 import dev.faas.app.FaasServer;
 import dev.faas.testkit.DockerAvailability;
@@ -27,11 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("benchmark")
 class RuntimeComparisonBenchmark {
 
-    private static final int SAMPLES = Integer.getInteger("bench.samples", 2000);
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
-    private static final int FIRST_CALLS = Integer.getInteger("bench.firstCalls", 20);
-    private static final int CONCURRENCY = 16;
-    private static final String PARAMS = "{\"name\":\"x\"}";
     /** The same trivial function in each language, JSON-escaped. */
     private static final Map<String, String> TRIVIAL = new LinkedHashMap<>(Map.of(
             "python3", "def user_function(name):\\n    return name",

@@ -1,5 +1,12 @@
 package dev.faas.app.bench;
 
+import static dev.faas.app.bench.BenchSettings.CONCURRENCY;
+import static dev.faas.app.bench.BenchSettings.FIRST_CALLS;
+import static dev.faas.app.bench.BenchSettings.PARAMS;
+import static dev.faas.app.bench.BenchSettings.SAMPLES;
+import static dev.faas.app.bench.BenchSettings.SECONDS;
+import static dev.faas.app.bench.BenchSettings.TRIVIAL;
+
 import com.github.dockerjava.api.DockerClient;
 import dev.faas.adapter.docker.DockerClients;
 import dev.faas.app.FaasConfig;
@@ -33,13 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("benchmark")
 class SandboxBenchmark {
 
-    private static final int SAMPLES = Integer.getInteger("bench.samples", 500);
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 5);
-    private static final int FIRST_CALLS = Integer.getInteger("bench.firstCalls", 10);
-    private static final int CONCURRENCY = 16;
     private static final String OCI_RUNTIME = System.getProperty("bench.ociRuntime", "runsc-faas");
-    private static final String TRIVIAL = "def user_function(name):\\n    return name";
-    private static final String PARAMS = "{\"name\":\"x\"}";
 
     @TempDir
     Path dataDir;
