@@ -53,16 +53,29 @@ public final class DockerAvailability {
      */
     public static void requireNodeImage() {
         require(false);
-        String image = nodeFunctionImage();
-        String problem = PROBED.computeIfAbsent("image:" + image, key -> probeImage(image));
-        if (problem.equals(AVAILABLE)) {
+        String problem = nodeImageUnavailability();
+        if (problem == null) {
             return;
         }
-        problem = problem.replace("python-base/build-image.sh --offline", "nodejs-base/build-image.sh");
         if (required()) {
             throw new AssertionError("FAAS_REQUIRE_DOCKER=true but " + problem);
         }
         Assumptions.abort("skipped: " + problem + " (with FAAS_REQUIRE_DOCKER=true this fails instead)");
+    }
+
+    /**
+     * Why nodejs tests cannot run here (no engine, or no nodejs function image, with the command that builds it), or
+     * null if they can.
+     */
+    public static String nodeImageUnavailability() {
+        String engine = unavailability(false);
+        if (engine != null) {
+            return engine;
+        }
+        String image = nodeFunctionImage();
+        String problem = PROBED.computeIfAbsent("image:" + image, key -> probeImage(image));
+        return problem.equals(AVAILABLE) ? null
+                : problem.replace("python-base/build-image.sh --offline", "nodejs-base/build-image.sh");
     }
 
     /** The function image under test: system property or environment variable {@code FAAS_IMAGE}, else the default. */

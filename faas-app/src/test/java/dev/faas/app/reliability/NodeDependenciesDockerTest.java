@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
-@RequiresDocker
+@RequiresDocker(nodeImage = true)
 class NodeDependenciesDockerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,11 +38,6 @@ class NodeDependenciesDockerTest {
 
     @TempDir
     Path workDirectory;
-
-    @BeforeAll
-    static void nodeImageIsThere() {
-        DockerAvailability.requireNodeImage();
-    }
 
     @Test
     void packageJsonDependencies_areInstalledFromTheRegistryOnce_andRequiredByInlineCodeAndArchives() throws Exception {

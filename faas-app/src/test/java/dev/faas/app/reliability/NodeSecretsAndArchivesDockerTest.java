@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
-@RequiresDocker
+@RequiresDocker(nodeImage = true)
 class NodeSecretsAndArchivesDockerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,11 +54,6 @@ class NodeSecretsAndArchivesDockerTest {
 
     @TempDir
     Path workDirectory;
-
-    @BeforeAll
-    static void nodeImageIsThere() {
-        DockerAvailability.requireNodeImage();
-    }
 
     @Test
     void firstCallOnAPrewarmedNodeContainer_seesEnvAndSecretFile_andTheSecretLeaksNowhere() throws Exception {
