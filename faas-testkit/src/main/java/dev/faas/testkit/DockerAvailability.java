@@ -52,15 +52,7 @@ public final class DockerAvailability {
      * {@link #required()}, else aborts it (a skip) naming the reason and the command that builds the image.
      */
     public static void requireNodeImage() {
-        require(false);
-        String problem = nodeImageUnavailability();
-        if (problem == null) {
-            return;
-        }
-        if (required()) {
-            throw new AssertionError("FAAS_REQUIRE_DOCKER=true but " + problem);
-        }
-        Assumptions.abort("skipped: " + problem + " (with FAAS_REQUIRE_DOCKER=true this fails instead)");
+        failOrSkipIf(nodeImageUnavailability());
     }
 
     /**
@@ -104,7 +96,10 @@ public final class DockerAvailability {
      * {@link #required()}, else aborts it (a skip) naming the reason. For code that cannot carry {@link RequiresDocker}.
      */
     public static void require(boolean image) {
-        String problem = unavailability(image);
+        failOrSkipIf(unavailability(image));
+    }
+
+    private static void failOrSkipIf(String problem) {
         if (problem == null) {
             return;
         }
