@@ -58,28 +58,15 @@ class NodeSecretsAndArchivesDockerTest {
     @Test
     void firstCallOnAPrewarmedNodeContainer_seesEnvAndSecretFile_andTheSecretLeaksNowhere() throws Exception {
         String node = DockerSupport.uniqueNode("rnsec");
-        String secretValue = SecretProbe.randomSecretValue();
-        try (DockerSupport docker = DockerSupport.require()) {
-            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, environment(node,
-                    "FAAS_SECRETS_KEY", SecretProbe.randomSecretsKey()))) {
-                Api api = new Api(server.port());
-                String id = SecretProbe.storeSecretAndRegisterProbe(api, server, secretValue, "nodejs", PROBE);
-
-                Api.Reply call = api.invoke(id);
-
-                assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
-                JsonNode result = call.result();
-                SecretProbe.assertSawEnvAndPrivateSecretFile(result, secretValue, "700", "400");
-                assertThat(result.get("secretInEnvironment").asBoolean()).isFalse();
-                Api.Reply failed = api.invoke(id, Map.of("fail", true));
-                assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
-                assertThat(failed.body()).contains("eu-west").doesNotContain(secretValue);
-                SecretProbe.assertSecretLeaksNowhere(docker, node, server, secretValue);
-            } finally {
-                // The server is killed, not stopped: its containers are this test's to remove.
-                docker.removeAll(node);
-            }
-        }
+        SecretProbe.firstCallOnAPrewarmedContainer(workDirectory, node, environment(node), "nodejs", PROBE,
+                (api, id, call, secretValue) -> {
+                    JsonNode result = call.result();
+                    SecretProbe.assertSawEnvAndPrivateSecretFile(result, secretValue, "700", "400");
+                    assertThat(result.get("secretInEnvironment").asBoolean()).isFalse();
+                    Api.Reply failed = api.invoke(id, Map.of("fail", true));
+                    assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+                    assertThat(failed.body()).contains("eu-west").doesNotContain(secretValue);
+                });
     }
 
     @Test
@@ -138,13 +125,9 @@ class NodeSecretsAndArchivesDockerTest {
                 .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(zip));
     }
 
-    private static Map<String, String> environment(String node, String... more) throws java.io.IOException {
-        Map<String, String> environment = new LinkedHashMap<>(Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
+    private static Map<String, String> environment(String node) throws java.io.IOException {
+        return Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
                 "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(), "FAAS_PREWARM", "0",
-                "FAAS_PREWARM_NODEJS", "1", "FAAS_IMAGE_NODEJS", DockerAvailability.nodeFunctionImage()));
-        for (int index = 0; index < more.length; index += 2) {
-            environment.put(more[index], more[index + 1]);
-        }
-        return environment;
+                "FAAS_PREWARM_NODEJS", "1", "FAAS_IMAGE_NODEJS", DockerAvailability.nodeFunctionImage());
     }
 }
