@@ -1,11 +1,16 @@
 package dev.faas.app;
 
+import dev.faas.adapter.jdbi.JdbiFunctionRepository;
+import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
+import dev.faas.adapter.process.ProcessFunctionRuntime;
+import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The settings of one of several server nodes sharing a test's PostgreSQL (multi-node tests). */
+/** Server nodes on a test's PostgreSQL: the settings of one of several sharing it, or one started in process. */
 final class PostgresNodeConfig {
 
     private PostgresNodeConfig() {
@@ -27,5 +32,16 @@ final class PostgresNodeConfig {
                 "FAAS_DB_USER", EmbeddedPostgresExtension.USER));
         settings.putAll(extra);
         return FaasConfig.fromEnvironment(settings);
+    }
+
+    /**
+     * A server started in this JVM with {@code config}, its store the PostgreSQL at {@code jdbcUrl} (4 connections
+     * that wait {@code connectTimeout} at most) and its functions python3 processes under {@code dataDir}: for the
+     * tests that stop the database under a running server.
+     */
+    static FaasServer startInProcess(FaasConfig config, String jdbcUrl, Duration connectTimeout, Path dataDir) {
+        return FaasServer.start(config, JdbiFunctionRepository.open(new JdbiRepositoryConfig(jdbcUrl,
+                        EmbeddedPostgresExtension.USER, "", 4, connectTimeout)),
+                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))));
     }
 }
