@@ -41,10 +41,7 @@ class MultiNodeEndToEndTest {
     final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     @TempDir
-    Path dataA;
-
-    @TempDir
-    Path dataB;
+    Path dataRoot;
 
     private final List<String> figures = new ArrayList<>();
 
@@ -52,8 +49,8 @@ class MultiNodeEndToEndTest {
     void twoNodesSharingPostgres_seeEachOthersDeletesAndKeyChanges_evenAcrossADatabaseRestart() throws Exception {
         postgres.start();
         int port = postgres.port();
-        try (FaasServer nodeA = FaasServer.start(PostgresNodeConfig.of("node-a", dataA, port, Map.of()));
-             FaasServer nodeB = FaasServer.start(PostgresNodeConfig.of("node-b", dataB, port, Map.of()))) {
+        try (FaasServer nodeA = FaasServer.start(PostgresNodeConfig.of("node-a", dataRoot, port, Map.of()));
+             FaasServer nodeB = FaasServer.start(PostgresNodeConfig.of("node-b", dataRoot, port, Map.of()))) {
             Client a = new Client(nodeA.port());
             Client b = new Client(nodeB.port());
             assertThat(a.get("/readyz", null).body()).contains("\"node\":\"node-a\"");

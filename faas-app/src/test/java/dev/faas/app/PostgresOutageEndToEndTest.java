@@ -3,10 +3,6 @@ package dev.faas.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.faas.adapter.jdbi.JdbiFunctionRepository;
-import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -34,12 +30,9 @@ class PostgresOutageEndToEndTest {
     @Test
     void databaseStoppedAndRestarted_registerFailsFastInvokeKeepsWorking_thenRegisterRecovers() throws Exception {
         postgres.start();
-        int port = postgres.port();
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_DATA_DIR", dataDir.toString()));
-        JdbiFunctionRepository repository = JdbiFunctionRepository.open(new JdbiRepositoryConfig(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "", 4, Duration.ofSeconds(2)));
-        try (FaasServer server = FaasServer.start(config, repository,
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))))) {
+        try (FaasServer server = PostgresNodeConfig.startInProcess(config, postgres.jdbcUrl(), Duration.ofSeconds(2),
+                dataDir)) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             http.post("/register", "{\"name\":\"hello\",\"code\":\"def user_function():\\n    return 'up'\"}");
             assertThat(http.post("/invoke", "{\"name\":\"hello-1\"}").body()).isEqualTo("{\"result\":\"up\"}");

@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faas.adapter.jdbi.JdbiFunctionRepository;
-import dev.faas.adapter.jdbi.JdbiRepositoryConfig;
-import dev.faas.adapter.process.ProcessFunctionRuntime;
-import dev.faas.adapter.process.ProcessRuntimeSettings;
 import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -35,14 +31,11 @@ class ReadinessEndToEndTest {
     @Test
     void databaseStoppedAndRestarted_readyzGoesDownQuicklyNamingTheStore_thenUpAgain() throws Exception {
         postgres.start();
-        int port = postgres.port();
         FaasConfig config = FaasConfig.fromEnvironment(Map.of("FAAS_PORT", "0", "FAAS_PREWARM", "0",
                 "FAAS_DATA_DIR", dataDir.toString()));
         // The production timeout (FaasServer.openRepository uses 3 s), so the test sees what operators get.
-        JdbiFunctionRepository repository = JdbiFunctionRepository.open(new JdbiRepositoryConfig(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "", 4, Duration.ofSeconds(3)));
-        try (FaasServer server = FaasServer.start(config, repository,
-                new ProcessFunctionRuntime(ProcessRuntimeSettings.defaults(dataDir.resolve("instances"))))) {
+        try (FaasServer server = PostgresNodeConfig.startInProcess(config, postgres.jdbcUrl(), Duration.ofSeconds(3),
+                dataDir)) {
             HttpClientSupport http = new HttpClientSupport(server.port());
             HttpResponse<String> ready = http.get("/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);

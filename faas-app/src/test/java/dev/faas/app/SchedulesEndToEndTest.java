@@ -34,16 +34,13 @@ class SchedulesEndToEndTest {
     final EmbeddedPostgresExtension postgres = EmbeddedPostgresExtension.restartable();
 
     @TempDir
-    Path dataA;
-
-    @TempDir
-    Path dataB;
+    Path dataRoot;
 
     @Test
     void aScheduleOnTwoNodes_firesEachTickOnce_andEachFiringRunsAsAnActivation() throws Exception {
         postgres.start();
-        try (FaasServer nodeA = FaasServer.start(config("node-a", dataA));
-             FaasServer nodeB = FaasServer.start(config("node-b", dataB))) {
+        try (FaasServer nodeA = FaasServer.start(config("node-a"));
+             FaasServer nodeB = FaasServer.start(config("node-b"))) {
             HttpClientSupport a = new HttpClientSupport(nodeA.port());
             HttpClientSupport b = new HttpClientSupport(nodeB.port());
             assertThat(a.post("/register", "{\"name\":\"tick\",\"code\":\"" + GREETER + "\"}").statusCode())
@@ -89,8 +86,8 @@ class SchedulesEndToEndTest {
     @Test
     void firedCount_matchesTheActivations_andFiredPlusMissedMatchTheTicksThatCame() throws Exception {
         postgres.start();
-        try (FaasServer nodeA = FaasServer.start(config("node-a", dataA));
-             FaasServer nodeB = FaasServer.start(config("node-b", dataB))) {
+        try (FaasServer nodeA = FaasServer.start(config("node-a"));
+             FaasServer nodeB = FaasServer.start(config("node-b"))) {
             HttpClientSupport a = new HttpClientSupport(nodeA.port());
             a.post("/register", "{\"name\":\"count\",\"code\":\"" + GREETER + "\"}");
             String id = JSON.readTree(a.post("/functions/count/schedules", "{\"cron\":\"* * * * * *\"}").body())
@@ -115,7 +112,7 @@ class SchedulesEndToEndTest {
     @Test
     void badSchedules_areProblemsNamingTheField() throws Exception {
         postgres.start();
-        try (FaasServer node = FaasServer.start(config("node-a", dataA))) {
+        try (FaasServer node = FaasServer.start(config("node-a"))) {
             HttpClientSupport http = new HttpClientSupport(node.port());
             http.post("/register", "{\"name\":\"tick\",\"code\":\"" + GREETER + "\"}");
 
@@ -177,7 +174,7 @@ class SchedulesEndToEndTest {
         }
     }
 
-    private FaasConfig config(String nodeId, Path dataDir) {
-        return PostgresNodeConfig.of(nodeId, dataDir, postgres.port(), Map.of("FAAS_ASYNC_POLL_INTERVAL", "200ms"));
+    private FaasConfig config(String nodeId) {
+        return PostgresNodeConfig.of(nodeId, dataRoot, postgres.port(), Map.of("FAAS_ASYNC_POLL_INTERVAL", "200ms"));
     }
 }

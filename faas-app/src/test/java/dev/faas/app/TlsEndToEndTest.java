@@ -32,9 +32,7 @@ class TlsEndToEndTest {
     @Test
     void givenACertificateAndKey_registerAndInvoke_workOverHttps_andPlainHttpFails() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.rsa(workDirectory, "server");
-        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0",
-                "FAAS_TLS_CERT_FILE", certificate.certificateFile().toString(),
-                "FAAS_TLS_KEY_FILE", certificate.keyFile().toString()))) {
+        try (ServerUnderTest server = startOverTls(certificate.certificateFile(), certificate.keyFile())) {
             HttpClient client = client(certificate.trustingContext());
             String base = "https://127.0.0.1:" + server.port();
 
@@ -64,9 +62,7 @@ class TlsEndToEndTest {
     @Test
     void givenAPkcs1Key_theServerStartsToo() throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.rsa(workDirectory, "pkcs1");
-        try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0",
-                "FAAS_TLS_CERT_FILE", certificate.certificateFile().toString(),
-                "FAAS_TLS_KEY_FILE", certificate.writePkcs1Key().toString()))) {
+        try (ServerUnderTest server = startOverTls(certificate.certificateFile(), certificate.writePkcs1Key())) {
 
             HttpResponse<String> health = client(certificate.trustingContext()).send(HttpRequest.newBuilder(
                     URI.create("https://localhost:" + server.port() + "/healthz")).build(),
@@ -93,6 +89,11 @@ class TlsEndToEndTest {
             assertThat(unusable.log()).contains("FAAS_TLS_CERT_FILE").contains(garbage.toString())
                     .contains("no PEM certificate");
         }
+    }
+
+    private ServerUnderTest startOverTls(Path certificateFile, Path keyFile) throws Exception {
+        return ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0",
+                "FAAS_TLS_CERT_FILE", certificateFile.toString(), "FAAS_TLS_KEY_FILE", keyFile.toString()));
     }
 
     private static HttpClient client(SSLContext trust) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.faas.ports.model.AccessRole;
-import dev.faas.ports.model.ApiKeyId;
 import dev.faas.ports.model.ApiKeyRecord;
 import dev.faas.ports.model.Change;
 import dev.faas.ports.model.FunctionDefinition;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,7 +128,7 @@ public abstract class ChangeFeedContract {
     @Test
     void givenNewKey_add_recordsItsCreation_andAnAddOfTheSameHashRecordsNothing() {
         ApiKeyRecord key = newKey();
-        String hash = uniqueHash();
+        String hash = ApiKeyRepositoryContract.uniqueHash();
 
         assertThat(store.apiKeys().add(key, hash)).isTrue();
         assertThat(store.apiKeys().add(newKey(), hash)).isFalse();
@@ -143,12 +141,12 @@ public abstract class ChangeFeedContract {
     @Test
     void givenKey_revoke_recordsItsRevocationOnce_andUnknownKeysNothing() {
         ApiKeyRecord key = newKey();
-        store.apiKeys().add(key, uniqueHash());
+        store.apiKeys().add(key, ApiKeyRepositoryContract.uniqueHash());
         long afterAdd = store.feed().latestSequence();
 
         store.apiKeys().revoke(key.id(), CREATED_AT.plusSeconds(1));
         store.apiKeys().revoke(key.id(), CREATED_AT.plusSeconds(2));
-        store.apiKeys().revoke(ApiKeyId.of("key_" + uniqueSuffix()), CREATED_AT);
+        store.apiKeys().revoke(ApiKeyRepositoryContract.uniqueId(), CREATED_AT);
 
         assertThat(store.feed().changesAfter(afterAdd, 100)).extracting(Change::kind, Change::subject)
                 .containsExactly(tuple(Change.API_KEY_REVOKED, key.id().value()));
@@ -214,7 +212,7 @@ public abstract class ChangeFeedContract {
         CompletableFuture<List<Change>> reader = CompletableFuture.supplyAsync(() -> follow(start, writing));
 
         Concurrently.run(threads, thread -> {
-            store.apiKeys().add(keys.get(thread), uniqueHash());
+            store.apiKeys().add(keys.get(thread), ApiKeyRepositoryContract.uniqueHash());
             versions.get(thread).forEach(id -> store.functions().delete(id));
             return null;
         });
@@ -301,7 +299,7 @@ public abstract class ChangeFeedContract {
     }
 
     protected static FunctionName uniqueName(String base) {
-        return FunctionName.of(base + "x" + uniqueSuffix());
+        return FunctionRepositoryContract.uniqueName(base);
     }
 
     private static NewFunctionVersion newVersion(FunctionName name, String code) {
@@ -310,16 +308,6 @@ public abstract class ChangeFeedContract {
     }
 
     private static ApiKeyRecord newKey() {
-        return new ApiKeyRecord(ApiKeyId.of("key_" + uniqueSuffix()), AccessRole.INVOKE, CREATED_AT, false, "feed");
-    }
-
-    private static String uniqueHash() {
-        byte[] bytes = new byte[32];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static String uniqueSuffix() {
-        return Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
+        return new ApiKeyRecord(ApiKeyRepositoryContract.uniqueId(), AccessRole.INVOKE, CREATED_AT, false, "feed");
     }
 }

@@ -23,9 +23,13 @@ public final class RequiresDockerCondition implements ExecutionCondition {
             return ConditionEvaluationResult.enabled("no Docker requirement");
         }
         String problem = DockerAvailability.unavailability(requirement.get().image());
+        if (problem == null && requirement.get().nodeImage()) {
+            problem = DockerAvailability.nodeImageUnavailability();
+        }
         if (problem == null) {
             return ConditionEvaluationResult.enabled("the Docker engine answers"
-                    + (requirement.get().image() ? " and holds " + DockerAvailability.functionImage() : ""));
+                    + (requirement.get().image() ? " and holds " + DockerAvailability.functionImage() : "")
+                    + (requirement.get().nodeImage() ? " and " + DockerAvailability.nodeFunctionImage() : ""));
         }
         if (DockerAvailability.required()) {
             throw new IllegalStateException("FAAS_REQUIRE_DOCKER=true but " + problem);

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faas.ports.error.ForgedReplyException;
 import dev.faas.ports.error.FunctionRaisedException;
+import dev.faas.testkit.ReplyForger;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +33,7 @@ class RunnerForgedReplyTest {
         "logs, ReplyTooLarge"})
     void givenFunctionForgingAReplyWithTheRightCallNumber_run_throwsForgedReply(String kind, String errorType)
             throws IOException {
-        RunnerConnection connection = loaded(forgingFunction());
+        RunnerConnection connection = loaded(ReplyForger.CODE);
 
         assertThatThrownBy(() -> connection.run("{\"kind\":\"" + kind + "\"}"))
                 .isInstanceOfSatisfying(ForgedReplyException.class,
@@ -53,12 +52,6 @@ class RunnerForgedReplyTest {
                     assertThat(raised.traceback()).hasSizeLessThan(RunnerConnection.MAX_TEXT_CHARS + 100);
                 });
         assertThat(connection.run("{\"n\":0}").resultJson()).isEqualTo("\"fine\"");
-    }
-
-    private static String forgingFunction() throws IOException {
-        try (InputStream source = RunnerForgedReplyTest.class.getResourceAsStream("forge_reply.py")) {
-            return new String(source.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private RunnerConnection loaded(String code) throws IOException {

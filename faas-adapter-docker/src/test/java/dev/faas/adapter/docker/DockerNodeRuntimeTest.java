@@ -13,7 +13,6 @@ import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Node.js runner in hardened containers of the nodejs function image ({@code FAAS_IMAGE_NODEJS}). */
 @Tag("docker")
-@RequiresDocker
+@RequiresDocker(nodeImage = true)
 class DockerNodeRuntimeTest extends NodeRuntimeContract {
 
     @RegisterExtension
@@ -31,15 +30,10 @@ class DockerNodeRuntimeTest extends NodeRuntimeContract {
     @TempDir
     Path socketRoot;
 
-    @BeforeAll
-    static void nodeImageIsThere() {
-        DockerAvailability.requireNodeImage();
-    }
-
     @Override
     protected FunctionRuntime createRuntime() {
-        return new DockerFunctionRuntime(docker, DockerRuntimeSettings.defaults(ENGINE.nodeId(), socketRoot)
-                .withImage(DockerTestEnvironment.image()).withNodeImage(DockerAvailability.nodeFunctionImage()));
+        return new DockerFunctionRuntime(docker,
+                ENGINE.settings(socketRoot).withNodeImage(DockerAvailability.nodeFunctionImage()));
     }
 
     @Test

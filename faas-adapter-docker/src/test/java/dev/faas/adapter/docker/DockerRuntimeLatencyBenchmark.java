@@ -1,6 +1,5 @@
 package dev.faas.adapter.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.faas.ports.out.FunctionRuntime;
 import dev.faas.testkit.RequiresDocker;
 import dev.faas.testkit.RuntimeLatencyBenchmark;
@@ -22,7 +21,6 @@ class DockerRuntimeLatencyBenchmark extends RuntimeLatencyBenchmark {
 
     @RegisterExtension
     static final DockerTestEnvironment ENGINE = DockerTestEnvironment.forNode("bench-");
-    private static final DockerClient docker = ENGINE.client();
 
     @TempDir
     Path socketRoot;
@@ -33,8 +31,7 @@ class DockerRuntimeLatencyBenchmark extends RuntimeLatencyBenchmark {
 
     @Override
     protected FunctionRuntime createRuntime() {
-        return new DockerFunctionRuntime(docker,
-                DockerRuntimeSettings.defaults(ENGINE.nodeId(), socketRoot).withImage(DockerTestEnvironment.image()));
+        return new DockerFunctionRuntime(ENGINE.client(), ENGINE.settings(socketRoot));
     }
 
     @Override

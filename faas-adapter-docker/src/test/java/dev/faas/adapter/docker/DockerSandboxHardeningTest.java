@@ -11,6 +11,7 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionLimits;
 import dev.faas.ports.out.Instance;
 import dev.faas.ports.out.InstanceSpec;
+import dev.faas.testkit.Closing;
 import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,15 +129,11 @@ class DockerSandboxHardeningTest {
 
     @AfterAll
     void removeEverything() throws Exception {
-        try {
-            if (runtime != null) {
-                runtime.close();
-            }
-        } finally {
+        Closing.all(runtime, () -> {
             if (socketRoot != null) {
                 Files.deleteIfExists(socketRoot);
             }
-        }
+        });
     }
 
     @Test

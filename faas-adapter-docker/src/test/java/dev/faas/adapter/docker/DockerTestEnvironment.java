@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.faas.testkit.DockerAvailability;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,6 +38,11 @@ final class DockerTestEnvironment implements AfterAllCallback {
 
     String nodeId() {
         return nodeId;
+    }
+
+    /** Runtime settings for this node, with the image under test and the sockets under {@code socketRoot}. */
+    DockerRuntimeSettings settings(Path socketRoot) {
+        return DockerRuntimeSettings.defaults(nodeId, socketRoot).withImage(image());
     }
 
     @Override

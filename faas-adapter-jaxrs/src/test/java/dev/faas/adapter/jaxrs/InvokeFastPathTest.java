@@ -8,7 +8,6 @@ import dev.faas.ports.error.FunctionNotFoundException;
 import dev.faas.ports.error.InstanceCrashedException;
 import dev.faas.ports.in.DeleteFunctionUseCase;
 import dev.faas.ports.in.GetFunctionUseCase;
-import dev.faas.ports.in.InvokeFunctionCommand;
 import dev.faas.ports.in.InvokeFunctionUseCase;
 import dev.faas.ports.in.ReadinessUseCase;
 import dev.faas.ports.in.RegisterFunctionUseCase;
@@ -17,12 +16,10 @@ import dev.faas.ports.model.FunctionId;
 import dev.faas.ports.model.FunctionName;
 import dev.faas.ports.model.InvocationResult;
 import dev.faas.ports.model.StartKind;
+import dev.faas.testkit.RawHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -255,14 +252,8 @@ class InvokeFastPathTest {
     }
 
     private static String send(FaasHttpServer server, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return new String(RawHttp.exchange(server.port(), Duration.ofSeconds(10),
+                request.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }
 
     private interface Answer {

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faas.ports.model.AccessRole;
+import dev.faas.testkit.RawHttp;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -203,18 +204,13 @@ class KeylessRequestGuardTest {
             request.append("Content-Length: ").append(body.length).append("\r\n");
         }
         request.append("\r\n");
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            if (method.equals("POST")) {
-                socket.getOutputStream().write(body);
-            }
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String head = response.substring(0, response.indexOf("\r\n\r\n"));
-            String contentType = head.lines().filter(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13))
-                    .map(line -> line.substring(13).strip()).findFirst().orElse("");
-            int status = Integer.parseInt(head.split(" ")[1]);
-            return new Reply(status, contentType, response.substring(response.indexOf("\r\n\r\n") + 4));
-        }
+        String response = new String(RawHttp.exchange(server.port(), Duration.ofSeconds(10),
+                request.toString().getBytes(StandardCharsets.US_ASCII), method.equals("POST") ? body : new byte[0]),
+                StandardCharsets.UTF_8);
+        String head = response.substring(0, response.indexOf("\r\n\r\n"));
+        String contentType = head.lines().filter(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13))
+                .map(line -> line.substring(13).strip()).findFirst().orElse("");
+        int status = Integer.parseInt(head.split(" ")[1]);
+        return new Reply(status, contentType, response.substring(response.indexOf("\r\n\r\n") + 4));
     }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** Checks of the abuse suites that hold alike for every language's runner. */
 final class AbuseChecks {
@@ -47,5 +50,28 @@ final class AbuseChecks {
         assertThat(looped.problem(504, "function-timeout").path("timeoutMs").asLong()).isEqualTo(2000);
         assertThat(looped.millis()).isBetween(2000L, 4000L);
         assertThat(justInTime.result().asText()).isEqualTo("slept");
+    }
+
+    /**
+     * Function {@code id} tries to connect to each of {@link HostService#targets}, all on this machine, so no packet
+     * could leave it even if the sandbox were broken: no route out is proven by the host's own addresses (the
+     * bridge's gateway and its other interface), where a host service listens. Its result holds each target's
+     * outcome under {@code "host:port"}, checked by {@code eachOutcome} (with the target's name), then the whole
+     * result by {@code wholeResult}; no connection may have reached the host service.
+     */
+    static void assertNoRouteOut(Api api, String id, int platformPort, BiConsumer<String, JsonNode> eachOutcome,
+            Consumer<JsonNode> wholeResult) throws IOException {
+        HostService hostService = HostService.start();
+        try (hostService) {
+            List<List<Object>> targets = hostService.targets(platformPort);
+
+            JsonNode result = api.invoke(id, Map.of("targets", targets)).result();
+
+            for (List<Object> target : targets) {
+                eachOutcome.accept(target.toString(), result.get(target.get(0) + ":" + target.get(1)));
+            }
+            wholeResult.accept(result);
+        }
+        assertThat(hostService.accepted()).as("connections that reached a service on the host").isZero();
     }
 }

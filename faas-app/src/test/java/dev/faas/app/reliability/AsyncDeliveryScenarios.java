@@ -78,16 +78,9 @@ abstract class AsyncDeliveryScenarios {
 
     @Test
     void thousandAsyncCallsOnTwoNodes_eachRunsExactlyOnce() throws Exception {
-        postgres.start();
-        Path journal = workDirectory.resolve("journal-clean.txt");
-        String nodeA = nodeId("a");
-        String nodeB = nodeId("b");
-        try (ServerUnderTest a = node(nodeA); ServerUnderTest b = node(nodeB)) {
-            Api apiA = new Api(a.port());
-            Api apiB = new Api(b.port());
-            List<String> functions = register(apiA);
+        try (TwoNodes nodes = startTwoNodes("journal-clean.txt")) {
             long startNanos = System.nanoTime();
-            Map<String, String> tokens = submit(List.of(apiA, apiB), functions, journal, 0.0);
+            Map<String, String> tokens = submit(nodes, 0.0);
             long submittedNanos = System.nanoTime();
             awaitAllEnded(Duration.ofMinutes(5));
             long endedNanos = System.nanoTime();
@@ -95,7 +88,7 @@ abstract class AsyncDeliveryScenarios {
                     + " ended " + millis(startNanos, endedNanos) + " ms after the first ("
                     + (CALLS * 1000L / Math.max(1, millis(startNanos, endedNanos))) + " calls/s drained)");
 
-            Map<String, Long> runs = runs(journal);
+            Map<String, Long> runs = runs(nodes.journal());
             Map<String, Row> rows = rows();
             assertThat(rows.values().stream().filter(row -> !row.status.equals("succeeded")).toList())
                     .as("calls that did not succeed").isEmpty();
@@ -111,34 +104,30 @@ abstract class AsyncDeliveryScenarios {
             figure("calls run by node: " + byNode + ", " + runs.size() + " tokens journaled once each; start kinds "
                     + startKinds());
             assertThat(byNode.keySet()).as("both nodes took calls from the shared queue")
-                    .containsExactlyInAnyOrder(nodeA, nodeB);
-            stopGracefully(a, b);
+                    .containsExactlyInAnyOrder(nodeId("a"), nodeId("b"));
+            stopGracefully(nodes.a(), nodes.b());
         } finally {
-            cleanUp(nodeA, false);
-            cleanUp(nodeB, false);
+            cleanUp(nodeId("a"), false);
+            cleanUp(nodeId("b"), false);
             printFigures();
         }
     }
 
     @Test
     void oneOfTwoNodesKilledMidRun_noCallIsLost_andNoneRunsMoreThanMaxAttempts() throws Exception {
-        postgres.start();
-        Path journal = workDirectory.resolve("journal-kill.txt");
         String nodeA = nodeId("a");
         String nodeB = nodeId("b");
-        try (ServerUnderTest a = node(nodeA); ServerUnderTest b = node(nodeB)) {
-            Api apiA = new Api(a.port());
-            Api apiB = new Api(b.port());
-            List<String> functions = register(apiA);
+        try (TwoNodes nodes = startTwoNodes("journal-kill.txt")) {
+            Path journal = nodes.journal();
             long startNanos = System.nanoTime();
             // Each call sleeps a little after it is journaled, so node A dies with calls under way.
-            Map<String, String> tokens = submit(List.of(apiA, apiB), functions, journal, 0.2);
+            Map<String, String> tokens = submit(nodes, 0.2);
             await("a third of the calls journaled").atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(20)).until(() -> lines(journal) >= CALLS / 3);
             int runningOnA = count("SELECT COUNT(*) FROM activations WHERE status = 'running'"
                     + " AND node_id = '" + nodeA + "'");
             long killedNanos = System.nanoTime();
-            a.kill();
+            nodes.a().kill();
             figure("node a killed with " + runningOnA + " calls running on it and " + lines(journal)
                     + " runs journaled");
 
@@ -167,7 +156,7 @@ abstract class AsyncDeliveryScenarios {
                     + " of them had started on node a before it died; " + runs.size() + " tokens journaled; start"
                     + " kinds " + startKinds());
             assertThat(retried).as("node a held calls when it was killed").isNotEmpty();
-            stopGracefully(b);
+            stopGracefully(nodes.b());
         } finally {
             cleanUp(nodeA, true);
             cleanUp(nodeB, false);
@@ -195,6 +184,35 @@ abstract class AsyncDeliveryScenarios {
         return ServerUnderTest.start(workDirectory, environment);
     }
 
+    /** Nodes a and b on the shared PostgreSQL, the functions (registered through a), and the run's journal. */
+    record TwoNodes(ServerUnderTest a, ServerUnderTest b, List<String> functions, Path journal)
+            implements AutoCloseable {
+
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                b.close();
+            } finally {
+                a.close();
+            }
+        }
+    }
+
+    /** Starts PostgreSQL and nodes a and b on it, registers the functions; the journal is the file {@code journal}. */
+    TwoNodes startTwoNodes(String journal) throws Exception {
+        postgres.start();
+        ServerUnderTest a = node(nodeId("a"));
+        ServerUnderTest b = null;
+        try {
+            b = node(nodeId("b"));
+            return new TwoNodes(a, b, register(new Api(a.port())), workDirectory.resolve(journal));
+        } catch (Exception | AssertionError e) {
+            try (ServerUnderTest first = a; ServerUnderTest second = b) {
+                throw e;
+            }
+        }
+    }
+
     private List<String> register(Api api) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < FUNCTIONS; i++) {
@@ -206,8 +224,8 @@ abstract class AsyncDeliveryScenarios {
     /**
      * Submits the calls round the functions from 8 threads, alternating nodes; returns token to activation id.
      */
-    private Map<String, String> submit(List<Api> nodes, List<String> functions, Path journal, double seconds)
-            throws Exception {
+    private Map<String, String> submit(TwoNodes run, double seconds) throws Exception {
+        List<Api> nodes = List.of(new Api(run.a().port()), new Api(run.b().port()));
         Map<String, String> tokens = new ConcurrentHashMap<>();
         ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
         try {
@@ -218,7 +236,7 @@ abstract class AsyncDeliveryScenarios {
                     for (int i = thread; i < CALLS; i += SUBMITTERS) {
                         String token = "call-" + i;
                         tokens.put(token, submitOne(nodes.get(i % nodes.size()),
-                                functions.get(i % functions.size()), token, journal, seconds));
+                                run.functions().get(i % run.functions().size()), token, run.journal(), seconds));
                     }
                 }));
             }

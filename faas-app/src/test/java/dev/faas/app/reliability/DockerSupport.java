@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
 import dev.faas.adapter.docker.DockerClients;
 import dev.faas.testkit.DockerAvailability;
 import dev.faas.testkit.RequiresDocker;
@@ -130,6 +134,45 @@ public final class DockerSupport implements AutoCloseable, AfterAllCallback {
             }
         } catch (RuntimeException e) {
             System.err.println("could not list the containers of node " + node + ": " + e);
+        }
+    }
+
+    /**
+     * Serves {@code directory} read-only over HTTP on port 8000 (python3's {@code http.server} in the function image,
+     * as user 10001) from a container named {@code name}, on a new internal network also named {@code name} that the
+     * platform's build containers join: a package index or registry of the test's own that never reaches the
+     * internet. Both carry the label {@code faas.test=node}; closing the result removes both.
+     */
+    public InternalFileServer serveOnInternalNetwork(String name, String node, Path directory) {
+        docker.createNetworkCmd().withName(name).withInternal(true).withLabels(Map.of("faas.test", node)).exec();
+        String container = null;
+        try {
+            container = docker.createContainerCmd(IMAGE).withName(name).withLabels(Map.of("faas.test", node))
+                    .withEntrypoint("python3", "-m", "http.server", "8000", "--directory", "/srv")
+                    .withUser("10001:10001")
+                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode(name)
+                            .withBinds(new Bind(directory.toString(), new Volume("/srv"), AccessMode.ro)))
+                    .exec().getId();
+            docker.startContainerCmd(container).exec();
+            return new InternalFileServer(docker, name, container);
+        } catch (RuntimeException e) {
+            new InternalFileServer(docker, name, container).close();
+            throw e;
+        }
+    }
+
+    /**
+     * A file server of {@link #serveOnInternalNetwork}, reached as {@code http://name:8000} on network {@code name};
+     * {@code container} is null when it was never created.
+     */
+    public record InternalFileServer(DockerClient docker, String name, String container) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            if (container != null) {
+                docker.removeContainerCmd(container).withForce(true).exec();
+            }
+            docker.removeNetworkCmd(name).exec();
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
+import dev.faas.testkit.Closing;
 import dev.faas.testkit.HostAddresses;
 import dev.faas.testkit.RequiresDocker;
 import java.net.InetSocketAddress;
@@ -97,12 +98,7 @@ class EgressNetworkAbuseTest {
 
     @AfterAll
     static void deleteTestHosts() throws Exception {
-        if (allowedHost != null) {
-            allowedHost.close();
-        }
-        if (deniedHost != null) {
-            deniedHost.close();
-        }
+        Closing.all(allowedHost, deniedHost);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.faas.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.faas.testkit.ReplyForger;
 import dev.faas.testkit.RequiresDocker;
 import java.util.List;
 import java.util.Map;
@@ -29,45 +30,6 @@ class ForgedReplySuiteTest {
 
     private static final int MIB = 1024 * 1024;
 
-    /** Writes a reply of its own kind, with the call number the runner is answering, then never returns. */
-    private static final String FORGER = """
-            import json, os, socket, struct, sys, time
-            def runner_state():
-                call = connection = None
-                frame = sys._getframe()
-                while frame is not None:
-                    for value in list(frame.f_locals.values()):
-                        if call is None and isinstance(value, dict) and "op" in value and "call" in value:
-                            call = value["call"]
-                        if connection is None and isinstance(value, socket.socket):
-                            connection = value
-                    frame = frame.f_back
-                return connection, call
-            def user_function(kind, mib=16):
-                if kind == "none":
-                    return "real"
-                connection, call = runner_state()
-                header = {"ok": True, "call": call, "logs": "", "logs_truncated": False}
-                try:
-                    if kind == "logs":
-                        start = json.dumps(header)[:-1].encode() + b', "logs": "'
-                        size = mib * 1024 * 1024
-                        connection.sendall(struct.pack(">II", len(start) + size + 2, 1) + start)
-                        chunk = b"x" * 65536
-                        for _ in range(size // len(chunk)):
-                            connection.sendall(chunk)
-                        connection.sendall(b'"}1')
-                    else:
-                        body = {"nonjson": b"hello", "injected": b'1} , "injected": {"x": 1',
-                                "trailing": b'{"a": 1} {"b": 2}', "nan": b"NaN",
-                                "oversized": b"1" * (7 * 1024 * 1024)}[kind]
-                        head = json.dumps(header).encode()
-                        connection.sendall(struct.pack(">II", len(head), len(body)) + head + body)
-                except OSError:
-                    pass  # the platform hung up: it read what it needed
-                time.sleep(600)
-            """;
-
     @RegisterExtension
     static final CanaryServer SERVER = CanaryServer.onDocker("rforge");
 
@@ -77,7 +39,7 @@ class ForgedReplySuiteTest {
 
     @BeforeAll
     static void registerForger() {
-        forgerId = SERVER.api().register("forger", FORGER);
+        forgerId = SERVER.api().register("forger", ReplyForger.CODE);
     }
 
     @AfterEach

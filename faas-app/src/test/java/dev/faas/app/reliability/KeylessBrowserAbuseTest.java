@@ -3,16 +3,15 @@ package dev.faas.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.faas.testkit.RawHttp;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,26 +30,15 @@ class KeylessBrowserAbuseTest {
     @TempDir
     static Path workDirectory;
 
-    private static ServerUnderTest keyless;
-    private static ServerUnderTest withKeys;
+    @RegisterExtension
+    static final ServerForClass KEYLESS = ServerForClass.with(Map.of("FAAS_PREWARM", "0"));
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        keyless = ServerUnderTest.start(Files.createDirectories(workDirectory.resolve("keyless")), Map.of(
-                "FAAS_PREWARM", "0"));
-        withKeys = ServerUnderTest.start(Files.createDirectories(workDirectory.resolve("keys")), Map.of(
-                "FAAS_PREWARM", "0", "FAAS_API_KEYS", ADMIN_KEY + ":admin"));
-    }
+    @RegisterExtension
+    static final ServerForClass WITH_KEYS = ServerForClass.with(Map.of(
+            "FAAS_PREWARM", "0", "FAAS_API_KEYS", ADMIN_KEY + ":admin"));
 
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (keyless != null) {
-            keyless.close();
-        }
-        if (withKeys != null) {
-            withKeys.close();
-        }
-    }
+    private final ServerUnderTest keyless = KEYLESS.server();
+    private final ServerUnderTest withKeys = WITH_KEYS.server();
 
     @Test
     void crossOriginTextPlainRegister_isRefused_andTheCodeNeverRuns() throws Exception {
@@ -176,21 +164,17 @@ class KeylessBrowserAbuseTest {
             request.append("Content-Length: ").append(content.length).append("\r\n");
         }
         request.append("\r\n");
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(60_000);
-            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(content);
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int endOfHead = response.indexOf("\r\n\r\n");
-            String head = response.substring(0, endOfHead);
-            String contentType = head.lines().filter(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13))
-                    .map(line -> line.substring(13).strip()).findFirst().orElse("");
-            String responseBody = response.substring(endOfHead + 4);
-            if (head.toLowerCase().contains("transfer-encoding: chunked")) {
-                responseBody = dechunk(responseBody);
-            }
-            return new Reply(Integer.parseInt(head.split(" ")[1]), contentType, responseBody);
+        String response = new String(RawHttp.exchange(server.port(), Duration.ofSeconds(60),
+                request.toString().getBytes(StandardCharsets.US_ASCII), content), StandardCharsets.UTF_8);
+        int endOfHead = response.indexOf("\r\n\r\n");
+        String head = response.substring(0, endOfHead);
+        String contentType = head.lines().filter(line -> line.regionMatches(true, 0, "Content-Type:", 0, 13))
+                .map(line -> line.substring(13).strip()).findFirst().orElse("");
+        String responseBody = response.substring(endOfHead + 4);
+        if (head.toLowerCase().contains("transfer-encoding: chunked")) {
+            responseBody = dechunk(responseBody);
         }
+        return new Reply(Integer.parseInt(head.split(" ")[1]), contentType, responseBody);
     }
 
     private static String dechunk(String chunked) {

@@ -21,8 +21,13 @@ import java.util.concurrent.TimeUnit;
  * already on this machine and that {@code ip route get} sends the address into the veth, so no packet meant for it
  * can leave the machine. Nothing is ever sent to a public or metadata address. Closing deletes the namespace (and
  * with it the veth pair and the server).
+ *
+ * @param namespace the network namespace's name
+ * @param address the test host's address
+ * @param greeting what its server answers
+ * @param server the server's process
  */
-final class NamespaceTestHost implements AutoCloseable {
+record NamespaceTestHost(String namespace, String address, String greeting, Process server) implements AutoCloseable {
 
     static final int PORT = 8080;
 
@@ -67,18 +72,6 @@ final class NamespaceTestHost implements AutoCloseable {
             with Server(("0.0.0.0", int(sys.argv[2])), Handler) as server:
                 server.serve_forever()
             """;
-
-    private final String namespace;
-    private final String address;
-    private final String greeting;
-    private final Process server;
-
-    private NamespaceTestHost(String namespace, String address, String greeting, Process server) {
-        this.namespace = namespace;
-        this.address = address;
-        this.greeting = greeting;
-        this.server = server;
-    }
 
     /** A test host at {@code prefix + ".10"}, the host's side at {@code prefix + ".1"}, on {@code prefix + ".0/24"}. */
     static NamespaceTestHost create(String label, String prefix) throws Exception {
@@ -130,16 +123,8 @@ final class NamespaceTestHost implements AutoCloseable {
         }
     }
 
-    String address() {
-        return address;
-    }
-
     String url() {
         return "http://" + address + ":" + PORT + "/";
-    }
-
-    String greeting() {
-        return greeting;
     }
 
     /** Whether the server answers a connection from the host itself (the positive control of each denial). */

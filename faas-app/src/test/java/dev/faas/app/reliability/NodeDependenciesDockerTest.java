@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Volume;
 import dev.faas.testkit.DockerAvailability;
 import dev.faas.testkit.RequiresDocker;
 import dev.faas.testkit.TestArchives;
@@ -17,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
-@RequiresDocker
+@RequiresDocker(nodeImage = true)
 class NodeDependenciesDockerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,15 +34,9 @@ class NodeDependenciesDockerTest {
     @TempDir
     Path workDirectory;
 
-    @BeforeAll
-    static void nodeImageIsThere() {
-        DockerAvailability.requireNodeImage();
-    }
-
     @Test
     void packageJsonDependencies_areInstalledFromTheRegistryOnce_andRequiredByInlineCodeAndArchives() throws Exception {
         String node = DockerSupport.uniqueNode("rnpm");
-        String network = "faas-test-npm-" + node;
         String registryName = "faas-test-npm-" + node;
         String registryUrl = "http://" + registryName + ":8000";
         TestNpmRegistry registry = new TestNpmRegistry(workDirectory.resolve("registry"), registryUrl)
@@ -58,32 +46,16 @@ class NodeDependenciesDockerTest {
                 .add("faas-scripted", "1.0.0", Map.of("index.js", "module.exports = __dirname;\n"),
                         "\"scripts\":{\"preinstall\":\"node -e \\\"require('fs').writeFileSync('ran', 'x')\\\"\","
                                 + "\"postinstall\":\"node -e \\\"require('fs').writeFileSync('ran', 'x')\\\"\"}");
-        try (DockerSupport docker = DockerSupport.require()) {
-            DockerClient client = docker.client();
-            client.createNetworkCmd().withName(network).withInternal(true).withLabels(Map.of("faas.test", node))
-                    .exec();
-            String registryContainer = null;
-            try {
-                registryContainer = client.createContainerCmd(DockerSupport.IMAGE).withName(registryName)
-                        .withLabels(Map.of("faas.test", node))
-                        .withEntrypoint("python3", "-m", "http.server", "8000", "--directory", "/srv")
-                        .withUser("10001:10001")
-                        .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network)
-                                .withBinds(new Bind(registry.root().toString(), new Volume("/srv"), AccessMode.ro)))
-                        .exec().getId();
-                client.startContainerCmd(registryContainer).exec();
-                try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
-                        "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
-                        "FAAS_PREWARM", "0", "FAAS_IMAGE_NODEJS", DockerAvailability.nodeFunctionImage(),
-                        "FAAS_NPM_REGISTRY", registryUrl + "/", "FAAS_NPM_NETWORK", network))) {
-                    run(new Api(server.port(), Duration.ofMinutes(5)), server);
-                }
+        try (DockerSupport docker = DockerSupport.require();
+             DockerSupport.InternalFileServer served = docker.serveOnInternalNetwork(registryName, node,
+                     registry.root())) {
+            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
+                    "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
+                    "FAAS_PREWARM", "0", "FAAS_IMAGE_NODEJS", DockerAvailability.nodeFunctionImage(),
+                    "FAAS_NPM_REGISTRY", registryUrl + "/", "FAAS_NPM_NETWORK", served.name()))) {
+                run(new Api(server.port(), Duration.ofMinutes(5)), server);
             } finally {
                 docker.removeAll(node);
-                if (registryContainer != null) {
-                    client.removeContainerCmd(registryContainer).withForce(true).exec();
-                }
-                client.removeNetworkCmd(network).exec();
             }
         }
     }

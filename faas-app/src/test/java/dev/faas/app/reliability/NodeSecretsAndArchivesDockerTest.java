@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 @Tag("reliability")
-@RequiresDocker
+@RequiresDocker(nodeImage = true)
 class NodeSecretsAndArchivesDockerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,36 +55,18 @@ class NodeSecretsAndArchivesDockerTest {
     @TempDir
     Path workDirectory;
 
-    @BeforeAll
-    static void nodeImageIsThere() {
-        DockerAvailability.requireNodeImage();
-    }
-
     @Test
     void firstCallOnAPrewarmedNodeContainer_seesEnvAndSecretFile_andTheSecretLeaksNowhere() throws Exception {
         String node = DockerSupport.uniqueNode("rnsec");
-        String secretValue = SecretProbe.randomSecretValue();
-        try (DockerSupport docker = DockerSupport.require()) {
-            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, environment(node,
-                    "FAAS_SECRETS_KEY", SecretProbe.randomSecretsKey()))) {
-                Api api = new Api(server.port());
-                String id = SecretProbe.storeSecretAndRegisterProbe(api, server, secretValue, "nodejs", PROBE);
-
-                Api.Reply call = api.invoke(id);
-
-                assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
-                JsonNode result = call.result();
-                SecretProbe.assertSawEnvAndPrivateSecretFile(result, secretValue, "700", "400");
-                assertThat(result.get("secretInEnvironment").asBoolean()).isFalse();
-                Api.Reply failed = api.invoke(id, Map.of("fail", true));
-                assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
-                assertThat(failed.body()).contains("eu-west").doesNotContain(secretValue);
-                SecretProbe.assertSecretLeaksNowhere(docker, node, server, secretValue);
-            } finally {
-                // The server is killed, not stopped: its containers are this test's to remove.
-                docker.removeAll(node);
-            }
-        }
+        SecretProbe.firstCallOnAPrewarmedContainer(workDirectory, node, environment(node), "nodejs", PROBE,
+                (api, id, call, secretValue) -> {
+                    JsonNode result = call.result();
+                    SecretProbe.assertSawEnvAndPrivateSecretFile(result, secretValue, "700", "400");
+                    assertThat(result.get("secretInEnvironment").asBoolean()).isFalse();
+                    Api.Reply failed = api.invoke(id, Map.of("fail", true));
+                    assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+                    assertThat(failed.body()).contains("eu-west").doesNotContain(secretValue);
+                });
     }
 
     @Test
@@ -144,13 +125,9 @@ class NodeSecretsAndArchivesDockerTest {
                 .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(zip));
     }
 
-    private static Map<String, String> environment(String node, String... more) throws java.io.IOException {
-        Map<String, String> environment = new LinkedHashMap<>(Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
+    private static Map<String, String> environment(String node) throws java.io.IOException {
+        return Map.of("FAAS_RUNTIME", "docker", "FAAS_NODE_ID", node,
                 "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(), "FAAS_PREWARM", "0",
-                "FAAS_PREWARM_NODEJS", "1", "FAAS_IMAGE_NODEJS", DockerAvailability.nodeFunctionImage()));
-        for (int index = 0; index < more.length; index += 2) {
-            environment.put(more[index], more[index + 1]);
-        }
-        return environment;
+                "FAAS_PREWARM_NODEJS", "1", "FAAS_IMAGE_NODEJS", DockerAvailability.nodeFunctionImage());
     }
 }

@@ -6,11 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Volume;
 import dev.faas.testkit.RequiresDocker;
 import dev.faas.testkit.TestArchives;
 import dev.faas.testkit.TestPackageIndex;
@@ -61,42 +56,24 @@ class RealWorkFunctionsDockerTest {
     @Test
     void archiveWithSiblingDependencyEnvAndSecret_firstPrewarmedCall_returnsAllFour() throws Exception {
         String node = DockerSupport.uniqueNode("rreal");
-        String network = "faas-test-index-" + node;
-        String indexName = "faas-test-index-" + node;
         TestPackageIndex index = new TestPackageIndex(workDirectory.resolve("index"))
                 .add("faasdemo", "1.0", Map.of("faasdemo/__init__.py",
                         "def shout(text):\n    return text.upper() + '!'\n"));
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String secretValue = "tok-" + Long.toHexString(new SecureRandom().nextLong());
-        try (DockerSupport docker = DockerSupport.require()) {
-            DockerClient client = docker.client();
-            client.createNetworkCmd().withName(network).withInternal(true).withLabels(Map.of("faas.test", node))
-                    .exec();
-            String indexContainer = null;
-            try {
-                indexContainer = client.createContainerCmd(DockerSupport.IMAGE).withName(indexName)
-                        .withLabels(Map.of("faas.test", node))
-                        .withEntrypoint("python3", "-m", "http.server", "8000", "--directory", "/srv")
-                        .withUser("10001:10001")
-                        .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network)
-                                .withBinds(new Bind(index.root().toString(), new Volume("/srv"), AccessMode.ro)))
-                        .exec().getId();
-                client.startContainerCmd(indexContainer).exec();
-                try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
-                        "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
-                        "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key),
-                        "FAAS_PIP_INDEX_URL", "http://" + indexName + ":8000/simple",
-                        "FAAS_PIP_TRUSTED_HOST", indexName, "FAAS_PIP_NETWORK", network))) {
-                    run(new Api(server.port(), Duration.ofMinutes(5)), server, secretValue);
-                }
+        String indexName = "faas-test-index-" + node;
+        try (DockerSupport docker = DockerSupport.require();
+             DockerSupport.InternalFileServer served = docker.serveOnInternalNetwork(indexName, node, index.root())) {
+            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
+                    "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
+                    "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", Base64.getEncoder().encodeToString(key),
+                    "FAAS_PIP_INDEX_URL", "http://" + indexName + ":8000/simple",
+                    "FAAS_PIP_TRUSTED_HOST", indexName, "FAAS_PIP_NETWORK", served.name()))) {
+                run(new Api(server.port(), Duration.ofMinutes(5)), server, secretValue);
             } finally {
                 // The server is killed, not stopped: its containers are this test's to remove.
                 docker.removeAll(node);
-                if (indexContainer != null) {
-                    client.removeContainerCmd(indexContainer).withForce(true).exec();
-                }
-                client.removeNetworkCmd(network).exec();
             }
         }
     }

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +30,39 @@ final class SecretProbe {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SecretProbe() {
+    }
+
+    /** What a test checks of the probe's first call: {@code api} and {@code id} serve for more calls. */
+    interface FirstCallCheck {
+        void check(Api api, String id, Api.Reply call, String secretValue);
+    }
+
+    /**
+     * The whole scenario on Docker node {@code node}: a server started in {@code workDirectory} with
+     * {@code environment} and a fresh {@code FAAS_SECRETS_KEY}, a fresh secret stored and the probe registered
+     * ({@link #storeSecretAndRegisterProbe}); its first call starts pre-warmed and passes {@code check}, and then the
+     * secret leaks nowhere ({@link #assertSecretLeaksNowhere}). The server is killed, not stopped: the node's
+     * containers are removed after.
+     */
+    static void firstCallOnAPrewarmedContainer(Path workDirectory, String node, Map<String, String> environment,
+            String runtime, String code, FirstCallCheck check) throws Exception {
+        String secretValue = randomSecretValue();
+        Map<String, String> settings = new HashMap<>(environment);
+        settings.put("FAAS_SECRETS_KEY", randomSecretsKey());
+        try (DockerSupport docker = DockerSupport.require()) {
+            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, settings)) {
+                Api api = new Api(server.port());
+                String id = storeSecretAndRegisterProbe(api, server, secretValue, runtime, code);
+
+                Api.Reply call = api.invoke(id);
+
+                assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
+                check.check(api, id, call, secretValue);
+                assertSecretLeaksNowhere(docker, node, server, secretValue);
+            } finally {
+                docker.removeAll(node);
+            }
+        }
     }
 
     /** A fresh {@code FAAS_SECRETS_KEY}: 32 random bytes, base64. */

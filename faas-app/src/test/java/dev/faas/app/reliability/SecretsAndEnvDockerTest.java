@@ -1,7 +1,5 @@
 package dev.faas.app.reliability;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.faas.testkit.RequiresDocker;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,23 +35,9 @@ class SecretsAndEnvDockerTest {
     @Test
     void firstCallOnAPrewarmedContainer_seesEnvAndSecretFile_onAPrivateTmpfs() throws Exception {
         String node = DockerSupport.uniqueNode("rsec");
-        String secretValue = SecretProbe.randomSecretValue();
-        try (DockerSupport docker = DockerSupport.require()) {
-            try (ServerUnderTest server = ServerUnderTest.start(workDirectory, Map.of("FAAS_RUNTIME", "docker",
-                    "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
-                    "FAAS_PREWARM", "1", "FAAS_SECRETS_KEY", SecretProbe.randomSecretsKey()))) {
-                Api api = new Api(server.port());
-                String id = SecretProbe.storeSecretAndRegisterProbe(api, server, secretValue, null, PROBE);
-
-                Api.Reply call = api.invoke(id);
-
-                assertThat(call.header("X-Faas-Start")).isEqualTo("prewarmed");
-                SecretProbe.assertSawEnvAndPrivateSecretFile(call.result(), secretValue, "0o700", "0o400");
-                SecretProbe.assertSecretLeaksNowhere(docker, node, server, secretValue);
-            } finally {
-                // The server is killed, not stopped: its containers are this test's to remove.
-                docker.removeAll(node);
-            }
-        }
+        SecretProbe.firstCallOnAPrewarmedContainer(workDirectory, node, Map.of("FAAS_RUNTIME", "docker",
+                "FAAS_NODE_ID", node, "FAAS_SOCKET_DIR", DockerSupport.socketDirectory().toString(),
+                "FAAS_PREWARM", "1"), null, PROBE, (api, id, call, secretValue) ->
+                SecretProbe.assertSawEnvAndPrivateSecretFile(call.result(), secretValue, "0o700", "0o400"));
     }
 }

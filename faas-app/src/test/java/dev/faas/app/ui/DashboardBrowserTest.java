@@ -7,16 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -36,28 +32,12 @@ class DashboardBrowserTest {
     static final String INVOKE_KEY = "ui-invoke-key-0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path workDirectory;
+    @RegisterExtension
+    static final DashboardInBrowser DASHBOARD = DashboardInBrowser.against(Map.of(
+            "FAAS_API_KEYS", ADMIN_KEY + ":admin," + INVOKE_KEY + ":invoke", "FAAS_PREWARM", "1"));
 
-    private static ServerUnderTest server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void startServerAndBrowser() throws Exception {
-        server = ServerUnderTest.start(workDirectory, Map.of(
-                "FAAS_API_KEYS", ADMIN_KEY + ":admin," + INVOKE_KEY + ":invoke", "FAAS_PREWARM", "1"));
-        browser = Browser.start(Files.createDirectories(workDirectory.resolve("chromium-profile")));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    private final ServerUnderTest server = DASHBOARD.server();
+    private final Browser browser = DASHBOARD.browser();
 
     @BeforeEach
     void signedOut() {
@@ -252,12 +232,12 @@ class DashboardBrowserTest {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    private static String base() {
+    private String base() {
         return "http://127.0.0.1:" + server.port();
     }
 
     /** Signs in from the keyboard alone: the key field has the focus, Enter submits. */
-    private static void signIn(String key) {
+    private void signIn(String key) {
         browser.await(By.id("api-key"));
         assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("api-key");
         browser.driver.switchTo().activeElement().sendKeys(key + Keys.ENTER);
@@ -267,7 +247,7 @@ class DashboardBrowserTest {
     }
 
     /** Every visible form control has a name a screen reader reads: a label, aria-label or aria-labelledby. */
-    private static void assertEveryControlIsLabelled() {
+    private void assertEveryControlIsLabelled() {
         Object unlabelled = browser.script("return Array.from(document.querySelectorAll('input, select, textarea'))"
                 + ".filter(e => e.offsetParent !== null || e.closest('.CodeMirror'))"
                 + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
@@ -275,19 +255,19 @@ class DashboardBrowserTest {
         assertThat((List<?>) unlabelled).isEmpty();
     }
 
-    private static void setEditorCode(String code) {
+    private void setEditorCode(String code) {
         browser.script("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0])", code);
     }
 
     /** No page refused one of its own assets: every script and style is a file of this origin. */
-    private static void assertNoCspRefusals() {
+    private void assertNoCspRefusals() {
         List<String> refusals = browser.console().stream()
                 .filter(line -> line.contains("Content Security Policy"))
                 .toList();
         assertThat(refusals).isEmpty();
     }
 
-    static HttpResponse<String> get(String path, String key) throws Exception {
+    HttpResponse<String> get(String path, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).GET();
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
@@ -295,7 +275,7 @@ class DashboardBrowserTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static HttpResponse<String> post(String path, String body, String key) throws Exception {
+    HttpResponse<String> post(String path, String body, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {

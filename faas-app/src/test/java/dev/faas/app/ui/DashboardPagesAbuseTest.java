@@ -2,20 +2,16 @@ package dev.faas.app.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faas.app.reliability.ServerForClass;
 import dev.faas.app.reliability.ServerUnderTest;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import dev.faas.testkit.RawHttp;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard's pages are a new way into the server: public files, so they must hand out nothing else. Requests are
@@ -29,30 +25,15 @@ class DashboardPagesAbuseTest {
     private static final String ADMIN_KEY = "pages-admin-key-0123456789abcdef";
     private static final String INVOKE_KEY = "pages-invoke-key-0123456789abcdef";
 
-    @TempDir
-    static Path workDirectory;
+    @RegisterExtension
+    static final ServerForClass KEYED = ServerForClass.with(Map.of(
+            "FAAS_API_KEYS", ADMIN_KEY + ":admin," + INVOKE_KEY + ":invoke", "FAAS_PREWARM", "0"));
 
-    private static ServerUnderTest keyed;
-    private static ServerUnderTest keyless;
+    @RegisterExtension
+    static final ServerForClass KEYLESS = ServerForClass.with(Map.of("FAAS_PREWARM", "0"));
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        keyed = ServerUnderTest.start(workDirectory.resolve("keyed").toFile().mkdirs() ? workDirectory.resolve("keyed")
-                : workDirectory, Map.of("FAAS_API_KEYS", ADMIN_KEY + ":admin," + INVOKE_KEY + ":invoke",
-                "FAAS_PREWARM", "0"));
-        keyless = ServerUnderTest.start(workDirectory.resolve("keyless").toFile().mkdirs()
-                ? workDirectory.resolve("keyless") : workDirectory, Map.of("FAAS_PREWARM", "0"));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (keyed != null) {
-            keyed.close();
-        }
-        if (keyless != null) {
-            keyless.close();
-        }
-    }
+    private final ServerUnderTest keyed = KEYED.server();
+    private final ServerUnderTest keyless = KEYLESS.server();
 
     @Test
     void everyPageAndFile_carriesTheSecurityHeaders_andNoCookie() throws Exception {
@@ -157,28 +138,20 @@ class DashboardPagesAbuseTest {
 
     /** Writes {@code request} as is and reads the whole answer (the request asks the server to close). */
     private static Answer send(ServerUnderTest server, String request) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            String text = bytes.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            String head = end < 0 ? text : text.substring(0, end);
-            String[] lines = head.split("\r\n");
-            int status = Integer.parseInt(lines[0].split(" ")[1]);
-            Map<String, String> headers = new java.util.HashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon > 0) {
-                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                            lines[i].substring(colon + 1).trim());
-                }
+        String text = new String(RawHttp.exchange(server.port(), Duration.ofSeconds(30),
+                request.getBytes(StandardCharsets.ISO_8859_1)), StandardCharsets.UTF_8);
+        int end = text.indexOf("\r\n\r\n");
+        String head = end < 0 ? text : text.substring(0, end);
+        String[] lines = head.split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
-            return new Answer(status, headers, end < 0 ? "" : text.substring(end + 4));
         }
+        return new Answer(status, headers, end < 0 ? "" : text.substring(end + 4));
     }
 }

@@ -3,14 +3,10 @@ package dev.faas.app.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faas.app.reliability.ServerUnderTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -20,27 +16,11 @@ import org.openqa.selenium.By;
 @Tag("browser")
 class KeylessDashboardBrowserTest {
 
-    @TempDir
-    static Path workDirectory;
+    @RegisterExtension
+    static final DashboardInBrowser DASHBOARD = DashboardInBrowser.against(Map.of("FAAS_PREWARM", "0"));
 
-    private static ServerUnderTest server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerUnderTest.start(workDirectory, Map.of("FAAS_PREWARM", "0"));
-        browser = Browser.start(Files.createDirectories(workDirectory.resolve("chromium-profile")));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    private final ServerUnderTest server = DASHBOARD.server();
+    private final Browser browser = DASHBOARD.browser();
 
     @Test
     void noSignIn_andTheDashboardsOwnCallsPassTheGuard_whileAnotherOriginsDoNot() {
