@@ -2,16 +2,16 @@
 # Measures the warm invoke path of the server jar from outside the JVM, with wrk, against GET /healthz as the floor
 # of the same run:
 #
-#   bench/wrk.sh                       (FAAS_RUNTIME=process, c=16, 20 s per row, RSS after a 60 s load)
+#   bench/wrk.sh                       (FAAS_RUNTIME=process, c=16, 3 rounds of 10 s rows, RSS after a 60 s load)
 #
 # Starts faas-app/target/faas-app.jar (build it with: mvn -B -q -o package -DskipTests) through bin/faas, so with the
 # server's default JVM options (FAAS_JAVA_OPTS overrides them; FAAS_JAVA_OPTS= gives the JVM's own), on 127.0.0.1:BENCH_PORT with a data directory of its
-# own; registers the function `bench` (returns "Hello, <name>!"); warms it; then runs wrk on GET /healthz and on
-# POST /functions/bench/invoke (bench/invoke.lua) and prints for each the calls/s, p50 and p99 (wrk --latency), the
-# ratio invoke/healthz, and the server's RSS (VmRSS of /proc/PID/status) idle (5 s at rest after start), after the rows,
+# own; registers the function `bench` (returns "Hello, <name>!"); warms it until the JIT has settled; then runs rounds of
+# wrk on GET /healthz and on POST /functions/bench/invoke (bench/invoke.lua) and prints for each row the calls/s, p50
+# and p99 (wrk --latency), the medians of the rounds and their ratio invoke/healthz, and the server's RSS (VmRSS of /proc/PID/status) idle (5 s at rest after start), after the rows,
 # after a further BENCH_LOAD_SECONDS of invoke load and 5 s after it. Stops the server on exit.
 # Settings: FAAS_RUNTIME (process | docker; default process), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
-# BENCH_SECONDS (20), BENCH_LOAD_SECONDS (60; 0 skips), BENCH_PORT (18080), BENCH_JFR (a file name: records a JFR
+# BENCH_SECONDS (10, per row), BENCH_ROUNDS (3), BENCH_LOAD_SECONDS (60; 0 skips), BENCH_PORT (18080), BENCH_JFR (a file name: records a JFR
 # profile of the run there; read it with `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`).
 # wrk comes from the Debian package `wrk`.
 set -euo pipefail
@@ -21,7 +21,8 @@ jar=${FAAS_JAR:-faas-app/target/faas-app.jar}
 runtime=${FAAS_RUNTIME:-process}
 connections=${BENCH_CONNECTIONS:-16}
 threads=${BENCH_THREADS:-2}
-seconds=${BENCH_SECONDS:-20}
+seconds=${BENCH_SECONDS:-10}
+rounds=${BENCH_ROUNDS:-3}
 load_seconds=${BENCH_LOAD_SECONDS:-60}
 port=${BENCH_PORT:-18080}
 base=http://127.0.0.1:$port
@@ -74,15 +75,32 @@ curl -fsS -X POST "$base/register" \
   -d '{"name":"bench","code":"def user_function(name=\"nobody\"):\n    return f\"Hello, {name}!\"\n"}' >/dev/null
 answer=$(curl -fsS -X POST "$base/functions/bench/invoke" -d '{"name":"World"}')
 [ "$answer" = '{"result":"Hello, World!"}' ] || die "unexpected answer: $answer"
-# Warm-up: JIT, the instance, Grizzly's pool.
-wrk -t"$threads" -c"$connections" -d5s -s bench/invoke.lua "$base/functions/bench/invoke" >/dev/null
-wrk -t"$threads" -c"$connections" -d3s "$base/healthz" >/dev/null
+# Warm-up: the instance, Grizzly's pool and the JIT, whose C2 compiler kept a core busy for the first 20 to 30 s of
+# invoke load on a 2-core machine (throughput climbing from 1,500 to 6,800 calls/s over 5 s windows): 5 s windows
+# until one is no more than 5% faster than the one before (at most 12), on the invoke path and then on /healthz.
+warm() { # url [wrk args...]
+  local url=$1 last=0 rate
+  shift
+  for _ in $(seq 1 12); do
+    rate=$(wrk -t"$threads" -c"$connections" -d5s "$@" "$url" | awk '/^Requests\/sec/ {print $2}')
+    awk -v now="$rate" -v before="$last" 'BEGIN {exit !(before > 0 && now <= before * 1.05)}' && break
+    last=$rate
+  done
+}
+warm "$base/functions/bench/invoke" -s bench/invoke.lua
+warm "$base/healthz"
 
-echo "wrk -t$threads -c$connections -d${seconds}s --latency, runtime $runtime, JVM options:" \
+echo "wrk -t$threads -c$connections -d${seconds}s --latency, $rounds rounds, runtime $runtime, JVM options:" \
   "$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ -jar .*//; s/^java *//')${JDK_JAVA_OPTIONS:+ $JDK_JAVA_OPTIONS}"
-healthz=$(row "GET /healthz" "$base/healthz")
-invoke=$(row "POST .../invoke" "$base/functions/bench/invoke" -s bench/invoke.lua)
-awk -v i="$invoke" -v h="$healthz" 'BEGIN {printf "invoke / healthz       %.2f\n", i / h}'
+healthz_rates=() invoke_rates=()
+for _ in $(seq 1 "$rounds"); do
+  healthz_rates+=("$(row "GET /healthz" "$base/healthz")")
+  invoke_rates+=("$(row "POST .../invoke" "$base/functions/bench/invoke" -s bench/invoke.lua)")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+healthz=$(median "${healthz_rates[@]}")
+invoke=$(median "${invoke_rates[@]}")
+awk -v i="$invoke" -v h="$healthz" 'BEGIN {printf "median of the rounds: invoke %.0f calls/s, healthz %.0f calls/s, invoke / healthz %.2f\n", i, h, i / h}'
 echo "RSS idle (5 s after start) $idle"
 echo "RSS after the rows      $(rss)"
 if [ "$load_seconds" -gt 0 ]; then
