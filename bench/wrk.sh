@@ -6,12 +6,13 @@
 #
 # Starts faas-app/target/faas-app.jar (build it with: mvn -B -q -o package -DskipTests) through bin/faas, so with the
 # server's default JVM options (FAAS_JAVA_OPTS overrides them; FAAS_JAVA_OPTS= gives the JVM's own), on 127.0.0.1:BENCH_PORT with a data directory of its
-# own; registers the function `bench` (returns "Hello, <name>!"); warms it until the JIT has settled; then runs rounds of
+# own; registers the function `bench` (returns "Hello, <name>!") with as many instances as connections, so that no call
+# queues for one (with the default of 8, half the calls at c=16 would measure the queue's hand-off); warms it until the JIT has settled; then runs rounds of
 # wrk on GET /healthz and on POST /functions/bench/invoke (bench/invoke.lua) and prints for each row the calls/s, p50
 # and p99 (wrk --latency), the medians of the rounds and their ratio invoke/healthz, and the server's RSS (VmRSS of /proc/PID/status) idle (5 s at rest after start), after the rows,
 # after a further BENCH_LOAD_SECONDS of invoke load and 5 s after it. Stops the server on exit.
 # Settings: FAAS_RUNTIME (process | docker; default process), BENCH_CONNECTIONS (16), BENCH_THREADS (2),
-# BENCH_SECONDS (10, per row), BENCH_ROUNDS (3), BENCH_LOAD_SECONDS (60; 0 skips), BENCH_PORT (18080), BENCH_JFR (a file name: records a JFR
+# BENCH_SECONDS (10, per row), BENCH_ROUNDS (3), BENCH_MAX_INSTANCES (BENCH_CONNECTIONS), BENCH_LOAD_SECONDS (60; 0 skips), BENCH_PORT (18080), BENCH_JFR (a file name: records a JFR
 # profile of the run there; read it with `jfr print --events jdk.ExecutionSample FILE` or `jfr summary FILE`).
 # wrk comes from the Debian package `wrk`.
 set -euo pipefail
@@ -23,6 +24,7 @@ connections=${BENCH_CONNECTIONS:-16}
 threads=${BENCH_THREADS:-2}
 seconds=${BENCH_SECONDS:-10}
 rounds=${BENCH_ROUNDS:-3}
+max_instances=${BENCH_MAX_INSTANCES:-$connections}
 load_seconds=${BENCH_LOAD_SECONDS:-60}
 port=${BENCH_PORT:-18080}
 base=http://127.0.0.1:$port
@@ -72,7 +74,7 @@ row() { # name url [wrk args...]: prints "name calls/s p50 p99" from a wrk run
 sleep 5
 idle=$(rss)
 curl -fsS -X POST "$base/register" \
-  -d '{"name":"bench","code":"def user_function(name=\"nobody\"):\n    return f\"Hello, {name}!\"\n"}' >/dev/null
+  -d '{"name":"bench","code":"def user_function(name=\"nobody\"):\n    return f\"Hello, {name}!\"\n","limits":{"maxInstances":'"$max_instances"'}}' >/dev/null
 answer=$(curl -fsS -X POST "$base/functions/bench/invoke" -d '{"name":"World"}')
 [ "$answer" = '{"result":"Hello, World!"}' ] || die "unexpected answer: $answer"
 # Warm-up: the instance, Grizzly's pool and the JIT, whose C2 compiler kept a core busy for the first 20 to 30 s of
