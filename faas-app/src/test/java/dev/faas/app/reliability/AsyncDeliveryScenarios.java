@@ -3,6 +3,7 @@ package dev.faas.app.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.faas.testkit.Closing;
 import dev.faas.testkit.EmbeddedPostgresExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -189,12 +190,8 @@ abstract class AsyncDeliveryScenarios {
             implements AutoCloseable {
 
         @Override
-        public void close() throws InterruptedException {
-            try {
-                b.close();
-            } finally {
-                a.close();
-            }
+        public void close() throws Exception {
+            Closing.all(b, a);
         }
     }
 
